@@ -1,0 +1,61 @@
+"""The only code that knows MkDocs and mkdocs-macros: it loads the project, fails the build on content errors,
+and hands Python-rendered Markdown to the pages. All logic lives in the domain modules."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from macros import render
+from macros.diagnostics import Severity, has_errors, report
+from macros.export import write_manual_json
+from macros.model import Kind
+from macros.project import load_project
+from macros.site import SiteData
+
+log = logging.getLogger("mkdocs.plugins.imap")
+_ATTRIBUTE = "imap_site"
+
+
+def define_env(env: Any) -> None:
+    project = load_project(Path(env.project_dir))
+    if has_errors(project.diagnostics):
+        raise PluginError("the manual has content errors:\n" + report(project.diagnostics))
+    for diagnostic in project.diagnostics:
+        if diagnostic.severity is Severity.WARNING:
+            log.info(diagnostic.format())
+    site = SiteData.create(project.manual)
+    setattr(env, _ATTRIBUTE, site)
+    env.conf["nav"] = render.navigation(site, env.conf.get("nav"))
+    env.conf["extra"]["manual_version"] = site.manual.version
+
+    def here() -> str:
+        return str(env.page.file.src_path).replace("\\", "/")
+
+    env.macro(lambda *keys: render.cite(site, keys, here()), "cite")
+    env.macro(lambda: render.principle_evidence_table(site, here()), "principle_evidence_table")
+    env.macro(lambda: render.evidence_principles_table(site, here()), "evidence_principles_table")
+    env.macro(lambda: render.theory_map_table(site, here()), "theory_map_table")
+    env.macro(lambda: render.intervention_matrix(site, here()), "intervention_matrix")
+    env.macro(lambda kind: render.item_list(site, Kind(kind), here()), "item_list")
+    env.macro(lambda: render.bibliography_page(site, here()), "bibliography")
+    env.macro(render.vocabulary_tables, "vocabulary_tables")
+    env.macro(render.required_sections_table, "required_sections_table")
+    env.macro(lambda kind: render.fields_table(Kind(kind)), "fields_table")
+    env.macro(render.diagnostic_codes_table, "diagnostic_codes_table")
+
+
+def on_post_page_macros(env: Any) -> None:
+    site: SiteData = getattr(env, _ATTRIBUTE)
+    path = str(env.page.file.src_path).replace("\\", "/")
+    item = next((i for i in site.manual.items if i.path == path), None)
+    if item is not None:
+        env.markdown = render.item_page(site, item)
+
+
+def on_post_build(env: Any) -> None:
+    site: SiteData = getattr(env, _ATTRIBUTE)
+    write_manual_json(site, Path(env.conf["site_dir"]))

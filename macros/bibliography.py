@@ -1,0 +1,284 @@
+"""Read references.bib (BibTeX or BibLaTeX) with bibtexparser v2 into Reference objects and CSL-JSON.
+
+Blocks that bibtexparser cannot parse are reported with their line, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any, Final
+
+import bibtexparser
+from bibtexparser import middlewares
+from bibtexparser.model import (
+    Block,
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+)
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+from macros.diagnostics import Diagnostic, Location, error
+from macros.model import Reference
+
+_CSL_TYPES: Final = {
+    "article": "article-journal",
+    "book": "book",
+    "mvbook": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "proceedings": "book",
+    "manual": "report",
+    "report": "report",
+    "techreport": "report",
+    "online": "webpage",
+    "www": "webpage",
+    "thesis": "thesis",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "unpublished": "manuscript",
+    "misc": "document",
+    "dataset": "dataset",
+    "software": "software",
+}
+
+# Plain field name -> CSL variable.
+_CSL_FIELDS: Final = {
+    "title": "title",
+    "journal": "container-title",
+    "journaltitle": "container-title",
+    "booktitle": "container-title",
+    "volume": "volume",
+    "number": "issue",
+    "issue": "issue",
+    "edition": "edition",
+    "publisher": "publisher",
+    "institution": "publisher",
+    "organization": "publisher",
+    "howpublished": "publisher",
+    "address": "publisher-place",
+    "location": "publisher-place",
+    "doi": "DOI",
+    "url": "URL",
+    "isbn": "ISBN",
+}
+
+_DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
+_YEAR: Final = re.compile(r"(\d{1,5})")
+_FIRST_YEAR: Final = 1700
+ET_AL_MARKER: Final = "ETALMARKER"
+
+
+class _DropRecords(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+@contextlib.contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """bibtexparser logs its own parse errors; the project reports them as diagnostics instead."""
+    logger = logging.getLogger("bibtexparser")
+    dropper = _DropRecords()
+    logger.addFilter(dropper)
+    try:
+        yield
+    finally:
+        logger.removeFilter(dropper)
+
+
+def _latex(text: str) -> str:
+    """Decode LaTeX in a name part ({\\"u} -> ü); bibtexparser decodes fields but not names."""
+    try:
+        return " ".join(LatexNodes2Text().latex_to_text(text).split())
+    except Exception:  # noqa: BLE001 -- pylatexenc raises various errors on malformed LaTeX; keep the raw text
+        return _plain(text)
+
+
+def _names(value: Any) -> tuple[tuple[str, str], ...]:
+    """(family, given) pairs; a corporate author written in braces has an empty given name."""
+    if not isinstance(value, list):
+        return ()
+    names: list[tuple[str, str]] = []
+    for part in value:
+        if isinstance(part, middlewares.NameParts):
+            family = _latex(" ".join([*part.von, *part.last]))
+            given = _latex(" ".join(part.first))
+            if part.jr:
+                given = f"{given}, {_latex(' '.join(part.jr))}".strip(", ")
+            names.append((family, given))
+    return tuple(names)
+
+
+def _plain(value: Any) -> str:
+    return " ".join(str(value).replace("{", "").replace("}", "").split())
+
+
+def load(path: str, text: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    with _quiet_bibtexparser():
+        library = bibtexparser.parse_string(
+            text,
+            append_middleware=[
+                middlewares.SeparateCoAuthors(),
+                middlewares.SplitNameParts(),
+                middlewares.LatexDecodingMiddleware(),
+            ],
+        )
+    first_seen: dict[str, int] = {}
+    references: dict[str, Reference] = {}
+    for block in library.blocks:
+        if isinstance(block, Entry):
+            first_seen.setdefault(block.key, block.start_line + 1)
+            reference, problems = _entry(path, block)
+            references[block.key] = reference
+            diagnostics.extend(problems)
+        elif isinstance(block, DuplicateBlockKeyBlock):
+            diagnostics.append(
+                error(
+                    Location(path, block.start_line + 1),
+                    "bib.duplicate-key",
+                    f"entry key '{block.key}' is used twice",
+                    f"the first entry with this key is on line {first_seen.get(block.key, '?')}",
+                )
+            )
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            fields = ", ".join(sorted(f"'{k}'" for k in block.duplicate_keys))
+            diagnostics.append(
+                error(
+                    Location(path, block.start_line + 1),
+                    "bib.parse",
+                    f"entry '{block.key}' has a field more than once: {fields}",
+                    "keep one of each field",
+                )
+            )
+        elif isinstance(block, ParsingFailedBlock):
+            diagnostics.append(_failed(path, block))
+    return references, diagnostics
+
+
+def _failed(path: str, block: Block) -> Diagnostic:
+    raw = (block.raw or "").strip()
+    head = raw.split("\n", 1)[0][:60]
+    match = re.match(r"@\s*\w+\s*\{\s*([^,\s]+)", raw)
+    what = f"entry '{match.group(1)}'" if match else f"block '{head}'"
+    return error(
+        Location(path, block.start_line + 1),
+        "bib.parse",
+        f"{what} could not be parsed and was not loaded",
+        "check for unbalanced braces, a missing comma between fields, or a missing closing brace",
+    )
+
+
+def _entry(path: str, entry: Entry) -> tuple[Reference, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    fields: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    authors: tuple[tuple[str, str], ...] = ()
+    editors: tuple[tuple[str, str], ...] = ()
+    for field in entry.fields:
+        key = field.key.lower()
+        lines[key] = (field.start_line or entry.start_line) + 1
+        if key == "author":
+            authors = _names(field.value)
+        elif key == "editor":
+            editors = _names(field.value)
+        else:
+            fields[key] = _plain(field.value)
+    location = Location(path, entry.start_line + 1)
+    entry_type = entry.entry_type.lower()
+
+    if not fields.get("title"):
+        diagnostics.append(error(location, "bib.missing-field", f"entry '{entry.key}' has no title"))
+    if not fields.get("year") and not fields.get("date"):
+        diagnostics.append(error(location, "bib.missing-field", f"entry '{entry.key}' has no year or date"))
+    if entry_type == "article" and not (fields.get("journal") or fields.get("journaltitle")):
+        diagnostics.append(
+            error(location, "bib.missing-field", f"article '{entry.key}' has no journal (or journaltitle)")
+        )
+    for name in ("year", "date"):
+        if name in fields and _year(fields[name]) is None:
+            diagnostics.append(
+                error(
+                    Location(path, lines[name]),
+                    "bib.year",
+                    f"entry '{entry.key}' has an impossible {name} '{fields[name]}'",
+                    f"a publication year between {_FIRST_YEAR} and next year",
+                )
+            )
+    doi = fields.get("doi")
+    if doi is not None and not _DOI.fullmatch(doi):
+        hint = "write the DOI without the https://doi.org/ prefix" if "doi.org" in doi else "a DOI looks like 10.1016/j.brat.2005.01.001"
+        diagnostics.append(
+            error(Location(path, lines["doi"]), "bib.doi", f"entry '{entry.key}' has a malformed DOI '{doi}'", hint)
+        )
+        fields.pop("doi")
+    return (
+        Reference(
+            key=entry.key,
+            entry_type=entry_type,
+            fields=fields,
+            authors=authors,
+            editors=editors,
+            location=location,
+        ),
+        diagnostics,
+    )
+
+
+def _year(value: str) -> int | None:
+    match = _YEAR.match(value.strip())
+    if not match or len(match.group(1)) != 4:
+        return None
+    year = int(match.group(1))
+    return year if _FIRST_YEAR <= year <= datetime.date.today().year + 1 else None
+
+
+def issued(reference: Reference) -> list[int] | None:
+    """Date parts [year, month?, day?] from `date` (BibLaTeX) or `year` (BibTeX)."""
+    date = reference.fields.get("date", "")
+    if date:
+        parts = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", date)
+        if parts:
+            return [int(p) for p in parts.groups() if p]
+    year = _year(reference.fields.get("year", ""))
+    return [year] if year else None
+
+
+def to_csl(reference: Reference) -> dict[str, Any]:
+    """The reference as a CSL-JSON item."""
+    csl: dict[str, Any] = {"id": reference.key, "type": _CSL_TYPES.get(reference.entry_type, "document")}
+    for name, value in sorted(reference.fields.items()):
+        variable = _CSL_FIELDS.get(name)
+        if variable and value and variable not in csl:
+            csl[variable] = value
+    if "pages" in reference.fields:
+        csl["page"] = reference.fields["pages"].replace("--", "–")
+    for role, names in (("author", reference.authors), ("editor", reference.editors)):
+        people: list[dict[str, str]] = []
+        for family, given in names:
+            if family.lower() == "others":
+                # The source's author list was not seen in full: keep that visible as "et al.".
+                people.append({"literal": ET_AL_MARKER})
+            elif not given:
+                people.append({"literal": family})
+            else:
+                people.append({"family": family, "given": given})
+        if people:
+            csl[role] = people
+    if not reference.authors and "organization" in reference.fields and reference.entry_type in ("manual", "report"):
+        csl["author"] = [{"literal": reference.fields["organization"]}]
+    date = issued(reference)
+    if date:
+        csl["issued"] = {"date-parts": [date]}
+    if "urldate" in reference.fields:
+        accessed = re.match(r"(\d{4})-(\d{2})-(\d{2})", reference.fields["urldate"])
+        if accessed:
+            csl["accessed"] = {"date-parts": [[int(p) for p in accessed.groups()]]}
+    return csl

@@ -1,0 +1,113 @@
+"""Diagnostics as data: every problem has a stable code, a severity, a file and a line."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in the project: a path relative to the project root and a 1-based line (0: the whole file)."""
+
+    path: str
+    line: int = 0
+
+
+# The closed list of diagnostic codes. The documentation page of diagnostics is generated from it,
+# and a test fails if the code emits a code that is not listed here.
+CODES: dict[str, str] = {
+    "file.encoding": "The file is not valid UTF-8 text.",
+    "file.empty": "The file is empty.",
+    "file.unexpected": "A file in manual/ that is not a Markdown page in one of the item folders.",
+    "frontmatter.missing": "The file does not start with a YAML front matter block (a line with ---).",
+    "frontmatter.unclosed": "The front matter block has no closing --- line.",
+    "frontmatter.yaml": "The front matter is not valid YAML.",
+    "frontmatter.not-mapping": "The front matter is valid YAML but not a mapping of keys to values.",
+    "field.unknown": "A front matter key that this kind of item does not have (often a misspelling).",
+    "field.duplicate": "The same key appears twice in one mapping; YAML would silently keep only the last.",
+    "field.missing": "A required key is absent.",
+    "field.empty": "A required key is present but has no value.",
+    "field.type": "A value has the wrong type (for example a single string where a list is expected).",
+    "field.vocabulary": "A value is not in the closed vocabulary for its field.",
+    "field.version": "A version is not of the form MAJOR.MINOR.PATCH.",
+    "id.malformed": "An ID does not follow the scheme for its kind.",
+    "id.duplicate": "Two items (or two hypotheses) have the same ID.",
+    "id.file-name": "The file is not named after the item's ID, so its address would depend on its name.",
+    "id.kind": "The ID's letter does not match the folder the file is in.",
+    "link.unknown-item": "A front matter list refers to an item ID that does not exist.",
+    "link.wrong-kind": "A front matter list refers to an item of the wrong kind (e.g. a principle under theories).",
+    "link.self": "An item lists itself as related.",
+    "evidence.unknown-source": "An evidence link names a source key that is not in references.bib.",
+    "evidence.duplicate": "The same source appears twice in one item's evidence for the same claim.",
+    "hypothesis.id-mismatch": "A hypothesis ID does not carry the number of the principle it belongs to.",
+    "citation.unknown-key": "A [@key] citation in the text names a key that is not in references.bib.",
+    "xref.unknown-item": "A [[ID]] cross-reference in the text names an item that does not exist.",
+    "section.missing": "A required second-level heading for this kind of item is missing.",
+    "section.order": "The required headings are present but not in the required order.",
+    "section.generated": "The text contains a heading that the build generates; it would appear twice.",
+    "bib.parse": "A BibTeX entry could not be parsed (often unbalanced braces or a missing comma).",
+    "bib.duplicate-key": "Two entries in references.bib have the same key.",
+    "bib.missing-field": "A bibliography entry lacks a field every entry of its type needs.",
+    "bib.year": "A year or date is not a plausible publication year.",
+    "bib.doi": "A DOI is not of the form 10.NNNN/suffix (write it without https://doi.org/).",
+    "bib.uncited": "A reference that no item cites.",
+    "bib.file": "references.bib is missing or cannot be read.",
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    location: Location
+    severity: Severity
+    code: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        where = f"{self.location.path}:{self.location.line}" if self.location.line else self.location.path
+        return f"{where}: {self.severity.value}: {self.message}{hint} [{self.code}]"
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.location.path, self.location.line, self.code, self.message)
+
+
+def error(location: Location, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(location, Severity.ERROR, code, message, hint)
+
+
+def warning(location: Location, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(location, Severity.WARNING, code, message, hint)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def report(diagnostics: Iterable[Diagnostic]) -> str:
+    """All diagnostics, sorted by file and line, one per line, with a closing count."""
+    ordered = sort_diagnostics(diagnostics)
+    errors = sum(d.severity is Severity.ERROR for d in ordered)
+    warnings = len(ordered) - errors
+    lines = [d.format() for d in ordered]
+    lines.append(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    return "\n".join(lines)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A hint naming the closest candidate, or an empty string."""
+    import difflib
+
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else ""

@@ -1,0 +1,87 @@
+"""The machine-readable twin of the site: site/data/manual.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from macros.model import EvidenceLink, Item, Kind
+from macros.site import SiteData
+
+SCHEMA_VERSION = "1.0.0"
+OUTPUT = "data/manual.json"
+
+
+def _link(link: EvidenceLink) -> dict[str, str]:
+    return {"source": link.source, "claim": link.claim, "kind": link.kind, "context": link.context, "stance": link.stance}
+
+
+def _item(site: SiteData, item: Item) -> dict[str, Any]:
+    manual = site.manual
+    record: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind.value,
+        "title": item.title,
+        "summary": item.summary,
+        "since": item.since,
+        "url": item.url,
+        "source_file": item.path,
+        "theories": [r.target for r in item.theories],
+        "evidence": [_link(link) for link in item.evidence],
+        "related": [r.target for r in item.related],
+        "cites": sorted({c.key for c in manual.citations if c.item_id == item.id}),
+    }
+    if item.kind is Kind.PRINCIPLE:
+        record["interventions"] = [i.id for i in manual.interventions_of_principle(item.id)]
+        record["fidelity"] = list(item.fidelity)
+        record["hypotheses"] = [
+            {
+                "id": h.id,
+                "prediction": h.prediction,
+                "mechanism": h.mechanism,
+                "measure": h.measure,
+                "design": h.design,
+                "status": h.status,
+                "evidence": [_link(link) for link in h.evidence],
+                "url": f"{item.url}#{h.id.lower()}",
+            }
+            for h in item.hypotheses
+        ]
+    elif item.kind is Kind.THEORY:
+        record["principles"] = [p.id for p in manual.principles_of_theory(item.id)]
+    elif item.kind is Kind.INTERVENTION:
+        record["principles"] = [r.target for r in item.principles]
+        record["phases"] = list(item.phases)
+        record["source_therapy"] = item.source_therapy
+    elif item.kind is Kind.CHAPTER:
+        record["part"] = item.part
+    return record
+
+
+def manual_json(site: SiteData) -> dict[str, Any]:
+    manual = site.manual
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "manual_version": manual.version,
+        "items": [_item(site, item) for item in sorted(manual.items, key=lambda i: i.id)],
+        "references": [
+            {
+                "key": key,
+                "csl": dict(site.formatted[key].csl),
+                "apa": site.formatted[key].entry_text,
+                "apa_html": site.formatted[key].entry_html,
+                "in_text": f"({site.formatted[key].label})",
+                "retracted": reference.retracted or None,
+                "cited_by": manual.cited_by.get(key, []),
+            }
+            for key, reference in manual.references.items()
+        ],
+    }
+
+
+def write_manual_json(site: SiteData, site_dir: Path) -> Path:
+    path = site_dir / OUTPUT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manual_json(site), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    return path

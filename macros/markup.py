@@ -1,0 +1,96 @@
+"""The two pieces of markup the manual adds to Markdown: [@key] citations and [[ID]] cross-references.
+
+Both are found only in prose: never inside fenced code blocks or inline code spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final, Literal
+
+_CITE: Final = re.compile(r"\[(@[\w:.\-/]+(?:\s*;\s*@[\w:.\-/]+)*)\]")
+_XREF: Final = re.compile(r"\[\[([^\[\]\s]+)\]\]")
+_FENCE: Final = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN: Final = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_HEADING: Final = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_ATTRS: Final = re.compile(r"\s*\{[^}]*\}\s*$")
+
+
+@dataclass(frozen=True)
+class Mark:
+    kind: Literal["cite", "xref"]
+    values: tuple[str, ...]
+    start: int
+    end: int
+    line: int  # 0-based line within the text
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int  # 0-based line within the text
+
+
+def _code_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of fenced code blocks and inline code spans."""
+    ranges: list[tuple[int, int]] = []
+    offset = 0
+    fence: str | None = None
+    fence_start = 0
+    for line in text.split("\n"):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence, fence_start = match.group(1), offset
+        elif fence is not None and match and match.group(1).startswith(fence[0] * len(fence)):
+            ranges.append((fence_start, offset + len(line)))
+            fence = None
+        offset += len(line) + 1
+    if fence is not None:
+        ranges.append((fence_start, len(text)))
+    for span in _CODE_SPAN.finditer(text):
+        ranges.append(span.span())
+    return ranges
+
+
+def _outside(ranges: list[tuple[int, int]], start: int) -> bool:
+    return not any(a <= start < b for a, b in ranges)
+
+
+def scan(text: str) -> list[Mark]:
+    ranges = _code_ranges(text)
+    marks: list[Mark] = []
+    for match in _CITE.finditer(text):
+        if _outside(ranges, match.start()):
+            keys = tuple(part.strip().lstrip("@") for part in match.group(1).split(";"))
+            marks.append(Mark("cite", keys, match.start(), match.end(), text.count("\n", 0, match.start())))
+    for match in _XREF.finditer(text):
+        if _outside(ranges, match.start()):
+            marks.append(Mark("xref", (match.group(1),), match.start(), match.end(), text.count("\n", 0, match.start())))
+    return sorted(marks, key=lambda m: m.start)
+
+
+def replace(text: str, render: Callable[[Mark], str]) -> str:
+    pieces: list[str] = []
+    position = 0
+    for mark in scan(text):
+        pieces.append(text[position : mark.start])
+        pieces.append(render(mark))
+        position = mark.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def headings(text: str) -> list[Heading]:
+    """ATX headings outside code blocks, with any trailing attribute list removed."""
+    ranges = _code_ranges(text)
+    result: list[Heading] = []
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        match = _HEADING.match(line)
+        if match and _outside(ranges, offset):
+            result.append(Heading(len(match.group(1)), _ATTRS.sub("", match.group(2)).strip(), number))
+        offset += len(line) + 1
+    return result

@@ -1,0 +1,206 @@
+"""The manual as frozen data: items, evidence links, hypotheses and references, each knowing where it came from."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from macros.diagnostics import Location
+
+
+class Kind(enum.Enum):
+    CHAPTER = "chapter"
+    THEORY = "theory"
+    PRINCIPLE = "principle"
+    INTERVENTION = "intervention"
+
+    @property
+    def prefix(self) -> str:
+        return {"chapter": "C", "theory": "T", "principle": "P", "intervention": "I"}[self.value]
+
+    @property
+    def folder(self) -> str:
+        return {"chapter": "chapters", "theory": "theories", "principle": "principles", "intervention": "interventions"}[
+            self.value
+        ]
+
+    @property
+    def plural(self) -> str:
+        return {"chapter": "Chapters", "theory": "Theories", "principle": "Principles", "intervention": "Interventions"}[
+            self.value
+        ]
+
+    @property
+    def id_pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"{self.prefix}\d{{2}}")
+
+    @classmethod
+    def from_folder(cls, folder: str) -> Kind | None:
+        return next((k for k in cls if k.folder == folder), None)
+
+    @classmethod
+    def from_id(cls, item_id: str) -> Kind | None:
+        return next((k for k in cls if k.id_pattern.fullmatch(item_id)), None)
+
+
+# Display order of the kinds in navigation and exports.
+KIND_ORDER = (Kind.CHAPTER, Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference from one item to another by permanent ID, with the place it was written."""
+
+    target: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    source: str
+    claim: str
+    kind: str
+    context: str
+    stance: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    id: str
+    principle: str
+    prediction: str
+    mechanism: str
+    measure: str
+    design: str
+    status: str
+    evidence: tuple[EvidenceLink, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: Kind
+    id: str
+    title: str
+    path: str  # relative to the project root, e.g. manual/principles/P03.md
+    location: Location  # where the front matter starts
+    body: str
+    body_line: int  # line number of the first body line in the file
+    since: str = ""
+    summary: str = ""
+    theories: tuple[Ref, ...] = ()
+    principles: tuple[Ref, ...] = ()
+    related: tuple[Ref, ...] = ()
+    evidence: tuple[EvidenceLink, ...] = ()
+    hypotheses: tuple[Hypothesis, ...] = ()
+    fidelity: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    source_therapy: str = ""
+    part: str = ""
+
+    @property
+    def docs_path(self) -> str:
+        """The page's path inside the site's docs directory (the manual is mounted at docs/manual)."""
+        return self.path
+
+    @property
+    def url(self) -> str:
+        """The page's address relative to the site root (directory URLs)."""
+        return self.path.removesuffix(".md") + "/"
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.title}"
+
+    def all_evidence(self) -> tuple[EvidenceLink, ...]:
+        return self.evidence + tuple(link for h in self.hypotheses for link in h.evidence)
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    entry_type: str
+    fields: Mapping[str, str]
+    authors: tuple[tuple[str, str], ...]  # (family, given)
+    editors: tuple[tuple[str, str], ...]
+    location: Location
+
+    @property
+    def doi(self) -> str:
+        return self.fields.get("doi", "")
+
+    @property
+    def retracted(self) -> str:
+        return self.fields.get("retracted", "")
+
+    @property
+    def title(self) -> str:
+        return self.fields.get("title", "")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One place where an item cites a reference: through an evidence link or in its text."""
+
+    key: str
+    item_id: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Manual:
+    items: tuple[Item, ...]
+    references: Mapping[str, Reference]
+    citations: tuple[Citation, ...] = field(default=())
+    version: str = "0.0.0"
+
+    @cached_property
+    def by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def hypotheses(self) -> dict[str, Hypothesis]:
+        return {h.id: h for item in self.items for h in item.hypotheses}
+
+    def of_kind(self, kind: Kind) -> list[Item]:
+        return sorted((i for i in self.items if i.kind is kind), key=lambda i: i.id)
+
+    @cached_property
+    def _reverse(self) -> dict[tuple[str, str], list[Item]]:
+        """(field, target id) -> items whose field refers to target, sorted by id."""
+        index: dict[tuple[str, str], list[Item]] = {}
+        for item in sorted(self.items, key=lambda i: i.id):
+            for name in ("theories", "principles"):
+                refs: tuple[Ref, ...] = getattr(item, name)
+                for ref in refs:
+                    index.setdefault((name, ref.target), []).append(item)
+        return index
+
+    def referring(self, field_name: str, target: str, kind: Kind | None = None) -> list[Item]:
+        items = self._reverse.get((field_name, target), [])
+        return [i for i in items if kind is None or i.kind is kind]
+
+    def principles_of_theory(self, theory_id: str) -> list[Item]:
+        return self.referring("theories", theory_id, Kind.PRINCIPLE)
+
+    def interventions_of_principle(self, principle_id: str) -> list[Item]:
+        return self.referring("principles", principle_id, Kind.INTERVENTION)
+
+    @cached_property
+    def cited_by(self) -> dict[str, list[str]]:
+        """Reference key -> sorted IDs of the items that cite it."""
+        index: dict[str, set[str]] = {}
+        for citation in self.citations:
+            index.setdefault(citation.key, set()).add(citation.item_id)
+        return {key: sorted(ids) for key, ids in index.items()}
+
+    def resolve(self, refs: tuple[Ref, ...]) -> list[Item]:
+        return [self.by_id[r.target] for r in refs if r.target in self.by_id]
+
+
+JSONValue = Any

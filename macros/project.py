@@ -1,0 +1,93 @@
+"""Load the whole project (manual/ and references.bib) into a Manual plus every diagnostic, without raising."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from macros import bibliography, frontmatter, rules, schema
+from macros.diagnostics import Diagnostic, Location, error, sort_diagnostics
+from macros.model import Item, Kind, Manual, Reference
+
+MANUAL_DIR = "manual"
+BIB_FILE = "references.bib"
+VERSION_FILE = "VERSION"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    manual: Manual
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def load_item(root: Path, path: Path) -> tuple[Item | None, list[Diagnostic]]:
+    relative = path.relative_to(root).as_posix()
+    parts = relative.split("/")
+    kind = Kind.from_folder(parts[1]) if len(parts) == 3 else None
+    if kind is None or not relative.endswith(".md"):
+        folders = ", ".join(f"{MANUAL_DIR}/{k.folder}/" for k in Kind)
+        return None, [
+            error(
+                Location(relative),
+                "file.unexpected",
+                "this file is not a manual page and would not be published",
+                f"manual pages are .md files directly inside {folders}",
+            )
+        ]
+    text, problems = frontmatter.decode(relative, path.read_bytes())
+    if text is None:
+        return None, problems
+    split, problems = frontmatter.split(relative, text)
+    if split is None:
+        return None, problems
+    node, problems = frontmatter.compose(relative, split)
+    if node is None:
+        return None, problems
+    return schema.read_item(relative, kind, node, split.yaml_line, split.body, split.body_line)
+
+
+def load_items(root: Path) -> tuple[list[Item], list[Diagnostic]]:
+    items: list[Item] = []
+    diagnostics: list[Diagnostic] = []
+    manual_dir = root / MANUAL_DIR
+    for path in sorted(p for p in manual_dir.rglob("*") if p.is_file()):
+        item, problems = load_item(root, path)
+        diagnostics.extend(problems)
+        if item is not None:
+            items.append(item)
+    return items, diagnostics
+
+
+def load_references(root: Path) -> tuple[dict[str, Reference], list[Diagnostic]]:
+    path = root / BIB_FILE
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return {}, [error(Location(BIB_FILE), "bib.file", f"cannot read the bibliography: {exc.strerror}")]
+    text, problems = frontmatter.decode(BIB_FILE, data)
+    if text is None:
+        return {}, problems
+    return bibliography.load(BIB_FILE, text)
+
+
+def read_version(root: Path) -> str:
+    try:
+        return (root / VERSION_FILE).read_text(encoding="utf-8").strip() or "0.0.0"
+    except OSError:
+        return "0.0.0"
+
+
+def load_project(root: Path) -> Project:
+    items, diagnostics = load_items(root)
+    references, bib_problems = load_references(root)
+    diagnostics.extend(bib_problems)
+    citations = rules.collect_citations(items)
+    diagnostics.extend(rules.check(items, references, citations))
+    manual = Manual(
+        items=tuple(sorted(items, key=lambda i: (i.kind.value, i.id))),
+        references=dict(sorted(references.items())),
+        citations=citations,
+        version=read_version(root),
+    )
+    return Project(root=root, manual=manual, diagnostics=tuple(sort_diagnostics(diagnostics)))

@@ -1,0 +1,407 @@
+"""Render the model as Markdown: item pages, overview tables, the bibliography, reference tables, navigation.
+
+Every function is pure: model in, Markdown out. Everything that comes from front matter or the bibliography is
+escaped, so it is published as text and never as markup. Links between pages are relative links to the .md files,
+which MkDocs (in strict mode) checks and rewrites.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+from macros import markup, vocab
+from macros.diagnostics import CODES
+from macros.model import EvidenceLink, Item, Kind, KIND_ORDER
+from macros.schema import FIELDS, REQUIRED_SECTIONS
+from macros.site import SiteData
+
+BIBLIOGRAPHY_PAGE: Final = "bibliography.md"
+_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]{}|!#<>~^=+])")
+_TAG: Final = re.compile(r"(<[^>]*>)")
+_URL: Final = re.compile(r"https?://[^\s<>\"]+")
+SUMMARY_TITLES: Final = {
+    Kind.PRINCIPLE: "The principle in one sentence",
+    Kind.INTERVENTION: "In one sentence",
+    Kind.THEORY: "The theory in one sentence",
+    Kind.CHAPTER: "This chapter in one sentence",
+}
+
+
+def md(text: str) -> str:
+    """Escape text so that Markdown and HTML show it literally."""
+    return _MD_SPECIAL.sub(r"\\\1", html.unescape(text)).replace("&", "&amp;").replace("\\<", "&lt;").replace(
+        "\\>", "&gt;"
+    ).replace("\n", " ")
+
+
+def _md_html(fragment: str) -> str:
+    """Escape the text parts of trusted, already HTML-escaped markup (citeproc output) for Markdown."""
+    parts = _TAG.split(fragment)
+    return "".join(part if index % 2 else re.sub(r"([\\`*_\[\]{}|!#~^=+])", r"\\\1", part) for index, part in enumerate(parts))
+
+
+def rel(from_path: str, to_path: str, anchor: str = "") -> str:
+    """A relative link from one docs page to another (both paths relative to the docs directory)."""
+    target = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    return f"{target}#{anchor}" if anchor else target
+
+
+def ref_anchor(key: str) -> str:
+    return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def item_link(item: Item, from_path: str, anchor: str = "") -> str:
+    return f"[{md(item.label)}]({rel(from_path, item.path, anchor)})"
+
+
+def id_link(item: Item, from_path: str) -> str:
+    return f"[{item.id}]({rel(from_path, item.path)} {_title_attr(item.title)})"
+
+
+def _title_attr(text: str) -> str:
+    return '"' + md(text).replace('"', "&quot;") + '"'
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Citations and cross-references
+
+
+def cite(site: SiteData, keys: Sequence[str], from_path: str) -> str:
+    """An APA parenthetical citation, each part linked to its bibliography entry; retracted works say so."""
+    parts: list[str] = []
+    for key in keys:
+        if key not in site.formatted:
+            raise KeyError(f"unknown citation key '{key}'")
+        link = f"[{md(site.formatted[key].label)}]({rel(from_path, BIBLIOGRAPHY_PAGE, ref_anchor(key))})"
+        if site.manual.references[key].retracted:
+            link += ", **retracted**"
+        parts.append(link)
+    return "(" + "; ".join(parts) + ")"
+
+
+def xref(site: SiteData, target: str, from_path: str) -> str:
+    manual = site.manual
+    if target in manual.by_id:
+        return item_link(manual.by_id[target], from_path)
+    hypothesis = manual.hypotheses[target]
+    return f"[{hypothesis.id}]({rel(from_path, manual.by_id[hypothesis.principle].path, hypothesis.id.lower())})"
+
+
+def prose(site: SiteData, text: str, from_path: str) -> str:
+    """Author Markdown with [@key] and [[ID]] marks turned into links."""
+
+    def render(mark: markup.Mark) -> str:
+        if mark.kind == "cite":
+            return cite(site, mark.values, from_path)
+        return xref(site, mark.values[0], from_path)
+
+    return markup.replace(text, render)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Item pages
+
+
+def _bullets(lines: Iterable[str], empty: str) -> str:
+    rows = [f"- {line}" for line in lines]
+    return "\n".join(rows) if rows else f"*{empty}*"
+
+
+def evidence_table(site: SiteData, links: Sequence[EvidenceLink], from_path: str, caption: str) -> str:
+    if not links:
+        return "*No evidence links yet.*"
+    rows = [
+        f"| {cite(site, [link.source], from_path)} | {md(link.claim)} | {md(link.kind)} | "
+        f"{md(vocab.EVIDENCE_CONTEXT[link.context])} | {md(link.stance)} |"
+        for link in links
+    ]
+    return "\n".join(
+        [
+            f"<p class=\"imap-caption\">{html.escape(caption)}</p>",
+            "",
+            "| Source | What it bears on | Kind | Context | Stance |",
+            "|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+
+
+def _summary(item: Item) -> str:
+    if not item.summary:
+        return ""
+    return f'!!! abstract "{SUMMARY_TITLES[item.kind]}"\n    {md(item.summary)}\n'
+
+
+def _footer(site: SiteData, item: Item) -> str:
+    since = f" · in the manual since version {md(item.since)}" if item.since else ""
+    return f"---\n\n<small>Permanent ID **{item.id}**{since} · manual version {md(site.manual.version)}</small>\n"
+
+
+def item_page(site: SiteData, item: Item) -> str:
+    """The full Markdown of an item's page: title, summary, the author's text, then the generated sections."""
+    here = item.path
+    sections = [f"# {md(item.label)}\n", _summary(item)]
+    if item.kind is Kind.INTERVENTION:
+        phases = ", ".join(md(p) for p in item.phases)
+        sections.append(f"**Used in:** {phases} sessions · **Drawn from:** {md(item.source_therapy)}\n")
+    sections.append(prose(site, item.body, here).strip() + "\n")
+    sections.extend(_generated(site, item))
+    sections.append(_footer(site, item))
+    return "\n".join(s for s in sections if s)
+
+
+def _generated(site: SiteData, item: Item) -> list[str]:
+    manual = site.manual
+    here = item.path
+    out: list[str] = []
+    if item.kind is Kind.PRINCIPLE:
+        theories = manual.resolve(item.theories)
+        out.append("## Theories { #theories }\n\n" + _bullets((item_link(t, here) for t in theories), "None.") + "\n")
+        out.append(
+            "## Evidence { #evidence }\n\n"
+            + evidence_table(site, item.evidence, here, f"Evidence for {item.id}: each source, what it bears on, and how.")
+            + "\n"
+        )
+        interventions = manual.interventions_of_principle(item.id)
+        out.append(
+            "## Interventions that serve this principle { #interventions }\n\n"
+            + _bullets((item_link(i, here) for i in interventions), "No intervention in the manual serves this principle yet.")
+            + "\n"
+        )
+        out.append("## Testable hypotheses { #hypotheses }\n\n" + _hypotheses(site, item) + "\n")
+        out.append("## Fidelity indicators { #fidelity }\n\n" + _bullets((md(f) for f in item.fidelity), "None yet.") + "\n")
+        related = manual.resolve(item.related)
+        if related:
+            out.append("## Related principles { #related }\n\n" + _bullets((item_link(p, here) for p in related), "") + "\n")
+    elif item.kind is Kind.THEORY:
+        principles = manual.principles_of_theory(item.id)
+        rows = [
+            f"| {item_link(p, here)} | {', '.join(id_link(i, here) for i in manual.interventions_of_principle(p.id)) or '—'} |"
+            for p in principles
+        ]
+        table = (
+            "\n".join(["| Principle | Interventions that serve it |", "|---|---|", *rows])
+            if rows
+            else "*No principle draws on this theory yet.*"
+        )
+        out.append("## Principles that draw on this theory { #principles }\n\n" + table + "\n")
+        out.append(
+            "## Evidence { #evidence }\n\n"
+            + evidence_table(site, item.evidence, here, f"Sources for {item.id}, including critiques.")
+            + "\n"
+        )
+        related = manual.resolve(item.related)
+        if related:
+            out.append("## Related theories { #related }\n\n" + _bullets((item_link(t, here) for t in related), "") + "\n")
+    elif item.kind is Kind.INTERVENTION:
+        principles = manual.resolve(item.principles)
+        out.append("## Principles it serves { #principles }\n\n" + _bullets((item_link(p, here) for p in principles), "None.") + "\n")
+        theories = manual.resolve(item.theories)
+        if theories:
+            out.append("## Theories { #theories }\n\n" + _bullets((item_link(t, here) for t in theories), "") + "\n")
+        out.append(
+            "## Evidence { #evidence }\n\n"
+            + evidence_table(site, item.evidence, here, f"Evidence for {item.id}, graded by kind and context.")
+            + "\n"
+        )
+    return out
+
+
+def _hypotheses(site: SiteData, item: Item) -> str:
+    blocks: list[str] = []
+    for h in item.hypotheses:
+        lines = [
+            f"### {h.id} {{ #{h.id.lower()} }}",
+            "",
+            f"**Prediction.** {md(h.prediction)}",
+            "",
+            f"**Proposed mechanism (a hypothesis).** {md(h.mechanism)}",
+            "",
+            f"**Measure.** {md(h.measure)}",
+            "",
+            f"**Design that would test it.** {md(h.design)}",
+            "",
+            f"**Current status:** {md(h.status)} ({md(vocab.HYPOTHESIS_STATUS[h.status].rstrip('.').lower())}).",
+        ]
+        if h.evidence:
+            lines += ["", evidence_table(site, h.evidence, item.path, f"Evidence bearing on {h.id}.")]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) if blocks else "*None yet.*"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Overview tables
+
+
+def principle_evidence_table(site: SiteData, from_path: str) -> str:
+    rows: list[str] = []
+    for principle in site.manual.of_kind(Kind.PRINCIPLE):
+        for link in principle.evidence:
+            rows.append(
+                f"| {id_link(principle, from_path)} | {cite(site, [link.source], from_path)} | {md(link.claim)} | "
+                f"{md(link.kind)} | {md(vocab.EVIDENCE_CONTEXT[link.context])} | {md(link.stance)} |"
+            )
+    if not rows:
+        return "*No principles yet.*"
+    return "\n".join(
+        ["| Principle | Source | What it bears on | Kind | Context | Stance |", "|---|---|---|---|---|---|", *rows]
+    )
+
+
+def evidence_principles_table(site: SiteData, from_path: str) -> str:
+    """Evidence -> principles: each source with the principles whose evidence links name it."""
+    by_source: dict[str, list[Item]] = {}
+    for principle in site.manual.of_kind(Kind.PRINCIPLE):
+        for link in principle.evidence:
+            by_source.setdefault(link.source, [])
+            if principle not in by_source[link.source]:
+                by_source[link.source].append(principle)
+    order = list(site.formatted)
+    rows = [
+        f"| {cite(site, [key], from_path)} | {', '.join(id_link(p, from_path) for p in by_source[key])} |"
+        for key in sorted(by_source, key=lambda k: (site.formatted[k].entry_text.lower(), order.index(k)))
+    ]
+    if not rows:
+        return "*No evidence links yet.*"
+    return "\n".join(["| Source | Principles it bears on |", "|---|---|", *rows])
+
+
+def theory_map_table(site: SiteData, from_path: str) -> str:
+    """Theory -> principles -> interventions, one row per theory and principle."""
+    manual = site.manual
+    rows: list[str] = []
+    for theory in manual.of_kind(Kind.THEORY):
+        principles = manual.principles_of_theory(theory.id)
+        if not principles:
+            rows.append(f"| {item_link(theory, from_path)} | — | — |")
+        for principle in principles:
+            interventions = manual.interventions_of_principle(principle.id)
+            rows.append(
+                f"| {item_link(theory, from_path)} | {item_link(principle, from_path)} | "
+                f"{', '.join(id_link(i, from_path) for i in interventions) or '—'} |"
+            )
+    if not rows:
+        return "*No theories yet.*"
+    return "\n".join(["| Theory | Principle | Interventions |", "|---|---|---|", *rows])
+
+
+def intervention_matrix(site: SiteData, from_path: str) -> str:
+    """Intervention × principle: a cell says 'serves' where the intervention lists the principle."""
+    manual = site.manual
+    principles = manual.of_kind(Kind.PRINCIPLE)
+    interventions = manual.of_kind(Kind.INTERVENTION)
+    if not principles or not interventions:
+        return "*No interventions yet.*"
+    header = "| Intervention | " + " | ".join(id_link(p, from_path) for p in principles) + " |"
+    rows = [header, "|---|" + "---|" * len(principles)]
+    for intervention in interventions:
+        served = {r.target for r in intervention.principles}
+        cells = ["✓ serves" if p.id in served else "" for p in principles]
+        rows.append(f"| {item_link(intervention, from_path)} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def item_list(site: SiteData, kind: Kind, from_path: str) -> str:
+    rows = [f"| {item_link(i, from_path)} | {md(i.summary)} |" for i in site.manual.of_kind(kind)]
+    if not rows:
+        return f"*No {kind.plural.lower()} yet.*"
+    return "\n".join([f"| {kind.value.capitalize()} | In one sentence |", "|---|---|", *rows])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Bibliography
+
+
+def _linkify(fragment: str, urls: Iterable[str]) -> str:
+    for url in urls:
+        if not url.startswith(("https://", "http://")):
+            continue
+        shown = html.escape(url, quote=False)
+        if shown in fragment:
+            anchor = f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
+            fragment = fragment.replace(shown, anchor, 1)
+    return fragment
+
+
+def bibliography_page(site: SiteData, from_path: str) -> str:
+    """Every reference in APA order, with its DOI as a link, a retraction notice, and the items that cite it."""
+    blocks: list[str] = []
+    for key, formatted in site.formatted.items():
+        reference = site.manual.references[key]
+        urls = [f"https://doi.org/{reference.doi}"] if reference.doi else []
+        if "url" in reference.fields:
+            urls.append(reference.fields["url"])
+        entry = _md_html(_linkify(formatted.entry_html, urls))
+        lines = [entry]
+        if reference.retracted:
+            lines.append(f"**Retracted.** {md(reference.retracted)}")
+        lines.append(f"{{ #{ref_anchor(key)} .imap-ref }}")
+        block = "\n".join(lines)
+        citing = [site.manual.by_id[i] for i in site.manual.cited_by.get(key, []) if i in site.manual.by_id]
+        if citing:
+            block += "\n\nCited by: " + ", ".join(id_link(i, from_path) for i in citing) + "\n{ .imap-cited-by }"
+        blocks.append(block)
+    return "\n\n".join(blocks) if blocks else "*The bibliography is empty.*"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reference tables for the authoring documentation
+
+
+def vocabulary_tables() -> str:
+    out: list[str] = []
+    for name, vocabulary in vocab.VOCABULARIES.items():
+        out.append(f"### {name.capitalize()}\n")
+        out.append("| value | meaning |\n|---|---|")
+        out.extend(f"| `{value}` | {md(meaning)} |" for value, meaning in vocabulary.items())
+        out.append("")
+    return "\n".join(out)
+
+
+def required_sections_table() -> str:
+    rows = [
+        f"| {kind.value} | {'; '.join(REQUIRED_SECTIONS[kind]) or '(free structure)'} |"
+        for kind in KIND_ORDER
+    ]
+    return "\n".join(["| kind | required sections, in order |", "|---|---|", *rows])
+
+
+def fields_table(kind: Kind) -> str:
+    rows = [f"| `{name}` | {spec.type} | {'yes' if spec.required else 'no'} | {md(spec.doc)} |" for name, spec in FIELDS[kind].items()]
+    return "\n".join(["| key | type | required | meaning |", "|---|---|---|---|", *rows])
+
+
+def diagnostic_codes_table() -> str:
+    rows = [f"| `{code}` | {md(text)} |" for code, text in sorted(CODES.items())]
+    return "\n".join(["| code | meaning |", "|---|---|", *rows])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Navigation
+
+
+def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
+    """The site navigation: the configured first entry (Home), the manual's parts, then the rest of the configured nav."""
+    manual = site.manual
+    sections: list[Any] = []
+    for part, title in vocab.PART.items():
+        chapters = [c for c in manual.of_kind(Kind.CHAPTER) if c.part == part]
+        if part == "foundations":
+            entries = [{c.label: c.path} for c in chapters]
+            sections.append({title: entries}) if entries else None
+            for kind in (Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION):
+                items = [{i.label: i.path} for i in manual.of_kind(kind)]
+                if items:
+                    sections.append({kind.plural: items})
+        elif chapters:
+            sections.append({title: [{c.label: c.path} for c in chapters]})
+    configured = list(configured or [])
+    return configured[:1] + sections + configured[1:]
+
+
+def _mapping(value: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(value)

@@ -1,0 +1,192 @@
+"""Cross-item validation rules: every function takes model objects and returns diagnostics; none reads files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from macros import markup
+from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
+from macros.model import Citation, Item, Kind, Reference
+from macros.schema import LINK_TARGETS, REQUIRED_SECTIONS
+
+# Headings the build generates on item pages; an author who writes one would publish it twice.
+GENERATED_SECTIONS = (
+    "Theories",
+    "Evidence",
+    "Interventions that serve this principle",
+    "Testable hypotheses",
+    "Fidelity indicators",
+    "Related principles",
+    "Principles it serves",
+    "Principles that draw on this theory",
+    "Related theories",
+)
+
+
+def duplicate_ids(items: Sequence[Item]) -> list[Diagnostic]:
+    first: dict[str, Location] = {}
+    found: list[Diagnostic] = []
+    for item in sorted(items, key=lambda i: i.path):
+        here = item.location
+        ids = [(item.id, here)] + [(h.id, h.location) for h in item.hypotheses]
+        for item_id, location in ids:
+            if item_id in first:
+                other = first[item_id]
+                found.append(
+                    error(location, "id.duplicate", f"ID {item_id} is already used in {other.path}:{other.line}", "IDs are never reused; take the next free one")
+                )
+            else:
+                first[item_id] = location
+    return found
+
+
+def item_links(items: Sequence[Item], by_id: Mapping[str, Item]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for item in items:
+        for (kind, field_name), target_kind in LINK_TARGETS.items():
+            if item.kind is not kind:
+                continue
+            for ref in getattr(item, field_name):
+                target = by_id.get(ref.target)
+                if target is None:
+                    candidates = [i.id for i in by_id.values() if i.kind is target_kind]
+                    found.append(
+                        error(
+                            ref.location,
+                            "link.unknown-item",
+                            f"'{field_name}' refers to {ref.target}, which does not exist",
+                            did_you_mean(ref.target, candidates),
+                        )
+                    )
+                elif target.kind is not target_kind:
+                    found.append(
+                        error(
+                            ref.location,
+                            "link.wrong-kind",
+                            f"'{field_name}' must list {target_kind.value} IDs, but {ref.target} is a {target.kind.value}",
+                        )
+                    )
+                elif ref.target == item.id:
+                    found.append(error(ref.location, "link.self", f"{item.id} lists itself under '{field_name}'"))
+    return found
+
+
+def evidence_sources(items: Sequence[Item], references: Mapping[str, Reference]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for item in items:
+        seen: set[tuple[str, str]] = set()
+        for link in item.all_evidence():
+            if link.source not in references:
+                found.append(
+                    error(
+                        link.location,
+                        "evidence.unknown-source",
+                        f"unknown source key '{link.source}'",
+                        did_you_mean(link.source, references) or "add the checked reference to references.bib first",
+                    )
+                )
+            if (link.source, link.claim) in seen:
+                found.append(
+                    warning(link.location, "evidence.duplicate", f"source '{link.source}' is listed twice for the same claim")
+                )
+            seen.add((link.source, link.claim))
+    return found
+
+
+def body_markup(items: Sequence[Item], by_id: Mapping[str, Item], references: Mapping[str, Reference]) -> list[Diagnostic]:
+    known_ids = set(by_id) | {h.id for i in items for h in i.hypotheses}
+    found: list[Diagnostic] = []
+    for item in items:
+        for mark in markup.scan(item.body):
+            location = Location(item.path, item.body_line + mark.line)
+            if mark.kind == "cite":
+                for key in mark.values:
+                    if key not in references:
+                        found.append(
+                            error(location, "citation.unknown-key", f"citation of unknown key '{key}'", did_you_mean(key, references))
+                        )
+            elif mark.values[0] not in known_ids:
+                found.append(
+                    error(
+                        location,
+                        "xref.unknown-item",
+                        f"cross-reference to unknown item '{mark.values[0]}'",
+                        did_you_mean(mark.values[0], known_ids),
+                    )
+                )
+    return found
+
+
+def sections(items: Sequence[Item]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for item in items:
+        level_two = [h for h in markup.headings(item.body) if h.level == 2]
+        titles = [h.text for h in level_two]
+        required = REQUIRED_SECTIONS[item.kind]
+        for heading in level_two:
+            if heading.text in GENERATED_SECTIONS:
+                found.append(
+                    error(
+                        Location(item.path, item.body_line + heading.line),
+                        "section.generated",
+                        f"the heading '{heading.text}' is generated from the front matter",
+                        "remove this section; edit the front matter instead",
+                    )
+                )
+        missing = [title for title in required if title not in titles]
+        for title in missing:
+            found.append(
+                error(
+                    Location(item.path, item.body_line),
+                    "section.missing",
+                    f"{item.kind.value} {item.id} has no '## {title}' section",
+                    f"a {item.kind.value} page has these sections, in order: {'; '.join(required)}",
+                )
+            )
+        present = [t for t in titles if t in required]
+        if not missing and present != list(required)[: len(present)]:
+            found.append(
+                error(
+                    Location(item.path, item.body_line),
+                    "section.order",
+                    f"the sections of {item.id} are not in the required order",
+                    f"order: {'; '.join(required)}",
+                )
+            )
+    return found
+
+
+def uncited(references: Mapping[str, Reference], citations: Iterable[Citation]) -> list[Diagnostic]:
+    cited = {c.key for c in citations}
+    return [
+        warning(ref.location, "bib.uncited", f"reference '{key}' is not cited by any item")
+        for key, ref in sorted(references.items())
+        if key not in cited
+    ]
+
+
+def collect_citations(items: Iterable[Item]) -> tuple[Citation, ...]:
+    """Every place an item cites a reference: its evidence links and the [@key] marks in its text."""
+    found: list[Citation] = []
+    for item in items:
+        found.extend(Citation(link.source, item.id, link.location) for link in item.all_evidence())
+        for mark in markup.scan(item.body):
+            if mark.kind == "cite":
+                location = Location(item.path, item.body_line + mark.line)
+                found.extend(Citation(key, item.id, location) for key in mark.values)
+    return tuple(found)
+
+
+def check(items: Sequence[Item], references: Mapping[str, Reference], citations: Iterable[Citation]) -> list[Diagnostic]:
+    by_id = {i.id: i for i in items}
+    return [
+        *duplicate_ids(items),
+        *item_links(items, by_id),
+        *evidence_sources(items, references),
+        *body_markup(items, by_id, references),
+        *sections(items),
+        *uncited(references, citations),
+    ]
+
+
+__all__ = ["GENERATED_SECTIONS", "check", "collect_citations", "Kind"]

@@ -1,0 +1,374 @@
+"""The front matter schema of each kind of item, and the conversion of YAML nodes into model objects.
+
+Every problem becomes a Diagnostic with the file and line of the offending key or value; nothing raises.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+import yaml
+
+from macros import vocab
+from macros.diagnostics import Diagnostic, Location, did_you_mean, error
+from macros.model import EvidenceLink, Hypothesis, Item, Kind, Ref
+
+FieldType = Literal["text", "version", "ids", "texts", "choice", "choices", "evidence", "hypotheses"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    type: FieldType
+    required: bool
+    doc: str
+    vocabulary: Mapping[str, str] | None = None
+
+
+def _f(type_: FieldType, required: bool, doc: str, vocabulary: Mapping[str, str] | None = None) -> FieldSpec:
+    return FieldSpec(type_, required, doc, vocabulary)
+
+
+_COMMON: Final = {
+    "id": _f("text", True, "the permanent ID; the file is named after it"),
+    "title": _f("text", True, "the page title"),
+    "since": _f("version", True, "the manual version in which the item first appeared"),
+}
+
+EVIDENCE_FIELDS: Final = MappingProxyType(
+    {
+        "source": _f("text", True, "a key in references.bib"),
+        "claim": _f("text", True, "what the source bears on, in a short phrase"),
+        "kind": _f("choice", True, "the kind of evidence", vocab.EVIDENCE_KIND),
+        "context": _f("choice", True, "the context the evidence comes from", vocab.EVIDENCE_CONTEXT),
+        "stance": _f("choice", False, "whether it supports, qualifies or challenges the claim", vocab.EVIDENCE_STANCE),
+    }
+)
+
+HYPOTHESIS_FIELDS: Final = MappingProxyType(
+    {
+        "id": _f("text", True, "H + the principle's two digits + a letter, e.g. H03a"),
+        "prediction": _f("text", True, "the testable prediction"),
+        "mechanism": _f("text", True, "the proposed mechanism"),
+        "measure": _f("text", True, "the outcome or process measure that would test it"),
+        "design": _f("text", True, "the study design that would test it"),
+        "status": _f("choice", True, "the current evidence status", vocab.HYPOTHESIS_STATUS),
+        "evidence": _f("evidence", False, "typed links to evidence bearing on it"),
+    }
+)
+
+FIELDS: Final = MappingProxyType(
+    {
+        Kind.CHAPTER: MappingProxyType(
+            {
+                **_COMMON,
+                "part": _f("choice", True, "the part of the manual it belongs to", vocab.PART),
+                "summary": _f("text", False, "one sentence on what the chapter covers"),
+            }
+        ),
+        Kind.THEORY: MappingProxyType(
+            {
+                **_COMMON,
+                "summary": _f("text", True, "the core claim in one sentence"),
+                "evidence": _f("evidence", True, "canonical statements, tests and critiques"),
+                "related": _f("ids", False, "neighbouring theories"),
+            }
+        ),
+        Kind.PRINCIPLE: MappingProxyType(
+            {
+                **_COMMON,
+                "summary": _f("text", True, "the principle in one sentence"),
+                "theories": _f("ids", True, "the theories it rests on"),
+                "evidence": _f("evidence", True, "typed links to the sources that bear on it"),
+                "hypotheses": _f("hypotheses", True, "testable predictions it implies"),
+                "fidelity": _f("texts", True, "what a rater would see on video"),
+                "related": _f("ids", False, "closely related principles"),
+            }
+        ),
+        Kind.INTERVENTION: MappingProxyType(
+            {
+                **_COMMON,
+                "summary": _f("text", True, "what it is, in one sentence"),
+                "principles": _f("ids", True, "the principles it serves"),
+                "phases": _f("choices", True, "when it is used", vocab.PHASE),
+                "source_therapy": _f("text", True, "the therapy or tradition it is drawn from"),
+                "theories": _f("ids", False, "theories it draws on directly"),
+                "evidence": _f("evidence", True, "typed links to its evidence"),
+            }
+        ),
+    }
+)
+
+# Which kind each ID list must point to, per item kind.
+LINK_TARGETS: Final = MappingProxyType(
+    {
+        (Kind.THEORY, "related"): Kind.THEORY,
+        (Kind.PRINCIPLE, "theories"): Kind.THEORY,
+        (Kind.PRINCIPLE, "related"): Kind.PRINCIPLE,
+        (Kind.INTERVENTION, "principles"): Kind.PRINCIPLE,
+        (Kind.INTERVENTION, "theories"): Kind.THEORY,
+    }
+)
+
+# Second-level headings each kind must have, in order.
+REQUIRED_SECTIONS: Final = MappingProxyType(
+    {
+        Kind.CHAPTER: (),
+        Kind.THEORY: ("Core claim", "Implications for the MDMA session", "Evidence and limits"),
+        Kind.PRINCIPLE: (
+            "What it means",
+            "Why",
+            "What it looks like in a session",
+            "Decision points",
+            "Cautions and limits",
+        ),
+        Kind.INTERVENTION: (
+            "Purpose",
+            "When to use it",
+            "How",
+            "Adaptations for the MDMA state",
+            "When not to use it",
+        ),
+    }
+)
+
+_YAML_NULL = "tag:yaml.org,2002:null"
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _YAML_NULL
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return f"'{node.value}'"
+
+
+class _Reader:
+    """Converts YAML nodes to values, collecting diagnostics with file lines."""
+
+    def __init__(self, path: str, first_line: int) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.diagnostics: list[Diagnostic] = []
+        self._seen: set[int] = set()
+
+    def loc(self, node: yaml.Node) -> Location:
+        return Location(self.path, self.first_line + node.start_mark.line)
+
+    def err(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
+        self.diagnostics.append(error(self.loc(node), code, message, hint))
+
+    def mapping(self, node: yaml.Node, specs: Mapping[str, FieldSpec], what: str) -> dict[str, tuple[Any, Location]]:
+        """Read a mapping against its field specs: {name: (value, location of the key)}."""
+        if id(node) in self._seen:
+            self.err(node, "field.type", f"{what}: YAML aliases (*name) are not allowed in front matter")
+            return {}
+        self._seen.add(id(node))
+        if not isinstance(node, yaml.MappingNode):
+            self.err(node, "field.type", f"{what} must be a mapping of keys to values, not {_describe(node)}")
+            return {}
+        found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.err(key_node, "field.type", f"{what}: a key must be a plain word, not {_describe(key_node)}")
+                continue
+            key = str(key_node.value)
+            if key in found:
+                self.err(key_node, "field.duplicate", f"{what}: key '{key}' appears twice")
+                continue
+            if key not in specs:
+                self.err(
+                    key_node,
+                    "field.unknown",
+                    f"{what}: unknown key '{key}'",
+                    did_you_mean(key, specs) or f"allowed keys: {', '.join(specs)}",
+                )
+                continue
+            found[key] = (key_node, value_node)
+        values: dict[str, tuple[Any, Location]] = {}
+        for name, spec in specs.items():
+            if name not in found:
+                if spec.required:
+                    self.err(node, "field.missing", f"{what}: required key '{name}' is missing", f"{name}: {spec.doc}")
+                continue
+            key_node, value_node = found[name]
+            value = self.value(value_node, spec, f"{what}: '{name}'")
+            if value is not None:
+                values[name] = (value, self.loc(key_node))
+        return values
+
+    def value(self, node: yaml.Node, spec: FieldSpec, what: str) -> Any:
+        if _is_null(node) or (isinstance(node, yaml.SequenceNode) and not node.value):
+            if spec.required:
+                self.err(node, "field.empty", f"{what} is empty", spec.doc)
+                return None
+            return () if spec.type in ("ids", "texts", "choices", "evidence", "hypotheses") else None
+        if spec.type in ("text", "version", "choice"):
+            return self.scalar(node, spec, what)
+        if not isinstance(node, yaml.SequenceNode):
+            example = "[T04, T07]" if spec.type == "ids" else "a list of items, one per line starting with '- '"
+            self.err(node, "field.type", f"{what} must be a list, not {_describe(node)}", f"write it as {example}")
+            return None
+        if spec.type == "evidence":
+            return tuple(link for child in node.value if (link := self.evidence(child, what)) is not None)
+        if spec.type == "hypotheses":
+            return tuple(h for child in node.value if (h := self.hypothesis(child, what)) is not None)
+        element = FieldSpec("choice" if spec.type == "choices" else "text", True, spec.doc, spec.vocabulary)
+        result: list[Any] = []
+        for child in node.value:
+            text = self.scalar(child, element, f"{what} entry")
+            if text is not None:
+                result.append(Ref(text, self.loc(child)) if spec.type == "ids" else text)
+        return tuple(result)
+
+    def scalar(self, node: yaml.Node, spec: FieldSpec, what: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.err(node, "field.type", f"{what} must be a single value, not {_describe(node)}")
+            return None
+        if _is_null(node) or not str(node.value).strip():
+            self.err(node, "field.empty", f"{what} is empty", spec.doc)
+            return None
+        text = " ".join(str(node.value).split())
+        if spec.type == "version" and not vocab.VERSION.fullmatch(text):
+            self.err(node, "field.version", f"{what} '{text}' is not a version like 0.1.0")
+            return None
+        if spec.type == "choice" and spec.vocabulary is not None and text not in spec.vocabulary:
+            self.err(
+                node,
+                "field.vocabulary",
+                f"{what} '{text}' is not one of: {', '.join(spec.vocabulary)}",
+                did_you_mean(text, spec.vocabulary),
+            )
+            return None
+        return text
+
+    def evidence(self, node: yaml.Node, what: str) -> EvidenceLink | None:
+        fields = self.mapping(node, EVIDENCE_FIELDS, "evidence link")
+        if not all(name in fields for name, spec in EVIDENCE_FIELDS.items() if spec.required):
+            return None
+        return EvidenceLink(
+            source=fields["source"][0],
+            claim=fields["claim"][0],
+            kind=fields["kind"][0],
+            context=fields["context"][0],
+            stance=fields.get("stance", ("supports", None))[0],
+            location=self.loc(node),
+        )
+
+    def hypothesis(self, node: yaml.Node, what: str) -> Hypothesis | None:
+        fields = self.mapping(node, HYPOTHESIS_FIELDS, "hypothesis")
+        if not all(name in fields for name, spec in HYPOTHESIS_FIELDS.items() if spec.required):
+            return None
+        hypothesis_id = fields["id"][0]
+        if not vocab.HYPOTHESIS_ID.fullmatch(hypothesis_id):
+            self.diagnostics.append(
+                error(
+                    fields["id"][1],
+                    "id.malformed",
+                    f"hypothesis ID '{hypothesis_id}' does not follow the scheme",
+                    "H + the principle's two digits + a lower-case letter, e.g. H03a",
+                )
+            )
+            return None
+        return Hypothesis(
+            id=hypothesis_id,
+            principle="",
+            prediction=fields["prediction"][0],
+            mechanism=fields["mechanism"][0],
+            measure=fields["measure"][0],
+            design=fields["design"][0],
+            status=fields["status"][0],
+            evidence=fields.get("evidence", ((), None))[0],
+            location=self.loc(node),
+        )
+
+
+def read_item(
+    path: str, kind: Kind, node: yaml.MappingNode, yaml_line: int, body: str, body_line: int
+) -> tuple[Item | None, list[Diagnostic]]:
+    """Convert one file's front matter into an Item.
+
+    The item is returned even when some fields are wrong (with the diagnostics), so that later checks still see it
+    and do not report a cascade of 'unknown item' errors; it is None only when it cannot be identified at all.
+    """
+    reader = _Reader(path, yaml_line)
+    fields = reader.mapping(node, FIELDS[kind], "front matter")
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    item_id = fields["id"][0] if "id" in fields else stem
+    id_location = fields["id"][1] if "id" in fields else Location(path, yaml_line)
+    if not kind.id_pattern.fullmatch(item_id):
+        other = Kind.from_id(item_id)
+        if other is not None:
+            reader.diagnostics.append(
+                error(
+                    id_location,
+                    "id.kind",
+                    f"'{item_id}' is a {other.value} ID but the file is in manual/{kind.folder}/",
+                    f"{kind.value} IDs start with {kind.prefix}",
+                )
+            )
+        else:
+            reader.diagnostics.append(
+                error(
+                    id_location,
+                    "id.malformed",
+                    f"ID '{item_id}' does not follow the scheme for a {kind.value}",
+                    f"{kind.prefix} followed by two digits, e.g. {kind.prefix}03",
+                )
+            )
+        return None, reader.diagnostics
+    if stem != item_id:
+        reader.diagnostics.append(
+            error(
+                id_location,
+                "id.file-name",
+                f"the file for {item_id} is named '{stem}.md'",
+                f"rename it to {item_id}.md so that its address is /manual/{kind.folder}/{item_id}/",
+            )
+        )
+    hypotheses: tuple[Hypothesis, ...] = fields.get("hypotheses", ((), None))[0]
+    checked: list[Hypothesis] = []
+    for h in hypotheses:
+        match = vocab.HYPOTHESIS_ID.fullmatch(h.id)
+        if match and match.group(1) != item_id[1:]:
+            reader.diagnostics.append(
+                error(
+                    h.location,
+                    "hypothesis.id-mismatch",
+                    f"hypothesis {h.id} is listed under {item_id}",
+                    f"hypotheses of {item_id} are numbered H{item_id[1:]}a, H{item_id[1:]}b, ...",
+                )
+            )
+        checked.append(dataclasses.replace(h, principle=item_id))
+
+    def get(name: str, default: Any) -> Any:
+        return fields[name][0] if name in fields else default
+
+    item = Item(
+        kind=kind,
+        id=item_id,
+        title=get("title", item_id),
+        path=path,
+        location=Location(path, 1),
+        body=body,
+        body_line=body_line,
+        since=get("since", ""),
+        summary=get("summary", ""),
+        theories=get("theories", ()),
+        principles=get("principles", ()),
+        related=get("related", ()),
+        evidence=get("evidence", ()),
+        hypotheses=tuple(checked),
+        fidelity=get("fidelity", ()),
+        phases=get("phases", ()),
+        source_therapy=get("source_therapy", ""),
+        part=get("part", ""),
+    )
+    return item, reader.diagnostics
