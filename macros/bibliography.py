@@ -76,21 +76,16 @@ _FIRST_YEAR: Final = 1700
 ET_AL_MARKER: Final = "ETALMARKER"
 
 
-class _DropRecords(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return False
-
-
 @contextlib.contextmanager
 def _quiet_bibtexparser() -> Iterator[None]:
     """bibtexparser logs its own parse errors; the project reports them as diagnostics instead."""
-    logger = logging.getLogger("bibtexparser")
-    dropper = _DropRecords()
-    logger.addFilter(dropper)
+    logger = logging.getLogger("bibtexparser.splitter")
+    disabled = logger.disabled
+    logger.disabled = True
     try:
         yield
     finally:
-        logger.removeFilter(dropper)
+        logger.disabled = disabled
 
 
 def _latex(text: str) -> str:
@@ -150,11 +145,12 @@ def load(path: str, text: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
             )
         elif isinstance(block, DuplicateFieldKeyBlock):
             fields = ", ".join(sorted(f"'{k}'" for k in block.duplicate_keys))
+            key = getattr(block.ignore_error_block, "key", "?")
             diagnostics.append(
                 error(
                     Location(path, block.start_line + 1),
                     "bib.parse",
-                    f"entry '{block.key}' has a field more than once: {fields}",
+                    f"entry '{key}' has a field more than once: {fields}",
                     "keep one of each field",
                 )
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def _text(fragment: str) -> str:
 
 
 def format_references(references: Mapping[str, Reference]) -> dict[str, Formatted]:
-    """Format every reference, in one citeproc run so that ambiguous labels can be told apart."""
+    """Format every reference in one citeproc run; the result is in reference-list order."""
     keys = sorted(references)
     if not keys:
         return {}
@@ -58,7 +59,7 @@ def format_references(references: Mapping[str, Reference]) -> dict[str, Formatte
         entries = {key: str(entry) for key, entry in zip(bibliography.keys, bibliography.bibliography(), strict=True)}
     _add_year_suffixes(keys, csl, labels, entries)
     result: dict[str, Formatted] = {}
-    for key in keys:
+    for key in sorted(keys, key=lambda k: _sort_key(_text(entries[k]))):
         label = _et_al(_text(labels[key]).strip())
         if label.startswith("(") and label.endswith(")"):
             label = label[1:-1]
@@ -73,6 +74,12 @@ def format_references(references: Mapping[str, Reference]) -> dict[str, Formatte
     return result
 
 
+def _sort_key(text: str) -> str:
+    """Alphabetical order for the reference list: accents and case ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def _et_al(text: str) -> str:
     """Render the marker for an author list not seen in full as APA's 'et al.'."""
     for before in (", &amp; " + ET_AL_MARKER, ", & " + ET_AL_MARKER, " &amp; " + ET_AL_MARKER, " & " + ET_AL_MARKER):
@@ -85,16 +92,16 @@ def _add_year_suffixes(
 ) -> None:
     """APA's 1992a/1992b for works with the same author label and year (citeproc-py does not do this).
 
-    Letters follow the order of the reference list, which sorts such works by title.
+    Letters follow the titles' alphabetical order, as APA sorts such works in the reference list.
     """
     groups: dict[str, list[str]] = {}
     for key in keys:
         groups.setdefault(labels[key], []).append(key)
-    order = {key: index for index, key in enumerate(entries)}
     for group in groups.values():
         if len(group) < 2:
             continue
-        for letter, key in zip("abcdefghijklmnopqrstuvwxyz", sorted(group, key=order.__getitem__), strict=False):
+        by_title = sorted(group, key=lambda k: _sort_key(str(csl[k].get("title", ""))))
+        for letter, key in zip("abcdefghijklmnopqrstuvwxyz", by_title, strict=False):
             year = str(csl[key].get("issued", {}).get("date-parts", [[""]])[0][0])
             if not year:
                 continue

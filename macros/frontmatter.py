@@ -74,7 +74,10 @@ def compose(path: str, split_file: SplitFile) -> tuple[yaml.MappingNode | None, 
     try:
         node = yaml.compose(split_file.yaml_text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # At the end of the block the problem mark points past the text; the context (where the unclosed
+        # bracket or quote began) is the line an author needs.
+        at_end = exc.problem is not None and "end of the stream" in exc.problem or "<stream end>" in (exc.problem or "")
+        mark = (exc.context_mark if at_end and exc.context_mark else None) or exc.problem_mark or exc.context_mark
         line = split_file.yaml_line + (mark.line if mark else 0)
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""

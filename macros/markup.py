@@ -5,6 +5,7 @@ Both are found only in prose: never inside fenced code blocks or inline code spa
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,21 +56,28 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def _outside(ranges: list[tuple[int, int]], start: int) -> bool:
-    return not any(a <= start < b for a, b in ranges)
-
-
 def scan(text: str) -> list[Mark]:
-    ranges = _code_ranges(text)
+    code = _code_mask(text)
+    line_starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
     marks: list[Mark] = []
     for match in _CITE.finditer(text):
-        if _outside(ranges, match.start()):
+        if not code[match.start()]:
             keys = tuple(part.strip().lstrip("@") for part in match.group(1).split(";"))
-            marks.append(Mark("cite", keys, match.start(), match.end(), text.count("\n", 0, match.start())))
+            line = bisect.bisect_right(line_starts, match.start()) - 1
+            marks.append(Mark("cite", keys, match.start(), match.end(), line))
     for match in _XREF.finditer(text):
-        if _outside(ranges, match.start()):
-            marks.append(Mark("xref", (match.group(1),), match.start(), match.end(), text.count("\n", 0, match.start())))
+        if not code[match.start()]:
+            line = bisect.bisect_right(line_starts, match.start()) - 1
+            marks.append(Mark("xref", (match.group(1),), match.start(), match.end(), line))
     return sorted(marks, key=lambda m: m.start)
+
+
+def _code_mask(text: str) -> bytearray:
+    """One flag per character: 1 inside code (fenced blocks, inline spans)."""
+    mask = bytearray(len(text) + 1)
+    for a, b in _code_ranges(text):
+        mask[a:b] = b"\x01" * (b - a)
+    return mask
 
 
 def replace(text: str, render: Callable[[Mark], str]) -> str:
@@ -85,12 +93,12 @@ def replace(text: str, render: Callable[[Mark], str]) -> str:
 
 def headings(text: str) -> list[Heading]:
     """ATX headings outside code blocks, with any trailing attribute list removed."""
-    ranges = _code_ranges(text)
+    code = _code_mask(text)
     result: list[Heading] = []
     offset = 0
     for number, line in enumerate(text.split("\n")):
         match = _HEADING.match(line)
-        if match and _outside(ranges, offset):
+        if match and not code[offset]:
             result.append(Heading(len(match.group(1)), _ATTRS.sub("", match.group(2)).strip(), number))
         offset += len(line) + 1
     return result

@@ -145,7 +145,7 @@ class Reference:
 
 @dataclass(frozen=True)
 class Citation:
-    """One place where an item cites a reference: through an evidence link or in its text."""
+    """One place where a reference is cited: an item's evidence link or text, or (item_id "") a site page."""
 
     key: str
     item_id: str
@@ -196,7 +196,8 @@ class Manual:
         """Reference key -> sorted IDs of the items that cite it."""
         index: dict[str, set[str]] = {}
         for citation in self.citations:
-            index.setdefault(citation.key, set()).add(citation.item_id)
+            if citation.item_id:
+                index.setdefault(citation.key, set()).add(citation.item_id)
         return {key: sorted(ids) for key, ids in index.items()}
 
     def resolve(self, refs: tuple[Ref, ...]) -> list[Item]:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from macros import bibliography, frontmatter, rules, schema
 from macros.diagnostics import Diagnostic, Location, error, sort_diagnostics
-from macros.model import Item, Kind, Manual, Reference
+from macros.model import Citation, Item, Kind, Manual, Reference
 
 MANUAL_DIR = "manual"
 BIB_FILE = "references.bib"
 VERSION_FILE = "VERSION"
+DOCS_DIR = "docs"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,19 @@ def load_references(root: Path) -> tuple[dict[str, Reference], list[Diagnostic]]
     return bibliography.load(BIB_FILE, text)
 
 
+def load_page_citations(root: Path) -> tuple[Citation, ...]:
+    """cite() calls in the site's own pages under docs/ (the manual itself is mounted there and skipped)."""
+    found: list[Citation] = []
+    docs = root / DOCS_DIR
+    for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(f"{DOCS_DIR}/{MANUAL_DIR}/"):
+            continue
+        text, _ = frontmatter.decode(relative, path.read_bytes())
+        found.extend(rules.page_citations(relative, text or ""))
+    return tuple(found)
+
+
 def read_version(root: Path) -> str:
     try:
         return (root / VERSION_FILE).read_text(encoding="utf-8").strip() or "0.0.0"
@@ -82,7 +96,7 @@ def load_project(root: Path) -> Project:
     items, diagnostics = load_items(root)
     references, bib_problems = load_references(root)
     diagnostics.extend(bib_problems)
-    citations = rules.collect_citations(items)
+    citations = rules.collect_citations(items) + load_page_citations(root)
     diagnostics.extend(rules.check(items, references, citations))
     manual = Manual(
         items=tuple(sorted(items, key=lambda i: (i.kind.value, i.id))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from macros import markup
@@ -177,6 +178,27 @@ def collect_citations(items: Iterable[Item]) -> tuple[Citation, ...]:
     return tuple(found)
 
 
+_MACRO_CITE = re.compile(r"\bcite\(([^)]*)\)")
+
+
+def page_citations(path: str, text: str) -> tuple[Citation, ...]:
+    """Citations made with the cite() macro in the site's own pages (docs/), which render Jinja by opting in."""
+    found: list[Citation] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for call in _MACRO_CITE.finditer(line):
+            for key in re.findall(r"""['"]([^'"]+)['"]""", call.group(1)):
+                found.append(Citation(key, "", Location(path, number)))
+    return tuple(found)
+
+
+def unknown_page_citations(citations: Iterable[Citation], references: Mapping[str, Reference]) -> list[Diagnostic]:
+    return [
+        error(c.location, "citation.unknown-key", f"citation of unknown key '{c.key}'", did_you_mean(c.key, references))
+        for c in citations
+        if not c.item_id and c.key not in references
+    ]
+
+
 def check(items: Sequence[Item], references: Mapping[str, Reference], citations: Iterable[Citation]) -> list[Diagnostic]:
     by_id = {i.id: i for i in items}
     return [
@@ -185,6 +207,7 @@ def check(items: Sequence[Item], references: Mapping[str, Reference], citations:
         *evidence_sources(items, references),
         *body_markup(items, by_id, references),
         *sections(items),
+        *unknown_page_citations(citations, references),
         *uncited(references, citations),
     ]
 

@@ -1,0 +1,122 @@
+"""Small builders for tests that work on files without building a site."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from macros.diagnostics import Diagnostic
+from macros.project import load_project
+
+BIB = """\
+@article{ehlers2000cognitive,
+  author  = {Ehlers, Anke and Clark, David M.},
+  title   = {A Cognitive Model of Posttraumatic Stress Disorder},
+  journal = {Behaviour Research and Therapy},
+  year    = {2000},
+  doi     = {10.1016/S0005-7967(99)00123-0}
+}
+
+@book{siegel1999developing,
+  author    = {Siegel, Daniel J.},
+  title     = {The Developing Mind},
+  publisher = {Guilford Press},
+  year      = {1999}
+}
+"""
+
+THEORY = """\
+---
+id: T01
+title: A theory
+summary: One sentence.
+since: 0.1.0
+evidence:
+  - source: ehlers2000cognitive
+    claim: A claim
+    kind: theory
+    context: ptsd-treatment
+---
+
+## Core claim
+
+Text [@siegel1999developing].
+
+## Implications for the MDMA session
+
+Text.
+
+## Evidence and limits
+
+Text.
+"""
+
+PRINCIPLE = """\
+---
+id: P01
+title: A principle
+summary: One sentence.
+since: 0.1.0
+theories: [T01]
+evidence:
+  - source: siegel1999developing
+    claim: A claim
+    kind: theory
+    context: psychotherapy
+hypotheses:
+  - id: H01a
+    prediction: A prediction.
+    mechanism: A mechanism.
+    measure: CAPS-5.
+    design: A trial.
+    status: untested
+fidelity:
+  - An indicator.
+---
+
+## What it means
+
+Text.
+
+## Why
+
+Text.
+
+## What it looks like in a session
+
+Text.
+
+## Decision points
+
+Text.
+
+## Cautions and limits
+
+Text.
+"""
+
+
+def write(root: Path, relative: str, text: str | bytes) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def minimal(root: Path) -> Path:
+    """A valid two-item project: one theory, one principle, two references."""
+    write(root, "references.bib", BIB)
+    write(root, "manual/theories/T01.md", THEORY)
+    write(root, "manual/principles/P01.md", PRINCIPLE)
+    return root
+
+
+def diagnostics(root: Path) -> list[Diagnostic]:
+    return list(load_project(root).diagnostics)
+
+
+def formatted(root: Path) -> list[str]:
+    return [d.format() for d in diagnostics(root)]

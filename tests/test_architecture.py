@@ -1,0 +1,43 @@
+"""The domain never imports MkDocs; the tooling configuration stays strict."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT, SITES
+
+
+def test_domain_does_not_import_mkdocs() -> None:
+    program = f"""
+import sys
+from pathlib import Path
+from macros import cli, export, render
+from macros.project import load_project
+from macros.site import SiteData
+project = load_project(Path({str(SITES / "valid")!r}))
+site = SiteData.create(project.manual)
+export.manual_json(site)
+for item in project.manual.items:
+    render.item_page(site, item)
+render.bibliography_page(site, "bibliography.md")
+leaked = sorted(m for m in sys.modules if m.split(".")[0] in ("mkdocs", "mkdocs_macros", "material"))
+print(",".join(leaked))
+"""
+    result = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_only_the_adapter_imports_mkdocs() -> None:
+    importers = sorted(
+        path.name
+        for path in (ROOT / "macros").glob("*.py")
+        if any(line.startswith(("import mkdocs", "from mkdocs")) for line in path.read_text(encoding="utf-8").splitlines())
+    )
+    assert importers == ["adapter.py"]
+
+
+def test_macros_plugin_is_strict_and_opt_in() -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for setting in ("strict: true", "render_by_default: false", "on_error_fail: true", "on_undefined: strict"):
+        assert setting in config

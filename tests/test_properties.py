@@ -1,0 +1,78 @@
+"""Random and mutated input: the loaders always answer with diagnostics and never raise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from macros import bibliography, frontmatter, schema
+from macros.model import Kind
+from tests.helpers import BIB, PRINCIPLE
+
+_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _load_item(text: str) -> None:
+    split, _ = frontmatter.split("manual/principles/P01.md", text)
+    if split is None:
+        return
+    node, _ = frontmatter.compose("manual/principles/P01.md", split)
+    if node is None:
+        return
+    item, problems = schema.read_item("manual/principles/P01.md", Kind.PRINCIPLE, node, 2, split.body, split.body_line)
+    assert item is not None or problems
+
+
+@st.composite
+def mutated(draw: st.DrawFn, original: str) -> str:
+    text = original
+    for _ in range(draw(st.integers(1, 6))):
+        position = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "replace"]))
+        chunk = draw(st.sampled_from(["{", "}", "[", "]", ":", "-", "\n", "  ", "@", ",", "'", '"', "&a", "*a", "---", "\t", "%"]))
+        if action == "insert":
+            text = text[:position] + chunk + text[position:]
+        elif action == "delete":
+            text = text[:position] + text[position + draw(st.integers(1, 20)) :]
+        else:
+            text = text[:position] + chunk + text[position + len(chunk) :]
+    return text
+
+
+@_SETTINGS
+@given(mutated(PRINCIPLE))
+def test_mutated_front_matter_never_raises(text: str) -> None:
+    _load_item(text)
+
+
+@_SETTINGS
+@given(st.text(max_size=400))
+def test_random_front_matter_never_raises(text: str) -> None:
+    _load_item("---\n" + text + "\n---\n")
+
+
+@_SETTINGS
+@given(mutated(BIB))
+def test_mutated_bibtex_never_raises(text: str) -> None:
+    references, problems = bibliography.load("references.bib", text)
+    for reference in references.values():
+        bibliography.to_csl(reference)
+    assert all(p.location.path == "references.bib" for p in problems)
+
+
+@_SETTINGS
+@given(st.binary(max_size=300))
+def test_random_bytes_never_raise(data: bytes) -> None:
+    text, problems = frontmatter.decode("x.md", data)
+    assert (text is None) == bool(problems)
+    if text is not None:
+        _load_item(text)
+        bibliography.load("references.bib", text)
+
+
+def test_loader_handles_a_real_file(tmp_path: Path) -> None:
+    path = tmp_path / "P01.md"
+    path.write_text(PRINCIPLE, encoding="utf-8")
+    _load_item(path.read_text(encoding="utf-8"))

@@ -1,0 +1,130 @@
+"""Generated Markdown: golden files for the tables, and escaping of everything that comes from authors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from macros import render
+from macros.model import Kind
+from macros.project import load_project
+from macros.site import SiteData
+from tests.conftest import GOLDEN, make_project
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> SiteData:
+    project = load_project(make_project(tmp_path_factory.mktemp("render") / "project", "valid"))
+    assert [d.format() for d in project.diagnostics] == []
+    return SiteData.create(project.manual)
+
+
+def _outputs(site: SiteData) -> dict[str, str]:
+    manual = site.manual
+    return {
+        "principle-evidence.md": render.principle_evidence_table(site, "overview/principle-evidence.md"),
+        "evidence-principles.md": render.evidence_principles_table(site, "overview/principle-evidence.md"),
+        "theory-map.md": render.theory_map_table(site, "overview/theory-map.md"),
+        "intervention-matrix.md": render.intervention_matrix(site, "overview/intervention-matrix.md"),
+        "bibliography.md": render.bibliography_page(site, "bibliography.md"),
+        "page-P01.md": render.item_page(site, manual.by_id["P01"]),
+        "page-T01.md": render.item_page(site, manual.by_id["T01"]),
+        "page-I01.md": render.item_page(site, manual.by_id["I01"]),
+        "page-C01.md": render.item_page(site, manual.by_id["C01"]),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "principle-evidence.md",
+        "evidence-principles.md",
+        "theory-map.md",
+        "intervention-matrix.md",
+        "bibliography.md",
+        "page-P01.md",
+        "page-T01.md",
+        "page-I01.md",
+        "page-C01.md",
+    ],
+)
+def test_golden(site: SiteData, name: str, update_golden: bool) -> None:
+    """Rendered Markdown matches the reviewed golden file; refresh with `pytest --update-golden`."""
+    output = _outputs(site)[name]
+    path = GOLDEN / name
+    if update_golden:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(output, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run pytest --update-golden and review it"
+    assert output == path.read_text(encoding="utf-8")
+
+
+def test_citation_marks_become_linked_apa_citations(site: SiteData) -> None:
+    text = render.prose(site, "As shown [@ehlers2000cognitive; @foa1986emotional].", "manual/theories/T01.md")
+    assert text == (
+        "As shown ([Ehlers &amp; Clark, 2000](../../bibliography.md#ref-ehlers2000cognitive); "
+        "[Foa &amp; Kozak, 1986](../../bibliography.md#ref-foa1986emotional))."
+    )
+
+
+def test_retracted_work_is_marked_wherever_cited(site: SiteData) -> None:
+    assert render.cite(site, ["retracted2019"], "index.md") == (
+        "([Müller &amp; Other, 2019](bibliography.md#ref-retracted2019), **retracted**)"
+    )
+    assert "**Retracted.** Retracted by the journal in 2024." in render.bibliography_page(site, "bibliography.md")
+
+
+def test_code_is_not_markup(site: SiteData) -> None:
+    text = "`[@not_a_key]` and\n\n```\n[[P99]]\n```\n"
+    assert render.prose(site, text, "manual/theories/T01.md") == text
+
+
+def test_principle_page_shows_its_theories_interventions_and_hypotheses(site: SiteData) -> None:
+    page = render.item_page(site, site.manual.by_id["P01"])
+    assert "- [T01 Emotional processing theory](../theories/T01.md)" in page
+    assert "- [I01 Grounding and orienting](../interventions/I01.md)" in page
+    assert "### H01a { #h01a }" in page
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "[click](javascript:alert(1))", "{: onclick=x }"],
+)
+def test_author_text_is_escaped(hostile: str) -> None:
+    escaped = render.md(hostile)
+    assert "<" not in escaped and ">" not in escaped
+    assert "](" not in escaped.replace("\\](", "")
+    assert "{" not in escaped.replace("\\{", "")
+
+
+def test_navigation_puts_the_manual_after_home(site: SiteData) -> None:
+    nav = render.navigation(site, [{"Home": "index.md"}, {"Bibliography": "bibliography.md"}])
+    assert nav == [
+        {"Home": "index.md"},
+        {"Foundations": [{"C01 About this manual": "manual/chapters/C01.md"}]},
+        {"Theories": [{"T01 Emotional processing theory": "manual/theories/T01.md"}]},
+        {"Principles": [{"P01 Work within tolerable arousal": "manual/principles/P01.md"}]},
+        {"Interventions": [{"I01 Grounding and orienting": "manual/interventions/I01.md"}]},
+        {"Bibliography": "bibliography.md"},
+    ]
+
+
+def test_item_list_and_reference_tables_cover_everything(site: SiteData) -> None:
+    assert render.item_list(site, Kind.THEORY, "index.md").count("\n| [") == 1
+    assert render.diagnostic_codes_table().count("\n| `") == len(__import__("macros.diagnostics").diagnostics.CODES)
+
+
+def test_golden_directory_has_no_stale_files() -> None:
+    names = {p.name for p in Path(GOLDEN).glob("*.md")}
+    assert names == {
+        "principle-evidence.md",
+        "evidence-principles.md",
+        "theory-map.md",
+        "intervention-matrix.md",
+        "bibliography.md",
+        "page-P01.md",
+        "page-T01.md",
+        "page-I01.md",
+        "page-C01.md",
+    }
