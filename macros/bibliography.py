@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final
 
-import bibtexparser
 from bibtexparser import middlewares
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
@@ -21,7 +21,6 @@ from bibtexparser.model import (
     Entry,
     ParsingFailedBlock,
 )
-
 from pylatexenc.latex2text import LatexNodes2Text
 
 from macros.diagnostics import Diagnostic, Location, error
@@ -118,7 +117,7 @@ def _plain(value: Any) -> str:
 def load(path: str, text: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     with _quiet_bibtexparser():
-        library = bibtexparser.parse_string(
+        library = parse_string(
             text,
             append_middleware=[
                 middlewares.SeparateCoAuthors(),
@@ -130,14 +129,14 @@ def load(path: str, text: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
     references: dict[str, Reference] = {}
     for block in library.blocks:
         if isinstance(block, Entry):
-            first_seen.setdefault(block.key, block.start_line + 1)
+            first_seen.setdefault(block.key, _line(block))
             reference, problems = _entry(path, block)
             references[block.key] = reference
             diagnostics.extend(problems)
         elif isinstance(block, DuplicateBlockKeyBlock):
             diagnostics.append(
                 error(
-                    Location(path, block.start_line + 1),
+                    Location(path, _line(block)),
                     "bib.duplicate-key",
                     f"entry key '{block.key}' is used twice",
                     f"the first entry with this key is on line {first_seen.get(block.key, '?')}",
@@ -148,7 +147,7 @@ def load(path: str, text: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
             key = getattr(block.ignore_error_block, "key", "?")
             diagnostics.append(
                 error(
-                    Location(path, block.start_line + 1),
+                    Location(path, _line(block)),
                     "bib.parse",
                     f"entry '{key}' has a field more than once: {fields}",
                     "keep one of each field",
@@ -159,13 +158,18 @@ def load(path: str, text: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
     return references, diagnostics
 
 
+def _line(block: Block) -> int:
+    """bibtexparser counts lines from 0."""
+    return (block.start_line or 0) + 1
+
+
 def _failed(path: str, block: Block) -> Diagnostic:
     raw = (block.raw or "").strip()
     head = raw.split("\n", 1)[0][:60]
     match = re.match(r"@\s*\w+\s*\{\s*([^,\s]+)", raw)
     what = f"entry '{match.group(1)}'" if match else f"block '{head}'"
     return error(
-        Location(path, block.start_line + 1),
+        Location(path, _line(block)),
         "bib.parse",
         f"{what} could not be parsed and was not loaded",
         "check for unbalanced braces, a missing comma between fields, or a missing closing brace",
@@ -180,14 +184,14 @@ def _entry(path: str, entry: Entry) -> tuple[Reference, list[Diagnostic]]:
     editors: tuple[tuple[str, str], ...] = ()
     for field in entry.fields:
         key = field.key.lower()
-        lines[key] = (field.start_line or entry.start_line) + 1
+        lines[key] = (field.start_line if field.start_line is not None else entry.start_line or 0) + 1
         if key == "author":
             authors = _names(field.value)
         elif key == "editor":
             editors = _names(field.value)
         else:
             fields[key] = _plain(field.value)
-    location = Location(path, entry.start_line + 1)
+    location = Location(path, _line(entry))
     entry_type = entry.entry_type.lower()
 
     if not fields.get("title"):
@@ -210,7 +214,11 @@ def _entry(path: str, entry: Entry) -> tuple[Reference, list[Diagnostic]]:
             )
     doi = fields.get("doi")
     if doi is not None and not _DOI.fullmatch(doi):
-        hint = "write the DOI without the https://doi.org/ prefix" if "doi.org" in doi else "a DOI looks like 10.1016/j.brat.2005.01.001"
+        hint = (
+            "write the DOI without the https://doi.org/ prefix"
+            if "doi.org" in doi
+            else "a DOI looks like 10.1016/j.brat.2005.01.001"
+        )
         diagnostics.append(
             error(Location(path, lines["doi"]), "bib.doi", f"entry '{entry.key}' has a malformed DOI '{doi}'", hint)
         )

@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         from macros.export import manual_json
         from macros.site import SiteData
 
-        text = json.dumps(manual_json(SiteData.create(project.manual)), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        text = (
+            json.dumps(manual_json(SiteData.create(project.manual)), indent=2, ensure_ascii=False, sort_keys=True)
+            + "\n"
+        )
         if str(args.output) == "-":
             sys.stdout.write(text)
         else:

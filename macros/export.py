@@ -14,7 +14,13 @@ OUTPUT = "data/manual.json"
 
 
 def _link(link: EvidenceLink) -> dict[str, str]:
-    return {"source": link.source, "claim": link.claim, "kind": link.kind, "context": link.context, "stance": link.stance}
+    return {
+        "source": link.source,
+        "claim": link.claim,
+        "kind": link.kind,
+        "context": link.context,
+        "stance": link.stance,
+    }
 
 
 def _item(site: SiteData, item: Item) -> dict[str, Any]:
@@ -83,5 +89,7 @@ def manual_json(site: SiteData) -> dict[str, Any]:
 def write_manual_json(site: SiteData, site_dir: Path) -> Path:
     path = site_dir / OUTPUT
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(manual_json(site), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(manual_json(site), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return path

@@ -42,7 +42,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
 
 def split(path: str, text: str) -> tuple[SplitFile | None, list[Diagnostic]]:
     if not text.strip():
-        return None, [error(Location(path, 1), "file.empty", "the file is empty", "start it from a template in templates/")]
+        return None, [
+            error(Location(path, 1), "file.empty", "the file is empty", "start it from a template in templates/")
+        ]
     lines = text.split("\n")
     if lines[0].rstrip() != _FENCE:
         return None, [
@@ -65,7 +67,12 @@ def split(path: str, text: str) -> tuple[SplitFile | None, list[Diagnostic]]:
                 [],
             )
     return None, [
-        error(Location(path, 1), "frontmatter.unclosed", "the front matter block opened here is never closed", "add a line with ---")
+        error(
+            Location(path, 1),
+            "frontmatter.unclosed",
+            "the front matter block opened here is never closed",
+            "add a line with ---",
+        )
     ]
 
 
@@ -76,7 +83,8 @@ def compose(path: str, split_file: SplitFile) -> tuple[yaml.MappingNode | None, 
     except yaml.MarkedYAMLError as exc:
         # At the end of the block the problem mark points past the text; the context (where the unclosed
         # bracket or quote began) is the line an author needs.
-        at_end = exc.problem is not None and "end of the stream" in exc.problem or "<stream end>" in (exc.problem or "")
+        problem_text = exc.problem or ""
+        at_end = "end of the stream" in problem_text or "<stream end>" in problem_text
         mark = (exc.context_mark if at_end and exc.context_mark else None) or exc.problem_mark or exc.context_mark
         line = split_file.yaml_line + (mark.line if mark else 0)
         problem = exc.problem or "invalid YAML"
@@ -91,11 +99,15 @@ def compose(path: str, split_file: SplitFile) -> tuple[yaml.MappingNode | None, 
         ]
     except (yaml.YAMLError, RecursionError) as exc:
         return None, [
-            error(Location(path, split_file.yaml_line), "frontmatter.yaml", f"the front matter is not valid YAML: {exc}")
+            error(
+                Location(path, split_file.yaml_line), "frontmatter.yaml", f"the front matter is not valid YAML: {exc}"
+            )
         ]
     if node is None:
         return None, [
-            error(Location(path, 1), "frontmatter.not-mapping", "the front matter is empty", "add at least id and title")
+            error(
+                Location(path, 1), "frontmatter.not-mapping", "the front matter is empty", "add at least id and title"
+            )
         ]
     if not isinstance(node, yaml.MappingNode):
         return None, [

@@ -24,15 +24,21 @@ class Kind(enum.Enum):
 
     @property
     def folder(self) -> str:
-        return {"chapter": "chapters", "theory": "theories", "principle": "principles", "intervention": "interventions"}[
-            self.value
-        ]
+        return {
+            "chapter": "chapters",
+            "theory": "theories",
+            "principle": "principles",
+            "intervention": "interventions",
+        }[self.value]
 
     @property
     def plural(self) -> str:
-        return {"chapter": "Chapters", "theory": "Theories", "principle": "Principles", "intervention": "Interventions"}[
-            self.value
-        ]
+        return {
+            "chapter": "Chapters",
+            "theory": "Theories",
+            "principle": "Principles",
+            "intervention": "Interventions",
+        }[self.value]
 
     @property
     def id_pattern(self) -> re.Pattern[str]:

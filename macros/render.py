@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from macros import markup, vocab
 from macros.diagnostics import CODES
-from macros.model import EvidenceLink, Item, Kind, KIND_ORDER
+from macros.model import KIND_ORDER, EvidenceLink, Item, Kind
 from macros.schema import FIELDS, REQUIRED_SECTIONS
 from macros.site import SiteData
 
@@ -33,15 +33,21 @@ SUMMARY_TITLES: Final = {
 
 def md(text: str) -> str:
     """Escape text so that Markdown and HTML show it literally."""
-    return _MD_SPECIAL.sub(r"\\\1", html.unescape(text)).replace("&", "&amp;").replace("\\<", "&lt;").replace(
-        "\\>", "&gt;"
-    ).replace("\n", " ")
+    return (
+        _MD_SPECIAL.sub(r"\\\1", html.unescape(text))
+        .replace("&", "&amp;")
+        .replace("\\<", "&lt;")
+        .replace("\\>", "&gt;")
+        .replace("\n", " ")
+    )
 
 
 def _md_html(fragment: str) -> str:
     """Escape the text parts of trusted, already HTML-escaped markup (citeproc output) for Markdown."""
     parts = _TAG.split(fragment)
-    return "".join(part if index % 2 else re.sub(r"([\\`*_\[\]{}|!#~^=+])", r"\\\1", part) for index, part in enumerate(parts))
+    return "".join(
+        part if index % 2 else re.sub(r"([\\`*_\[\]{}|!#~^=+])", r"\\\1", part) for index, part in enumerate(parts)
+    )
 
 
 def rel(from_path: str, to_path: str, anchor: str = "") -> str:
@@ -121,7 +127,7 @@ def evidence_table(site: SiteData, links: Sequence[EvidenceLink], from_path: str
     ]
     return "\n".join(
         [
-            f"<p class=\"imap-caption\">{html.escape(caption)}</p>",
+            f'<p class="imap-caption">{html.escape(caption)}</p>',
             "",
             "| Source | What it bears on | Kind | Context | Stance |",
             "|---|---|---|---|---|",
@@ -163,25 +169,32 @@ def _generated(site: SiteData, item: Item) -> list[str]:
         out.append("## Theories { #theories }\n\n" + _bullets((item_link(t, here) for t in theories), "None.") + "\n")
         out.append(
             "## Evidence { #evidence }\n\n"
-            + evidence_table(site, item.evidence, here, f"Evidence for {item.id}: each source, what it bears on, and how.")
+            + evidence_table(
+                site, item.evidence, here, f"Evidence for {item.id}: each source, what it bears on, and how."
+            )
             + "\n"
         )
         interventions = manual.interventions_of_principle(item.id)
         out.append(
             "## Interventions that serve this principle { #interventions }\n\n"
-            + _bullets((item_link(i, here) for i in interventions), "No intervention in the manual serves this principle yet.")
+            + _bullets(
+                (item_link(i, here) for i in interventions), "No intervention in the manual serves this principle yet."
+            )
             + "\n"
         )
         out.append("## Testable hypotheses { #hypotheses }\n\n" + _hypotheses(site, item) + "\n")
-        out.append("## Fidelity indicators { #fidelity }\n\n" + _bullets((md(f) for f in item.fidelity), "None yet.") + "\n")
+        out.append(
+            "## Fidelity indicators { #fidelity }\n\n" + _bullets((md(f) for f in item.fidelity), "None yet.") + "\n"
+        )
         related = manual.resolve(item.related)
         if related:
-            out.append("## Related principles { #related }\n\n" + _bullets((item_link(p, here) for p in related), "") + "\n")
+            out.append(
+                "## Related principles { #related }\n\n" + _bullets((item_link(p, here) for p in related), "") + "\n"
+            )
     elif item.kind is Kind.THEORY:
         principles = manual.principles_of_theory(item.id)
         rows = [
-            f"| {item_link(p, here)} | {', '.join(id_link(i, here) for i in manual.interventions_of_principle(p.id)) or '—'} |"
-            for p in principles
+            f"| {item_link(p, here)} | {_id_links(manual.interventions_of_principle(p.id), here)} |" for p in principles
         ]
         table = (
             "\n".join(["| Principle | Interventions that serve it |", "|---|---|", *rows])
@@ -196,10 +209,16 @@ def _generated(site: SiteData, item: Item) -> list[str]:
         )
         related = manual.resolve(item.related)
         if related:
-            out.append("## Related theories { #related }\n\n" + _bullets((item_link(t, here) for t in related), "") + "\n")
+            out.append(
+                "## Related theories { #related }\n\n" + _bullets((item_link(t, here) for t in related), "") + "\n"
+            )
     elif item.kind is Kind.INTERVENTION:
         principles = manual.resolve(item.principles)
-        out.append("## Principles it serves { #principles }\n\n" + _bullets((item_link(p, here) for p in principles), "None.") + "\n")
+        out.append(
+            "## Principles it serves { #principles }\n\n"
+            + _bullets((item_link(p, here) for p in principles), "None.")
+            + "\n"
+        )
         theories = manual.resolve(item.theories)
         if theories:
             out.append("## Theories { #theories }\n\n" + _bullets((item_link(t, here) for t in theories), "") + "\n")
@@ -209,6 +228,10 @@ def _generated(site: SiteData, item: Item) -> list[str]:
             + "\n"
         )
     return out
+
+
+def _id_links(items: Sequence[Item], from_path: str) -> str:
+    return ", ".join(id_link(i, from_path) for i in items) or "—"
 
 
 def _hypotheses(site: SiteData, item: Item) -> str:
@@ -290,7 +313,7 @@ def theory_map_table(site: SiteData, from_path: str) -> str:
 
 
 def intervention_matrix(site: SiteData, from_path: str) -> str:
-    """Intervention × principle: a cell says 'serves' where the intervention lists the principle."""
+    """Intervention by principle: a cell says 'serves' where the intervention lists the principle."""
     manual = site.manual
     principles = manual.of_kind(Kind.PRINCIPLE)
     interventions = manual.of_kind(Kind.INTERVENTION)
@@ -363,15 +386,15 @@ def vocabulary_tables() -> str:
 
 
 def required_sections_table() -> str:
-    rows = [
-        f"| {kind.value} | {'; '.join(REQUIRED_SECTIONS[kind]) or '(free structure)'} |"
-        for kind in KIND_ORDER
-    ]
+    rows = [f"| {kind.value} | {'; '.join(REQUIRED_SECTIONS[kind]) or '(free structure)'} |" for kind in KIND_ORDER]
     return "\n".join(["| kind | required sections, in order |", "|---|---|", *rows])
 
 
 def fields_table(kind: Kind) -> str:
-    rows = [f"| `{name}` | {spec.type} | {'yes' if spec.required else 'no'} | {md(spec.doc)} |" for name, spec in FIELDS[kind].items()]
+    rows = [
+        f"| `{name}` | {spec.type} | {'yes' if spec.required else 'no'} | {md(spec.doc)} |"
+        for name, spec in FIELDS[kind].items()
+    ]
     return "\n".join(["| key | type | required | meaning |", "|---|---|---|---|", *rows])
 
 
@@ -385,7 +408,8 @@ def diagnostic_codes_table() -> str:
 
 
 def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
-    """The site navigation: the configured first entry (Home), the manual's parts, then the rest of the configured nav."""
+    """The site navigation: the configured first entry (Home), the manual's parts, then the rest of the configured
+    navigation."""
     manual = site.manual
     sections: list[Any] = []
     for part, title in vocab.PART.items():

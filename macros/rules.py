@@ -34,7 +34,12 @@ def duplicate_ids(items: Sequence[Item]) -> list[Diagnostic]:
             if item_id in first:
                 other = first[item_id]
                 found.append(
-                    error(location, "id.duplicate", f"ID {item_id} is already used in {other.path}:{other.line}", "IDs are never reused; take the next free one")
+                    error(
+                        location,
+                        "id.duplicate",
+                        f"ID {item_id} is already used in {other.path}:{other.line}",
+                        "IDs are never reused; take the next free one",
+                    )
                 )
             else:
                 first[item_id] = location
@@ -64,7 +69,8 @@ def item_links(items: Sequence[Item], by_id: Mapping[str, Item]) -> list[Diagnos
                         error(
                             ref.location,
                             "link.wrong-kind",
-                            f"'{field_name}' must list {target_kind.value} IDs, but {ref.target} is a {target.kind.value}",
+                            f"'{field_name}' must list {target_kind.value} IDs, "
+                            f"but {ref.target} is a {target.kind.value}",
                         )
                     )
                 elif ref.target == item.id:
@@ -88,13 +94,19 @@ def evidence_sources(items: Sequence[Item], references: Mapping[str, Reference])
                 )
             if (link.source, link.claim) in seen:
                 found.append(
-                    warning(link.location, "evidence.duplicate", f"source '{link.source}' is listed twice for the same claim")
+                    warning(
+                        link.location,
+                        "evidence.duplicate",
+                        f"source '{link.source}' is listed twice for the same claim",
+                    )
                 )
             seen.add((link.source, link.claim))
     return found
 
 
-def body_markup(items: Sequence[Item], by_id: Mapping[str, Item], references: Mapping[str, Reference]) -> list[Diagnostic]:
+def body_markup(
+    items: Sequence[Item], by_id: Mapping[str, Item], references: Mapping[str, Reference]
+) -> list[Diagnostic]:
     known_ids = set(by_id) | {h.id for i in items for h in i.hypotheses}
     found: list[Diagnostic] = []
     for item in items:
@@ -104,7 +116,12 @@ def body_markup(items: Sequence[Item], by_id: Mapping[str, Item], references: Ma
                 for key in mark.values:
                     if key not in references:
                         found.append(
-                            error(location, "citation.unknown-key", f"citation of unknown key '{key}'", did_you_mean(key, references))
+                            error(
+                                location,
+                                "citation.unknown-key",
+                                f"citation of unknown key '{key}'",
+                                did_you_mean(key, references),
+                            )
                         )
             elif mark.values[0] not in known_ids:
                 found.append(
@@ -199,7 +216,9 @@ def unknown_page_citations(citations: Iterable[Citation], references: Mapping[st
     ]
 
 
-def check(items: Sequence[Item], references: Mapping[str, Reference], citations: Iterable[Citation]) -> list[Diagnostic]:
+def check(
+    items: Sequence[Item], references: Mapping[str, Reference], citations: Iterable[Citation]
+) -> list[Diagnostic]:
     by_id = {i.id: i for i in items}
     return [
         *duplicate_ids(items),
@@ -212,4 +231,4 @@ def check(items: Sequence[Item], references: Mapping[str, Reference], citations:
     ]
 
 
-__all__ = ["GENERATED_SECTIONS", "check", "collect_citations", "Kind"]
+__all__ = ["GENERATED_SECTIONS", "Kind", "check", "collect_citations"]

@@ -32,7 +32,9 @@ def test_only_the_adapter_imports_mkdocs() -> None:
     importers = sorted(
         path.name
         for path in (ROOT / "macros").glob("*.py")
-        if any(line.startswith(("import mkdocs", "from mkdocs")) for line in path.read_text(encoding="utf-8").splitlines())
+        if any(
+            line.startswith(("import mkdocs", "from mkdocs")) for line in path.read_text(encoding="utf-8").splitlines()
+        )
     )
     assert importers == ["adapter.py"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from macros import bibliography
 from macros.citations import format_references
+from macros.model import Reference
 
 BIBLATEX = r"""
 @online{who2024ptsd,
@@ -31,7 +32,7 @@ BIBLATEX = r"""
 """
 
 
-def load(text: str) -> tuple[dict[str, bibliography.Reference], list[str]]:
+def load(text: str) -> tuple[dict[str, Reference], list[str]]:
     references, problems = bibliography.load("references.bib", text)
     return references, [p.format() for p in problems]
 
@@ -75,7 +76,9 @@ def test_same_author_and_year_get_letters() -> None:
 
 
 def test_truncated_author_list_is_shown_as_et_al() -> None:
-    references, _ = load("@article{x, author = {Mithoefer, Michael C. and others}, title = {T}, journal = {J}, year = {2018}}")
+    references, _ = load(
+        "@article{x, author = {Mithoefer, Michael C. and others}, title = {T}, journal = {J}, year = {2018}}"
+    )
     formatted = format_references(references)["x"]
     assert formatted.label == "Mithoefer et al., 2018"
     assert formatted.entry_text.startswith("Mithoefer, M. C., et al. (2018).")
@@ -111,4 +114,6 @@ def test_every_broken_entry_is_reported_with_its_line() -> None:
 
 def test_duplicate_field_is_reported() -> None:
     _, problems = load("@article{x, title = {A}, title = {B}, journal = {J}, year = {2000}}")
-    assert problems == ["references.bib:1: error: entry 'x' has a field more than once: 'title' (keep one of each field) [bib.parse]"]
+    assert problems == [
+        "references.bib:1: error: entry 'x' has a field more than once: 'title' (keep one of each field) [bib.parse]"
+    ]

@@ -9,6 +9,12 @@ from tests.conftest import ROOT
 
 
 def test_emitted_codes_are_documented_and_documented_codes_are_used() -> None:
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "macros").glob("*.py") if p.name != "diagnostics.py")
-    used = set(re.findall(r'"((?:file|frontmatter|field|id|link|evidence|hypothesis|citation|xref|section|bib)\.[a-z-]+)"', source))
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "macros").glob("*.py") if p.name != "diagnostics.py"
+    )
+    used = set(
+        re.findall(
+            r'"((?:file|frontmatter|field|id|link|evidence|hypothesis|citation|xref|section|bib)\.[a-z-]+)"', source
+        )
+    )
     assert used == set(CODES)

@@ -45,7 +45,9 @@ def test_loaded_items_keep_their_file_and_line(tmp_path: Path) -> None:
         (
             "summary: One sentence.",
             "summary:",
-            ["manual/principles/P01.md:4: error: front matter: 'summary' is empty (the principle in one sentence) [field.empty]"],
+            [
+                "manual/principles/P01.md:4: error: front matter: 'summary' is empty (the principle in one sentence) [field.empty]"
+            ],
         ),
         (
             "    kind: theory\n    context: psychotherapy",
@@ -59,17 +61,23 @@ def test_loaded_items_keep_their_file_and_line(tmp_path: Path) -> None:
         (
             "since: 0.1.0\ntheories",
             "since: 0.1\ntheories",
-            ["manual/principles/P01.md:5: error: front matter: 'since' '0.1' is not a version like 0.1.0 [field.version]"],
+            [
+                "manual/principles/P01.md:5: error: front matter: 'since' '0.1' is not a version like 0.1.0 [field.version]"
+            ],
         ),
         (
             "theories: [T01]",
             "theories: [T02]",
-            ["manual/principles/P01.md:6: error: 'theories' refers to T02, which does not exist (did you mean 'T01'?) [link.unknown-item]"],
+            [
+                "manual/principles/P01.md:6: error: 'theories' refers to T02, which does not exist (did you mean 'T01'?) [link.unknown-item]"
+            ],
         ),
         (
             "theories: [T01]",
             "theories: [P01]",
-            ["manual/principles/P01.md:6: error: 'theories' must list theory IDs, but P01 is a principle [link.wrong-kind]"],
+            [
+                "manual/principles/P01.md:6: error: 'theories' must list theory IDs, but P01 is a principle [link.wrong-kind]"
+            ],
         ),
         (
             "  - source: siegel1999developing",
@@ -158,7 +166,10 @@ def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("", "manual/theories/T01.md:1: error: the file is empty (start it from a template in templates/) [file.empty]"),
+        (
+            "",
+            "manual/theories/T01.md:1: error: the file is empty (start it from a template in templates/) [file.empty]",
+        ),
         (
             "# No front matter\n",
             "manual/theories/T01.md:1: error: the file does not start with a front matter block (the first line must be ---, "

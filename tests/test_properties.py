@@ -31,7 +31,11 @@ def mutated(draw: st.DrawFn, original: str) -> str:
     for _ in range(draw(st.integers(1, 6))):
         position = draw(st.integers(0, len(text)))
         action = draw(st.sampled_from(["insert", "delete", "replace"]))
-        chunk = draw(st.sampled_from(["{", "}", "[", "]", ":", "-", "\n", "  ", "@", ",", "'", '"', "&a", "*a", "---", "\t", "%"]))
+        chunk = draw(
+            st.sampled_from(
+                ["{", "}", "[", "]", ":", "-", "\n", "  ", "@", ",", "'", '"', "&a", "*a", "---", "\t", "%"]
+            )
+        )
         if action == "insert":
             text = text[:position] + chunk + text[position:]
         elif action == "delete":

@@ -89,7 +89,7 @@ def test_principle_page_shows_its_theories_interventions_and_hypotheses(site: Si
 
 @pytest.mark.parametrize(
     "hostile",
-    ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "[click](javascript:alert(1))", "{: onclick=x }"],
+    ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "[click](javascript:alert(1))", "{: onclick=x }"],
 )
 def test_author_text_is_escaped(hostile: str) -> None:
     escaped = render.md(hostile)

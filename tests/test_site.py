@@ -92,13 +92,15 @@ def test_broken_copy_fails_check_and_build_with_every_problem(tmp_path: Path) ->
     principle.write_text(principle.read_text(encoding="utf-8").replace("summary:", "sumary:"), encoding="utf-8")
     write(project_dir, "manual/theories/T02.md", "---\nid: T02\ntitle: [unclosed\n---\n")
     bib = project_dir / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8") + "\n@article{broken,\n  title = {Unbalanced,\n  year = {2000}\n", encoding="utf-8")
+    original = bib.read_text(encoding="utf-8")
+    broken_line = original.count("\n") + 2
+    bib.write_text(original + "\n@article{broken,\n  title = {Unbalanced,\n  year = {2000}\n", encoding="utf-8")
     expected = [
         "manual/principles/P01.md:2: error: front matter: required key 'summary' is missing (summary: the principle in one sentence) [field.missing]",
         "manual/principles/P01.md:4: error: front matter: unknown key 'sumary' (did you mean 'summary'?) [field.unknown]",
         "manual/theories/T02.md:3: error: the front matter is not valid YAML: expected ',' or ']', but got '<stream end>' "
         "while parsing a flow sequence (check indentation, and quote values that contain ': ' or start with a special character) [frontmatter.yaml]",
-        "references.bib:55: error: entry 'broken' could not be parsed and was not loaded (check for unbalanced braces, "
+        f"references.bib:{broken_line}: error: entry 'broken' could not be parsed and was not loaded (check for unbalanced braces, "
         "a missing comma between fields, or a missing closing brace) [bib.parse]",
         "4 errors, 0 warnings",
     ]
