@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from macros.diagnostics import Location
 
@@ -93,7 +92,7 @@ class Item:
     kind: Kind
     id: str
     title: str
-    path: str  # relative to the project root, e.g. manual/principles/P03.md
+    path: str  # e.g. manual/principles/P03.md: from the project root, and from docs/ (docs/manual links to manual)
     location: Location  # where the front matter starts
     body: str
     body_line: int  # line number of the first body line in the file
@@ -108,11 +107,6 @@ class Item:
     phases: tuple[str, ...] = ()
     source_therapy: str = ""
     part: str = ""
-
-    @property
-    def docs_path(self) -> str:
-        """The page's path inside the site's docs directory (the manual is mounted at docs/manual)."""
-        return self.path
 
     @property
     def url(self) -> str:
@@ -208,6 +202,3 @@ class Manual:
 
     def resolve(self, refs: tuple[Ref, ...]) -> list[Item]:
         return [self.by_id[r.target] for r in refs if r.target in self.by_id]
-
-
-JSONValue = Any

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from macros import markup, vocab
@@ -415,8 +415,8 @@ def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
     for part, title in vocab.PART.items():
         chapters = [c for c in manual.of_kind(Kind.CHAPTER) if c.part == part]
         if part == "foundations":
-            entries = [{c.label: c.path} for c in chapters]
-            sections.append({title: entries}) if entries else None
+            if chapters:
+                sections.append({title: [{c.label: c.path} for c in chapters]})
             for kind in (Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION):
                 items = [{i.label: i.path} for i in manual.of_kind(kind)]
                 if items:
@@ -425,7 +425,3 @@ def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
             sections.append({title: [{c.label: c.path} for c in chapters]})
     configured = list(configured or [])
     return configured[:1] + sections + configured[1:]
-
-
-def _mapping(value: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(value)

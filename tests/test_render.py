@@ -12,6 +12,18 @@ from macros.project import load_project
 from macros.site import SiteData
 from tests.conftest import GOLDEN, make_project
 
+GOLDEN_NAMES = (
+    "principle-evidence.md",
+    "evidence-principles.md",
+    "theory-map.md",
+    "intervention-matrix.md",
+    "bibliography.md",
+    "page-P01.md",
+    "page-T01.md",
+    "page-I01.md",
+    "page-C01.md",
+)
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> SiteData:
@@ -35,20 +47,7 @@ def _outputs(site: SiteData) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "principle-evidence.md",
-        "evidence-principles.md",
-        "theory-map.md",
-        "intervention-matrix.md",
-        "bibliography.md",
-        "page-P01.md",
-        "page-T01.md",
-        "page-I01.md",
-        "page-C01.md",
-    ],
-)
+@pytest.mark.parametrize("name", GOLDEN_NAMES)
 def test_golden(site: SiteData, name: str, update_golden: bool) -> None:
     """Rendered Markdown matches the reviewed golden file; refresh with `pytest --update-golden`."""
     output = _outputs(site)[name]
@@ -116,15 +115,4 @@ def test_item_list_and_reference_tables_cover_everything(site: SiteData) -> None
 
 
 def test_golden_directory_has_no_stale_files() -> None:
-    names = {p.name for p in Path(GOLDEN).glob("*.md")}
-    assert names == {
-        "principle-evidence.md",
-        "evidence-principles.md",
-        "theory-map.md",
-        "intervention-matrix.md",
-        "bibliography.md",
-        "page-P01.md",
-        "page-T01.md",
-        "page-I01.md",
-        "page-C01.md",
-    }
+    assert {p.name for p in Path(GOLDEN).glob("*.md")} == set(GOLDEN_NAMES)
