@@ -1,0 +1,70 @@
+"""Validation rules on in-memory model objects: no files involved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from macros import rules
+from macros.diagnostics import Location
+from macros.model import EvidenceLink, Item, Kind, Ref, Reference
+
+
+def _item(kind: Kind, item_id: str, body: str = "", **fields: Any) -> Item:
+    path = f"manual/{kind.folder}/{item_id}.md"
+    return Item(
+        kind=kind, id=item_id, title=item_id, path=path, location=Location(path, 1), body=body, body_line=10, **fields
+    )
+
+
+def _reference(key: str) -> Reference:
+    return Reference(
+        key=key,
+        entry_type="article",
+        fields={"title": "T", "year": "2000"},
+        authors=(),
+        editors=(),
+        location=Location("references.bib", 1),
+    )
+
+
+def test_links_must_resolve_to_the_right_kind() -> None:
+    theory = _item(Kind.THEORY, "T01")
+    principle = _item(
+        Kind.PRINCIPLE,
+        "P01",
+        theories=(Ref("T01", Location("p", 3)), Ref("P01", Location("p", 3)), Ref("T09", Location("p", 4))),
+    )
+    found = rules.item_links([theory, principle], {"T01": theory, "P01": principle})
+    assert [(d.code, d.location.line) for d in found] == [("link.wrong-kind", 3), ("link.unknown-item", 4)]
+
+
+def test_body_citations_and_cross_references_are_checked_with_their_line() -> None:
+    item = _item(Kind.CHAPTER, "C01", body="Text [@known].\n\nMore [@nope; @known] and [[P07]].\n")
+    found = rules.body_markup([item], {"C01": item}, {"known": _reference("known")})
+    assert [(d.code, d.location.line, d.message) for d in found] == [
+        ("citation.unknown-key", 12, "citation of unknown key 'nope'"),
+        ("xref.unknown-item", 12, "cross-reference to unknown item 'P07'"),
+    ]
+
+
+def test_duplicate_evidence_is_a_warning_and_unknown_sources_are_errors() -> None:
+    link = EvidenceLink("known", "claim", "trial", "ptsd-treatment", "supports", Location("p", 5))
+    item = _item(
+        Kind.THEORY,
+        "T01",
+        evidence=(link, link, EvidenceLink("gone", "c", "trial", "ptsd-treatment", "supports", Location("p", 9))),
+    )
+    found = rules.evidence_sources([item], {"known": _reference("known")})
+    assert [(d.severity.value, d.code) for d in found] == [
+        ("warning", "evidence.duplicate"),
+        ("error", "evidence.unknown-source"),
+    ]
+
+
+def test_uncited_references_are_warnings() -> None:
+    item = _item(Kind.CHAPTER, "C01", body="[@a]")
+    citations = rules.collect_citations([item])
+    found = rules.uncited({"a": _reference("a"), "b": _reference("b")}, citations)
+    assert [d.format() for d in found] == [
+        "references.bib:1: warning: reference 'b' is not cited by any item [bib.uncited]"
+    ]
