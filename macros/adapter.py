@@ -51,7 +51,7 @@ def define_env(env: Any) -> None:
 def on_post_page_macros(env: Any) -> None:
     site: SiteData = getattr(env, _ATTRIBUTE)
     path = str(env.page.file.src_path).replace("\\", "/")
-    item = next((i for i in site.manual.items if i.path == path), None)
+    item = site.manual.by_path.get(path)
     if item is not None:
         env.markdown = render.item_page(site, item)
 

@@ -164,6 +164,10 @@ class Manual:
         return {item.id: item for item in self.items}
 
     @cached_property
+    def by_path(self) -> dict[str, Item]:
+        return {item.path: item for item in self.items}
+
+    @cached_property
     def hypotheses(self) -> dict[str, Hypothesis]:
         return {h.id: h for item in self.items for h in item.hypotheses}
 

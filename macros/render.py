@@ -16,7 +16,7 @@ from typing import Any, Final
 from macros import markup, vocab
 from macros.diagnostics import CODES
 from macros.model import KIND_ORDER, EvidenceLink, Item, Kind
-from macros.schema import FIELDS, REQUIRED_SECTIONS
+from macros.schema import FIELDS, GENERATED_SECTIONS, REQUIRED_SECTIONS
 from macros.site import SiteData
 
 BIBLIOGRAPHY_PAGE: Final = "bibliography.md"
@@ -166,9 +166,9 @@ def _generated(site: SiteData, item: Item) -> list[str]:
     out: list[str] = []
     if item.kind is Kind.PRINCIPLE:
         theories = manual.resolve(item.theories)
-        out.append("## Theories { #theories }\n\n" + _bullets((item_link(t, here) for t in theories), "None.") + "\n")
+        out.append(_heading("Theories") + _bullets((item_link(t, here) for t in theories), "None.") + "\n")
         out.append(
-            "## Evidence { #evidence }\n\n"
+            _heading("Evidence")
             + evidence_table(
                 site, item.evidence, here, f"Evidence for {item.id}: each source, what it bears on, and how."
             )
@@ -176,21 +176,17 @@ def _generated(site: SiteData, item: Item) -> list[str]:
         )
         interventions = manual.interventions_of_principle(item.id)
         out.append(
-            "## Interventions that serve this principle { #interventions }\n\n"
+            _heading("Interventions that serve this principle")
             + _bullets(
                 (item_link(i, here) for i in interventions), "No intervention in the manual serves this principle yet."
             )
             + "\n"
         )
-        out.append("## Testable hypotheses { #hypotheses }\n\n" + _hypotheses(site, item) + "\n")
-        out.append(
-            "## Fidelity indicators { #fidelity }\n\n" + _bullets((md(f) for f in item.fidelity), "None yet.") + "\n"
-        )
+        out.append(_heading("Testable hypotheses") + _hypotheses(site, item) + "\n")
+        out.append(_heading("Fidelity indicators") + _bullets((md(f) for f in item.fidelity), "None yet.") + "\n")
         related = manual.resolve(item.related)
         if related:
-            out.append(
-                "## Related principles { #related }\n\n" + _bullets((item_link(p, here) for p in related), "") + "\n"
-            )
+            out.append(_heading("Related principles") + _bullets((item_link(p, here) for p in related), "") + "\n")
     elif item.kind is Kind.THEORY:
         principles = manual.principles_of_theory(item.id)
         rows = [
@@ -201,29 +197,25 @@ def _generated(site: SiteData, item: Item) -> list[str]:
             if rows
             else "*No principle draws on this theory yet.*"
         )
-        out.append("## Principles that draw on this theory { #principles }\n\n" + table + "\n")
+        out.append(_heading("Principles that draw on this theory") + table + "\n")
         out.append(
-            "## Evidence { #evidence }\n\n"
+            _heading("Evidence")
             + evidence_table(site, item.evidence, here, f"Sources for {item.id}, including critiques.")
             + "\n"
         )
         related = manual.resolve(item.related)
         if related:
-            out.append(
-                "## Related theories { #related }\n\n" + _bullets((item_link(t, here) for t in related), "") + "\n"
-            )
+            out.append(_heading("Related theories") + _bullets((item_link(t, here) for t in related), "") + "\n")
     elif item.kind is Kind.INTERVENTION:
         principles = manual.resolve(item.principles)
         out.append(
-            "## Principles it serves { #principles }\n\n"
-            + _bullets((item_link(p, here) for p in principles), "None.")
-            + "\n"
+            _heading("Principles it serves") + _bullets((item_link(p, here) for p in principles), "None.") + "\n"
         )
         theories = manual.resolve(item.theories)
         if theories:
-            out.append("## Theories { #theories }\n\n" + _bullets((item_link(t, here) for t in theories), "") + "\n")
+            out.append(_heading("Theories") + _bullets((item_link(t, here) for t in theories), "") + "\n")
         out.append(
-            "## Evidence { #evidence }\n\n"
+            _heading("Evidence")
             + evidence_table(site, item.evidence, here, f"Evidence for {item.id}, graded by kind and context.")
             + "\n"
         )
@@ -232,6 +224,11 @@ def _generated(site: SiteData, item: Item) -> list[str]:
 
 def _id_links(items: Sequence[Item], from_path: str) -> str:
     return ", ".join(id_link(i, from_path) for i in items) or "—"
+
+
+def _heading(title: str) -> str:
+    """A generated section heading with its permanent anchor."""
+    return f"## {title} {{ #{GENERATED_SECTIONS[title]} }}\n\n"
 
 
 def _hypotheses(site: SiteData, item: Item) -> str:

@@ -8,20 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from macros import markup
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from macros.model import Citation, Item, Kind, Reference
-from macros.schema import LINK_TARGETS, REQUIRED_SECTIONS
-
-# Headings the build generates on item pages; an author who writes one would publish it twice.
-GENERATED_SECTIONS = (
-    "Theories",
-    "Evidence",
-    "Interventions that serve this principle",
-    "Testable hypotheses",
-    "Fidelity indicators",
-    "Related principles",
-    "Principles it serves",
-    "Principles that draw on this theory",
-    "Related theories",
-)
+from macros.schema import GENERATED_SECTIONS, LINK_TARGETS, REQUIRED_SECTIONS
 
 
 def duplicate_ids(items: Sequence[Item]) -> list[Diagnostic]:
@@ -231,4 +218,4 @@ def check(
     ]
 
 
-__all__ = ["GENERATED_SECTIONS", "Kind", "check", "collect_citations"]
+__all__ = ["Kind", "check", "collect_citations"]

@@ -135,6 +135,22 @@ REQUIRED_SECTIONS: Final = MappingProxyType(
     }
 )
 
+# Second-level headings the build generates on item pages, with their permanent anchors. An author who writes
+# one of them would publish it twice, so the rules refuse them in the text.
+GENERATED_SECTIONS: Final = MappingProxyType(
+    {
+        "Theories": "theories",
+        "Evidence": "evidence",
+        "Interventions that serve this principle": "interventions",
+        "Testable hypotheses": "hypotheses",
+        "Fidelity indicators": "fidelity",
+        "Related principles": "related",
+        "Principles that draw on this theory": "principles",
+        "Related theories": "related",
+        "Principles it serves": "principles",
+    }
+)
+
 _YAML_NULL = "tag:yaml.org,2002:null"
 
 
