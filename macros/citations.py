@@ -49,14 +49,21 @@ def format_references(references: Mapping[str, Reference]) -> dict[str, Formatte
         # citeproc-py warns about CSL features it does not implement; formatting still completes.
         warnings.simplefilter("ignore")
         style = CitationStylesStyle(get_style_filepath(STYLE), validate=False)
-        source = CiteProcJSON([dict(item) for item in csl.values()])
+        # citeproc-py normalises item IDs (it lower-cases them), so it gets neutral IDs and the results are
+        # mapped back to the BibTeX keys, which may use any case.
+        ids = {key: f"ref{index}" for index, key in enumerate(keys)}
+        keys_by_id = {ref_id: key for key, ref_id in ids.items()}
+        source = CiteProcJSON([{**csl[key], "id": ids[key]} for key in keys])
         bibliography = CitationStylesBibliography(style, source, formatter.html)
-        citations = {key: Citation([CitationItem(key)]) for key in keys}
+        citations = {key: Citation([CitationItem(ids[key])]) for key in keys}
         for citation in citations.values():
             bibliography.register(citation)
         labels = {key: str(bibliography.cite(citations[key], _ignore)) for key in keys}
         bibliography.sort()
-        entries = {key: str(entry) for key, entry in zip(bibliography.keys, bibliography.bibliography(), strict=True)}
+        entries = {
+            keys_by_id[ref_id]: str(entry)
+            for ref_id, entry in zip(bibliography.keys, bibliography.bibliography(), strict=True)
+        }
     _add_year_suffixes(keys, csl, labels, entries)
     result: dict[str, Formatted] = {}
     for key in sorted(keys, key=lambda k: _sort_key(_text(entries[k]))):

@@ -117,3 +117,8 @@ def test_duplicate_field_is_reported() -> None:
     assert problems == [
         "references.bib:1: error: entry 'x' has a field more than once: 'title' (keep one of each field) [bib.parse]"
     ]
+
+
+def test_keys_in_any_case_are_formatted() -> None:
+    references, _ = load("@article{Ehlers2000, author = {Ehlers, Anke}, title = {T}, journal = {J}, year = {2000}}")
+    assert format_references(references)["Ehlers2000"].label == "Ehlers, 2000"
