@@ -72,6 +72,7 @@ PART: Final = MappingProxyType(
         "safety-ethics": "Safety and ethics",
         "research": "The research programme",
         "training": "Training",
+        "reference": "Reference",
     }
 )
 
