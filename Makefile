@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR := .vendor/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build check test lint typecheck unit lock clean
+.PHONY: help serve build check test lint typecheck unit lock clean vendor
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -16,23 +17,29 @@ $(STAMP): requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-serve: $(STAMP) ## the site, live, at http://127.0.0.1:8000 (reloads on changes to manual/, docs/, references.bib)
+$(VENDOR): vendor.lock.json tools/vendor.py
+	$(PYTHON) -m tools.vendor
+	@touch $@
+
+vendor: $(VENDOR) ## fetch the pinned front-end files (Mermaid, axe-core) from the npm registry, hash-checked
+
+serve: $(STAMP) $(VENDOR) ## the site, live, at http://127.0.0.1:8000 (reloads on changes to manual/, docs/, references.bib)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: $(STAMP) ## strict build of the site into site/
+build: $(STAMP) $(VENDOR) ## strict build of the site into site/
 	$(BIN)/mkdocs build --strict --clean
 
 check: $(STAMP) ## validate manual/ and references.bib (no site build; seconds)
 	$(BIN)/python -m macros.cli check
 
 lint: $(STAMP) ## ruff over the code and tests
-	$(BIN)/ruff check macros tests
-	$(BIN)/ruff format --check macros tests
+	$(BIN)/ruff check macros tests tools
+	$(BIN)/ruff format --check macros tests tools
 
 typecheck: $(STAMP) ## mypy (strict) over the code
 	$(BIN)/mypy
 
-unit: $(STAMP) ## the test suite
+unit: $(STAMP) $(VENDOR) ## the test suite
 	$(BIN)/pytest
 
 test: lint typecheck check unit ## everything: lint, types, content check, tests (including full site builds)
@@ -45,4 +52,4 @@ lock: ## re-resolve requirements.in into requirements.lock
 	rm -rf .lock-venv
 
 clean: ## remove the built site and caches (keeps the virtual environment)
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache .vendor docs/assets/vendor

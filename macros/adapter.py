@@ -9,7 +9,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from macros import render
+from macros import markup, render
 from macros.diagnostics import Severity, has_errors, report
 from macros.export import write_manual_json
 from macros.model import Kind
@@ -54,6 +54,8 @@ def on_post_page_macros(env: Any) -> None:
     item = site.manual.by_path.get(path)
     if item is not None:
         env.markdown = render.item_page(site, item)
+    # The diagram script (3 MB) is loaded only by pages that draw a diagram.
+    env.page.meta["imap_diagrams"] = markup.has_diagram(env.markdown)
 
 
 def on_post_build(env: Any) -> None:

@@ -1,6 +1,8 @@
-"""The two pieces of markup the manual adds to Markdown: [@key] citations and [[ID]] cross-references.
+"""The markup the manual adds to Markdown: [@key] citations and [[ID]] cross-references in prose, and
+`click <node> <ID>` lines inside Mermaid diagrams.
 
-Both are found only in prose: never inside fenced code blocks or inline code spans.
+Citations and cross-references are found only in prose: never inside fenced code blocks or inline code spans.
+Diagram links are found only inside ```mermaid fences.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ _FENCE: Final = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN: Final = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _HEADING: Final = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _ATTRS: Final = re.compile(r"\s*\{[^}]*\}\s*$")
+_MERMAID_FENCE: Final = re.compile(r"^\s*(`{3,}|~{3,})\s*mermaid\s*$")
+_DIAGRAM_LINK: Final = re.compile(r"^(\s*click\s+)([A-Za-z_][\w-]*)\s+([A-Z]\d+[a-z]?)\s*$")
 
 
 @dataclass(frozen=True)
 class Mark:
-    kind: Literal["cite", "xref"]
+    kind: Literal["cite", "xref", "diagram-link"]
     values: tuple[str, ...]
     start: int
     end: int
@@ -69,7 +73,33 @@ def scan(text: str) -> list[Mark]:
         if not code[match.start()]:
             line = bisect.bisect_right(line_starts, match.start()) - 1
             marks.append(Mark("xref", (match.group(1),), match.start(), match.end(), line))
+    marks.extend(_diagram_links(text))
     return sorted(marks, key=lambda m: m.start)
+
+
+def _diagram_links(text: str) -> list[Mark]:
+    """`click <node> <ID>` lines inside ```mermaid fences; values are (node, ID) and the mark spans the line."""
+    marks: list[Mark] = []
+    offset = 0
+    fence: str | None = None
+    for number, line in enumerate(text.split("\n")):
+        if fence is None:
+            opening = _MERMAID_FENCE.match(line)
+            if opening:
+                fence = opening.group(1)
+        elif line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
+            fence = None
+        else:
+            match = _DIAGRAM_LINK.match(line)
+            if match:
+                marks.append(Mark("diagram-link", (match.group(2), match.group(3)), offset, offset + len(line), number))
+        offset += len(line) + 1
+    return marks
+
+
+def has_diagram(text: str) -> bool:
+    """Whether the text holds a Mermaid diagram (the page then needs the diagram script)."""
+    return any(_MERMAID_FENCE.match(line) for line in text.split("\n"))
 
 
 def _code_mask(text: str) -> bytearray:

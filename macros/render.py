@@ -97,12 +97,37 @@ def xref(site: SiteData, target: str, from_path: str) -> str:
     return f"[{hypothesis.id}]({rel(from_path, manual.by_id[hypothesis.principle].path, hypothesis.id.lower())})"
 
 
+def page_url(path: str) -> str:
+    """The address of the page built from a docs path (directory URLs): manual/principles/P03.md -> .../P03/."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def url_from(from_path: str, to_path: str) -> str:
+    """A relative URL from the page built from one docs path to the page built from another."""
+    source, target = page_url(from_path), page_url(to_path)
+    relative = posixpath.relpath(target or ".", source.rstrip("/") or ".")
+    return relative.rstrip("/") + "/" if relative != "." else "./"
+
+
+def diagram_link(site: SiteData, node: str, target: str, from_path: str, line: str) -> str:
+    """A Mermaid `click <node> <ID>` line made into a link to the item's page, with its title as the tooltip."""
+    item = site.manual.by_id[target]
+    indent = line[: len(line) - len(line.lstrip())]
+    title = f"{item.id}: {item.title}".replace('"', "'")
+    return f'{indent}click {node} href "{url_from(from_path, item.path)}" "{title}"'
+
+
 def prose(site: SiteData, text: str, from_path: str) -> str:
     """Author Markdown with [@key] and [[ID]] marks turned into links."""
 
     def render(mark: markup.Mark) -> str:
         if mark.kind == "cite":
             return cite(site, mark.values, from_path)
+        if mark.kind == "diagram-link":
+            return diagram_link(site, mark.values[0], mark.values[1], from_path, text[mark.start : mark.end])
         return xref(site, mark.values[0], from_path)
 
     return markup.replace(text, render)

@@ -110,7 +110,16 @@ def body_markup(
                                 did_you_mean(key, references),
                             )
                         )
-            elif mark.values[0] not in known_ids:
+            elif mark.kind == "diagram-link" and mark.values[1] not in by_id:
+                found.append(
+                    error(
+                        location,
+                        "xref.unknown-item",
+                        f"diagram node '{mark.values[0]}' links to unknown item '{mark.values[1]}'",
+                        did_you_mean(mark.values[1], by_id),
+                    )
+                )
+            elif mark.kind == "xref" and mark.values[0] not in known_ids:
                 found.append(
                     error(
                         location,

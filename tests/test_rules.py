@@ -47,6 +47,15 @@ def test_body_citations_and_cross_references_are_checked_with_their_line() -> No
     ]
 
 
+def test_diagram_links_are_checked_inside_mermaid_fences_only() -> None:
+    body = "```mermaid\nflowchart TD\n  A --> B\n  click A C01\n  click B P09\n```\n\n```text\nclick A P08\n```\n"
+    item = _item(Kind.CHAPTER, "C01", body=body)
+    found = rules.body_markup([item], {"C01": item}, {})
+    assert [(d.code, d.location.line, d.message) for d in found] == [
+        ("xref.unknown-item", 14, "diagram node 'B' links to unknown item 'P09'"),
+    ]
+
+
 def test_duplicate_evidence_is_a_warning_and_unknown_sources_are_errors() -> None:
     link = EvidenceLink("known", "claim", "trial", "ptsd-treatment", "supports", Location("p", 5))
     item = _item(

@@ -112,3 +112,13 @@ def test_broken_copy_fails_check_and_build_with_every_problem(tmp_path: Path) ->
     assert "Traceback" not in build.stderr
     for line in expected[:-1]:
         assert line in build.stderr
+
+
+def test_diagram_nodes_link_to_item_pages_and_only_diagram_pages_load_the_script(valid_site: Path) -> None:
+    chapter = (valid_site / "manual" / "chapters" / "C01" / "index.html").read_text(encoding="utf-8")
+    assert '<pre class="mermaid"><code>' in chapter
+    assert 'click N3 href "../../principles/P01/" "P01: ' in chapter
+    assert "assets/vendor/mermaid.min.js" in chapter
+    assert (valid_site / "assets" / "vendor" / "mermaid.min.js").stat().st_size > 100_000
+    principle = (valid_site / "manual" / "principles" / "P01" / "index.html").read_text(encoding="utf-8")
+    assert "mermaid.min.js" not in principle

@@ -1,0 +1,1 @@
+"""Project tooling that is not part of the manual's domain (fetching vendored files, benchmarks, reports)."""
