@@ -9,7 +9,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from macros import markup, render
+from macros import markup, render, reports
 from macros.diagnostics import Severity, has_errors, report
 from macros.export import write_manual_json
 from macros.model import Kind
@@ -27,7 +27,7 @@ def define_env(env: Any) -> None:
     for diagnostic in project.diagnostics:
         if diagnostic.severity is Severity.WARNING:
             log.info(diagnostic.format())
-    site = SiteData.create(project.manual)
+    site = SiteData.create(project.manual, str(env.conf.get("site_url") or ""))
     setattr(env, _ATTRIBUTE, site)
     env.conf["nav"] = render.navigation(site, env.conf.get("nav"))
     env.conf["extra"]["manual_version"] = site.manual.version
@@ -46,6 +46,11 @@ def define_env(env: Any) -> None:
     env.macro(render.required_sections_table, "required_sections_table")
     env.macro(lambda kind: render.fields_table(Kind(kind)), "fields_table")
     env.macro(render.diagnostic_codes_table, "diagnostic_codes_table")
+    env.macro(lambda: reports.hypotheses_registry(site, here()), "hypotheses_registry")
+    env.macro(lambda: reports.fidelity_scale(site, here()), "fidelity_scale")
+    env.macro(lambda: reports.gap_map(site, here()), "gap_map")
+    env.macro(lambda: reports.principle_cards(site, here()), "principle_cards")
+    env.macro(lambda: reports.glossary_page(site, here()), "glossary")
 
 
 def on_post_page_macros(env: Any) -> None:
@@ -56,6 +61,8 @@ def on_post_page_macros(env: Any) -> None:
         env.markdown = render.item_page(site, item)
     # The diagram script (3 MB) is loaded only by pages that draw a diagram.
     env.page.meta["imap_diagrams"] = markup.has_diagram(env.markdown)
+    # Glossary terms and abbreviations show their definition on hover, on every page.
+    env.markdown += "\n\n" + reports.abbreviations(site) + "\n"
 
 
 def on_post_build(env: Any) -> None:

@@ -76,33 +76,36 @@ def split(path: str, text: str) -> tuple[SplitFile | None, list[Diagnostic]]:
     ]
 
 
-def compose(path: str, split_file: SplitFile) -> tuple[yaml.MappingNode | None, list[Diagnostic]]:
-    """Parse the YAML into a node tree (not Python values), so that every value keeps its line."""
+def parse_yaml(path: str, text: str, first_line: int, what: str) -> tuple[yaml.Node | None, list[Diagnostic]]:
+    """Parse YAML text into a node tree (not Python values), so that every value keeps its line."""
     try:
-        node = yaml.compose(split_file.yaml_text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader), []
     except yaml.MarkedYAMLError as exc:
         # At the end of the block the problem mark points past the text; the context (where the unclosed
         # bracket or quote began) is the line an author needs.
         problem_text = exc.problem or ""
         at_end = "end of the stream" in problem_text or "<stream end>" in problem_text
         mark = (exc.context_mark if at_end and exc.context_mark else None) or exc.problem_mark or exc.context_mark
-        line = split_file.yaml_line + (mark.line if mark else 0)
+        line = first_line + (mark.line if mark else 0)
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""
         return None, [
             error(
                 Location(path, line),
                 "frontmatter.yaml",
-                f"the front matter is not valid YAML: {problem}{context}",
+                f"{what} is not valid YAML: {problem}{context}",
                 "check indentation, and quote values that contain ': ' or start with a special character",
             )
         ]
     except (yaml.YAMLError, RecursionError) as exc:
-        return None, [
-            error(
-                Location(path, split_file.yaml_line), "frontmatter.yaml", f"the front matter is not valid YAML: {exc}"
-            )
-        ]
+        return None, [error(Location(path, first_line), "frontmatter.yaml", f"{what} is not valid YAML: {exc}")]
+
+
+def compose(path: str, split_file: SplitFile) -> tuple[yaml.MappingNode | None, list[Diagnostic]]:
+    """Parse the front matter into a node tree, which must be a mapping."""
+    node, problems = parse_yaml(path, split_file.yaml_text, split_file.yaml_line, "the front matter")
+    if problems:
+        return None, problems
     if node is None:
         return None, [
             error(

@@ -132,3 +132,14 @@ def headings(text: str) -> list[Heading]:
             result.append(Heading(len(match.group(1)), _ATTRS.sub("", match.group(2)).strip(), number))
         offset += len(line) + 1
     return result
+
+
+def section(text: str, title: str) -> str:
+    """The text under the second-level heading `title`, up to the next second- or first-level heading."""
+    lines = text.split("\n")
+    marks = [h for h in headings(text) if h.level <= 2]
+    for index, heading in enumerate(marks):
+        if heading.level == 2 and heading.text == title:
+            end = marks[index + 1].line if index + 1 < len(marks) else len(lines)
+            return "\n".join(lines[heading.line + 1 : end]).strip()
+    return ""

@@ -107,6 +107,7 @@ class Item:
     phases: tuple[str, ...] = ()
     source_therapy: str = ""
     part: str = ""
+    safety: tuple[Ref, ...] = ()
 
     @property
     def url(self) -> str:
@@ -153,11 +154,27 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Term:
+    term: str
+    definition: str
+    location: Location
+    expansion: str = ""
+    see: tuple[Ref, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        """A stable anchor derived from the term: 'CAPS-5' -> 'term-caps-5'."""
+        slug = "".join(c if c.isalnum() else "-" for c in self.term.lower()).strip("-")
+        return "term-" + "-".join(part for part in slug.split("-") if part)
+
+
+@dataclass(frozen=True)
 class Manual:
     items: tuple[Item, ...]
     references: Mapping[str, Reference]
     citations: tuple[Citation, ...] = field(default=())
     version: str = "0.0.0"
+    glossary: tuple[Term, ...] = ()
 
     @cached_property
     def by_id(self) -> dict[str, Item]:
@@ -179,7 +196,7 @@ class Manual:
         """(field, target id) -> items whose field refers to target, sorted by id."""
         index: dict[tuple[str, str], list[Item]] = {}
         for item in sorted(self.items, key=lambda i: i.id):
-            for name in ("theories", "principles"):
+            for name in ("theories", "principles", "safety"):
                 refs: tuple[Ref, ...] = getattr(item, name)
                 for ref in refs:
                     index.setdefault((name, ref.target), []).append(item)
@@ -191,6 +208,9 @@ class Manual:
 
     def principles_of_theory(self, theory_id: str) -> list[Item]:
         return self.referring("theories", theory_id, Kind.PRINCIPLE)
+
+    def principles_depending_on(self, chapter_id: str) -> list[Item]:
+        return self.referring("safety", chapter_id, Kind.PRINCIPLE)
 
     def interventions_of_principle(self, principle_id: str) -> list[Item]:
         return self.referring("principles", principle_id, Kind.INTERVENTION)

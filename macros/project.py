@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros import bibliography, frontmatter, rules, schema
+from macros import bibliography, frontmatter, glossary, rules, schema
 from macros.diagnostics import Diagnostic, Location, error, sort_diagnostics
 from macros.model import Citation, Item, Kind, Manual, Reference
 
@@ -98,10 +98,14 @@ def load_project(root: Path) -> Project:
     diagnostics.extend(bib_problems)
     citations = rules.collect_citations(items) + load_page_citations(root)
     diagnostics.extend(rules.check(items, references, citations))
+    terms, glossary_problems = glossary.load(root)
+    diagnostics.extend(glossary_problems)
+    diagnostics.extend(glossary.check_links(terms, {i.id: i for i in items}))
     manual = Manual(
         items=tuple(sorted(items, key=lambda i: (i.kind.value, i.id))),
         references=dict(sorted(references.items())),
         citations=citations,
         version=read_version(root),
+        glossary=terms,
     )
     return Project(root=root, manual=manual, diagnostics=tuple(sort_diagnostics(diagnostics)))

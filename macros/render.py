@@ -209,6 +209,9 @@ def _generated(site: SiteData, item: Item) -> list[str]:
         )
         out.append(_heading("Testable hypotheses") + _hypotheses(site, item) + "\n")
         out.append(_heading("Fidelity indicators") + _bullets((md(f) for f in item.fidelity), "None yet.") + "\n")
+        safety = manual.resolve(item.safety)
+        if safety:
+            out.append(_heading("Safety and ethics") + _bullets((item_link(c, here) for c in safety), "") + "\n")
         related = manual.resolve(item.related)
         if related:
             out.append(_heading("Related principles") + _bullets((item_link(p, here) for p in related), "") + "\n")
@@ -231,6 +234,14 @@ def _generated(site: SiteData, item: Item) -> list[str]:
         related = manual.resolve(item.related)
         if related:
             out.append(_heading("Related theories") + _bullets((item_link(t, here) for t in related), "") + "\n")
+    elif item.kind is Kind.CHAPTER:
+        dependents = manual.principles_depending_on(item.id)
+        if dependents:
+            out.append(
+                _heading("Principles that depend on this chapter")
+                + _bullets((item_link(p, here) for p in dependents), "")
+                + "\n"
+            )
     elif item.kind is Kind.INTERVENTION:
         principles = manual.resolve(item.principles)
         out.append(
@@ -433,17 +444,25 @@ def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
     """The site navigation: the configured first entry (Home), the manual's parts, then the rest of the configured
     navigation."""
     manual = site.manual
+    configured = list(configured or [])
+    # A configured section titled like a part (e.g. "The research programme") holds the site's generated pages for
+    # that part; they follow the part's chapters.
+    extra: dict[str, list[Any]] = {}
+    for entry in configured[1:]:
+        if isinstance(entry, dict) and len(entry) == 1:
+            ((title, pages),) = entry.items()
+            if title in vocab.PART.values() and isinstance(pages, list):
+                extra[title] = pages
+    rest = [e for e in configured[1:] if not (isinstance(e, dict) and len(e) == 1 and next(iter(e)) in extra)]
     sections: list[Any] = []
     for part, title in vocab.PART.items():
-        chapters = [c for c in manual.of_kind(Kind.CHAPTER) if c.part == part]
+        chapters: list[Any] = [{c.label: c.path} for c in manual.of_kind(Kind.CHAPTER) if c.part == part]
+        pages = chapters + extra.get(title, [])
+        if pages:
+            sections.append({title: pages})
         if part == "foundations":
-            if chapters:
-                sections.append({title: [{c.label: c.path} for c in chapters]})
             for kind in (Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION):
                 items = [{i.label: i.path} for i in manual.of_kind(kind)]
                 if items:
                     sections.append({kind.plural: items})
-        elif chapters:
-            sections.append({title: [{c.label: c.path} for c in chapters]})
-    configured = list(configured or [])
-    return configured[:1] + sections + configured[1:]
+    return configured[:1] + sections + rest

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from macros import markup
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from macros.model import Citation, Item, Kind, Reference
-from macros.schema import GENERATED_SECTIONS, LINK_TARGETS, REQUIRED_SECTIONS
+from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, REQUIRED_SECTIONS
 
 
 def duplicate_ids(items: Sequence[Item]) -> list[Diagnostic]:
@@ -58,6 +58,15 @@ def item_links(items: Sequence[Item], by_id: Mapping[str, Item]) -> list[Diagnos
                             "link.wrong-kind",
                             f"'{field_name}' must list {target_kind.value} IDs, "
                             f"but {ref.target} is a {target.kind.value}",
+                        )
+                    )
+                elif (kind, field_name) in LINK_PARTS and target.part != LINK_PARTS[kind, field_name]:
+                    found.append(
+                        error(
+                            ref.location,
+                            "link.wrong-part",
+                            f"'{field_name}' must list chapters of the part '{LINK_PARTS[kind, field_name]}', "
+                            f"but {ref.target} belongs to '{target.part}'",
                         )
                     )
                 elif ref.target == item.id:

@@ -86,6 +86,7 @@ FIELDS: Final = MappingProxyType(
                 "hypotheses": _f("hypotheses", True, "testable predictions it implies"),
                 "fidelity": _f("texts", True, "what a rater would see on video"),
                 "related": _f("ids", False, "closely related principles"),
+                "safety": _f("ids", False, "the safety and ethics chapters this principle depends on"),
             }
         ),
         Kind.INTERVENTION: MappingProxyType(
@@ -108,10 +109,14 @@ LINK_TARGETS: Final = MappingProxyType(
         (Kind.THEORY, "related"): Kind.THEORY,
         (Kind.PRINCIPLE, "theories"): Kind.THEORY,
         (Kind.PRINCIPLE, "related"): Kind.PRINCIPLE,
+        (Kind.PRINCIPLE, "safety"): Kind.CHAPTER,
         (Kind.INTERVENTION, "principles"): Kind.PRINCIPLE,
         (Kind.INTERVENTION, "theories"): Kind.THEORY,
     }
 )
+
+# Chapter links that must point into one part of the manual.
+LINK_PARTS: Final = MappingProxyType({(Kind.PRINCIPLE, "safety"): "safety-ethics"})
 
 # Second-level headings each kind must have, in order.
 REQUIRED_SECTIONS: Final = MappingProxyType(
@@ -145,6 +150,8 @@ GENERATED_SECTIONS: Final = MappingProxyType(
         "Testable hypotheses": "hypotheses",
         "Fidelity indicators": "fidelity",
         "Related principles": "related",
+        "Safety and ethics": "safety",
+        "Principles that depend on this chapter": "principles",
         "Principles that draw on this theory": "principles",
         "Related theories": "related",
         "Principles it serves": "principles",
@@ -306,6 +313,32 @@ class _Reader:
         )
 
 
+GLOSSARY_FIELDS: Final = MappingProxyType(
+    {
+        "term": _f("text", True, "the term or abbreviation exactly as it appears in the text (case matters)"),
+        "expansion": _f("text", False, "what an abbreviation stands for"),
+        "definition": _f("text", True, "one or two plain sentences"),
+        "see": _f("ids", False, "items where the term is treated"),
+    }
+)
+
+
+def read_records(
+    path: str, node: yaml.Node, specs: Mapping[str, FieldSpec], what: str
+) -> tuple[list[tuple[dict[str, Any], Location]], list[Diagnostic]]:
+    """Read a YAML list of mappings against field specs: [(values, location of the record)], diagnostics."""
+    reader = _Reader(path, 1)
+    if not isinstance(node, yaml.SequenceNode):
+        reader.err(node, "field.type", f"{path} must be a list of entries, not {_describe(node)}")
+        return [], reader.diagnostics
+    records: list[tuple[dict[str, Any], Location]] = []
+    for child in node.value:
+        values = reader.mapping(child, specs, what)
+        if all(name in values for name, spec in specs.items() if spec.required):
+            records.append(({name: value for name, (value, _) in values.items()}, reader.loc(child)))
+    return records, reader.diagnostics
+
+
 def read_item(
     path: str, kind: Kind, node: yaml.MappingNode, yaml_line: int, body: str, body_line: int
 ) -> tuple[Item | None, list[Diagnostic]]:
@@ -385,6 +418,7 @@ def read_item(
         fidelity=get("fidelity", ()),
         phases=get("phases", ()),
         source_therapy=get("source_therapy", ""),
+        safety=get("safety", ()),
         part=get("part", ""),
     )
     return item, reader.diagnostics

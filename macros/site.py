@@ -13,7 +13,14 @@ from macros.model import Manual
 class SiteData:
     manual: Manual
     formatted: Mapping[str, Formatted]
+    site_url: str = ""  # the published site's root URL, ending in /, or "" when unknown
 
     @classmethod
-    def create(cls, manual: Manual) -> SiteData:
-        return cls(manual=manual, formatted=format_references(manual.references))
+    def create(cls, manual: Manual, site_url: str = "") -> SiteData:
+        root = site_url.rstrip("/") + "/" if site_url else ""
+        return cls(manual=manual, formatted=format_references(manual.references), site_url=root)
+
+    def permalink(self, item_id: str, anchor: str = "") -> str:
+        """The permanent address of an item (or of a section in it): <site>/id/<ID>/ whatever its file or title."""
+        address = f"{self.site_url}id/{item_id}/"
+        return f"{address}#{anchor}" if anchor else address

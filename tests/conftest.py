@@ -36,6 +36,8 @@ def make_project(destination: Path, scenario: str | None = None) -> Path:
     source = ROOT if scenario is None else SITES / scenario
     shutil.copytree(source / "manual", destination / "manual")
     shutil.copy2(source / "references.bib", destination / "references.bib")
+    if (source / "glossary.yml").exists():
+        shutil.copy2(source / "glossary.yml", destination / "glossary.yml")
     if (source / "VERSION").exists():
         shutil.copy2(source / "VERSION", destination / "VERSION")
     return destination

@@ -98,13 +98,19 @@ def test_author_text_is_escaped(hostile: str) -> None:
 
 
 def test_navigation_puts_the_manual_after_home(site: SiteData) -> None:
-    nav = render.navigation(site, [{"Home": "index.md"}, {"Bibliography": "bibliography.md"}])
-    assert nav == [
+    configured = [
+        {"Home": "index.md"},
+        {"Reference": [{"Glossary": "reference/glossary.md"}]},
+        {"Bibliography": "bibliography.md"},
+    ]
+    assert render.navigation(site, configured) == [
         {"Home": "index.md"},
         {"Foundations": [{"C01 About this manual": "manual/chapters/C01.md"}]},
         {"Theories": [{"T01 Emotional processing theory": "manual/theories/T01.md"}]},
         {"Principles": [{"P01 Work within tolerable arousal": "manual/principles/P01.md"}]},
         {"Interventions": [{"I01 Grounding and orienting": "manual/interventions/I01.md"}]},
+        {"Safety and ethics": [{"C02 Touch": "manual/chapters/C02.md"}]},
+        {"Reference": [{"Glossary": "reference/glossary.md"}]},
         {"Bibliography": "bibliography.md"},
     ]
 

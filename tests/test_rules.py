@@ -38,6 +38,16 @@ def test_links_must_resolve_to_the_right_kind() -> None:
     assert [(d.code, d.location.line) for d in found] == [("link.wrong-kind", 3), ("link.unknown-item", 4)]
 
 
+def test_safety_links_must_point_to_safety_and_ethics_chapters() -> None:
+    safety = _item(Kind.CHAPTER, "C12", part="safety-ethics")
+    other = _item(Kind.CHAPTER, "C01", part="foundations")
+    principle = _item(Kind.PRINCIPLE, "P10", safety=(Ref("C12", Location("p", 5)), Ref("C01", Location("p", 6))))
+    found = rules.item_links([safety, other, principle], {"C12": safety, "C01": other, "P10": principle})
+    assert [(d.code, d.location.line, d.message) for d in found] == [
+        ("link.wrong-part", 6, "'safety' must list chapters of the part 'safety-ethics', but C01 belongs to 'foundations'"),
+    ]
+
+
 def test_body_citations_and_cross_references_are_checked_with_their_line() -> None:
     item = _item(Kind.CHAPTER, "C01", body="Text [@known].\n\nMore [@nope; @known] and [[P07]].\n")
     found = rules.body_markup([item], {"C01": item}, {"known": _reference("known")})

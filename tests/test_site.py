@@ -122,3 +122,19 @@ def test_diagram_nodes_link_to_item_pages_and_only_diagram_pages_load_the_script
     assert (valid_site / "assets" / "vendor" / "mermaid.min.js").stat().st_size > 100_000
     principle = (valid_site / "manual" / "principles" / "P01" / "index.html").read_text(encoding="utf-8")
     assert "mermaid.min.js" not in principle
+
+
+def test_safety_chapter_and_principle_link_each_other(valid_site: Path) -> None:
+    principle = (valid_site / "manual" / "principles" / "P01" / "index.html").read_text(encoding="utf-8")
+    section = principle.split('id="safety"', 1)[1].split("<h2", 1)[0]
+    assert 'href="../../chapters/C02/"' in section
+    chapter = (valid_site / "manual" / "chapters" / "C02" / "index.html").read_text(encoding="utf-8")
+    section = chapter.split('id="principles"', 1)[1].split("<h2", 1)[0]
+    assert 'href="../../principles/P01/"' in section
+
+
+def test_glossary_terms_show_their_definition_on_hover(valid_site: Path) -> None:
+    chapter = (valid_site / "manual" / "chapters" / "C02" / "index.html").read_text(encoding="utf-8")
+    assert '<abbr title="post-traumatic stress disorder: A disorder that can follow' in chapter
+    glossary = (valid_site / "reference" / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert 'id="term-window-of-tolerance"' in glossary

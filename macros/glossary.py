@@ -1,0 +1,61 @@
+"""The glossary (glossary.yml): terms and abbreviations with plain definitions, shown on the glossary page and as
+hover definitions wherever the term appears."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from macros import frontmatter, schema
+from macros.diagnostics import Diagnostic, Location, error
+from macros.model import Item, Term
+
+GLOSSARY_FILE = "glossary.yml"
+
+
+def load(root: Path) -> tuple[tuple[Term, ...], list[Diagnostic]]:
+    """The glossary, sorted case-insensitively by term, with every problem in the file. No file: no glossary."""
+    path = root / GLOSSARY_FILE
+    if not path.exists():
+        return (), []
+    text, problems = frontmatter.decode(GLOSSARY_FILE, path.read_bytes())
+    if text is None:
+        return (), problems
+    node, problems = frontmatter.parse_yaml(GLOSSARY_FILE, text, 1, "the glossary")
+    if node is None:
+        return (), problems
+    records, problems = schema.read_records(GLOSSARY_FILE, node, schema.GLOSSARY_FIELDS, "glossary entry")
+    terms: list[Term] = []
+    seen: dict[str, Location] = {}
+    for values, location in records:
+        term = Term(
+            term=values["term"],
+            definition=values["definition"],
+            location=location,
+            expansion=values.get("expansion", ""),
+            see=values.get("see", ()),
+        )
+        if term.term in seen:
+            problems.append(
+                error(
+                    location,
+                    "glossary.duplicate",
+                    f"the term '{term.term}' is defined twice",
+                    f"first defined at line {seen[term.term].line}",
+                )
+            )
+            continue
+        seen[term.term] = location
+        terms.append(term)
+    return tuple(sorted(terms, key=lambda t: (t.term.casefold(), t.term))), problems
+
+
+def check_links(terms: tuple[Term, ...], by_id: Mapping[str, Item]) -> list[Diagnostic]:
+    return [
+        error(
+            ref.location, "link.unknown-item", f"glossary entry '{t.term}' refers to {ref.target}, which does not exist"
+        )
+        for t in terms
+        for ref in t.see
+        if ref.target not in by_id
+    ]

@@ -1,0 +1,266 @@
+"""Views derived from the items' metadata for the research programme, training and reference pages: the hypotheses
+registry, the fidelity scale, the evidence gap maps, the principle cards and the glossary.
+
+Each function returns Markdown for one page; editing an item's front matter changes them on the next build.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+from typing import Final
+
+from macros import markup, vocab
+from macros.model import Item, Kind
+from macros.render import cite, id_link, item_link, md, prose, rel
+from macros.site import SiteData
+
+# The principles whose fidelity indicators form the boundaries-and-safety subscale.
+SAFETY_SUBSCALE: Final = ("P10", "P11")
+RATING_SCALE: Final = (
+    ("0", "not observed when the situation called for it"),
+    ("1", "partly or late"),
+    ("2", "clearly and in time"),
+    ("NA", "the situation did not arise in the segment"),
+)
+# The columns of the gap map, in order: MDMA first, because its absence is what the map shows.
+GAP_CONTEXTS: Final = tuple(vocab.EVIDENCE_CONTEXT)
+
+
+def _caption(text: str) -> str:
+    return f'<p class="imap-caption">{html.escape(text)}</p>\n'
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Hypotheses registry
+
+
+def hypotheses_registry(site: SiteData, from_path: str) -> str:
+    manual = site.manual
+    principles = manual.of_kind(Kind.PRINCIPLE)
+    counts = Counter(h.status for p in principles for h in p.hypotheses)
+    status_rows = [
+        f"| {md(status)} | {md(meaning)} | {counts[status]} |" for status, meaning in vocab.HYPOTHESIS_STATUS.items()
+    ]
+    summary_rows = [
+        f"| [{h.id}](#{h.id.lower()}) | {id_link(p, from_path)} | {md(h.status)} | {md(h.prediction)} |"
+        for p in principles
+        for h in p.hypotheses
+    ]
+    out = [
+        _caption("Hypotheses by current evidence status."),
+        "| Status | Meaning | Hypotheses |",
+        "|---|---|---|",
+        *status_rows,
+        "",
+        _caption("Every hypothesis in the manual, with the principle it tests."),
+        "| ID | Principle | Status | Prediction |",
+        "|---|---|---|---|",
+        *summary_rows,
+        "",
+    ]
+    for principle in principles:
+        for h in principle.hypotheses:
+            out += [
+                f"### {h.id} {{ #{h.id.lower()} }}",
+                "",
+                f"**Principle:** {item_link(principle, from_path, h.id.lower())}",
+                "",
+                f"**Prediction.** {md(h.prediction)}",
+                "",
+                f"**Proposed mechanism (a hypothesis).** {md(h.mechanism)}",
+                "",
+                f"**Measure.** {md(h.measure)}",
+                "",
+                f"**Design that would test it.** {md(h.design)}",
+                "",
+                f"**Current status:** {md(h.status)}.",
+                "",
+            ]
+            if h.evidence:
+                sources = "; ".join(cite(site, [link.source], from_path) + f" {md(link.claim)}" for link in h.evidence)
+                out += [f"**Evidence bearing on it:** {sources}", ""]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fidelity scale
+
+
+def _fidelity_block(site: SiteData, principle: Item, from_path: str) -> list[str]:
+    rows = [
+        f"| {principle.id}.{number} | {md(indicator)} | ☐ | ☐ | ☐ | ☐ |"
+        for number, indicator in enumerate(principle.fidelity, start=1)
+    ]
+    return [
+        f"### {md(principle.label)} {{ #{principle.id.lower()} }}",
+        "",
+        f"{md(principle.summary)} [The indicators on the principle's page]({rel(from_path, principle.path, 'fidelity')}).",
+        "",
+        _caption(f"Fidelity items for {principle.id}: rate each 0, 1, 2 or NA."),
+        "| Item | What a rater would see | 0 | 1 | 2 | NA |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
+def fidelity_scale(site: SiteData, from_path: str) -> str:
+    principles = site.manual.of_kind(Kind.PRINCIPLE)
+    safety = [p for p in principles if p.id in SAFETY_SUBSCALE]
+    process = [p for p in principles if p.id not in SAFETY_SUBSCALE]
+    total = sum(len(p.fidelity) for p in principles)
+    safety_total = sum(len(p.fidelity) for p in safety)
+    out = [
+        _caption("Rating anchors, used for every item."),
+        "| Rating | Meaning |",
+        "|---|---|",
+        *(f"| {score} | {md(meaning)} |" for score, meaning in RATING_SCALE),
+        "",
+        f"The scale has {total} items from {len(principles)} principles; "
+        f"{safety_total} of them form the boundaries-and-safety subscale.",
+        "",
+        "## Boundaries-and-safety subscale",
+        "",
+        "Any rating of 0 on this subscale is reported on its own, to the supervisor and the study team, "
+        "and is never averaged into a total.",
+        "",
+    ]
+    for principle in safety:
+        out += _fidelity_block(site, principle, from_path)
+    out += ["## Process subscale", ""]
+    for principle in process:
+        out += _fidelity_block(site, principle, from_path)
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evidence gap map
+
+
+def _gap_table(site: SiteData, items: Sequence[Item], from_path: str, caption: str) -> str:
+    headers = " | ".join(md(vocab.EVIDENCE_CONTEXT[c]) for c in GAP_CONTEXTS)
+    rows: list[str] = []
+    totals: Counter[str] = Counter()
+    for item in items:
+        counts = Counter(link.context for link in item.all_evidence())
+        totals.update(counts)
+        cells = [_gap_cell(counts[c], c) for c in GAP_CONTEXTS]
+        rows.append(f"| {item_link(item, from_path)} | {' | '.join(cells)} | {sum(counts.values())} |")
+    total_cells = " | ".join(str(totals[c]) for c in GAP_CONTEXTS)
+    return "\n".join(
+        [
+            _caption(caption),
+            f"| Item | {headers} | All |",
+            "|---|" + "---:|" * (len(GAP_CONTEXTS) + 1),
+            *rows,
+            f"| **All** | {total_cells} | {sum(totals.values())} |",
+        ]
+    )
+
+
+def _gap_cell(count: int, context: str) -> str:
+    """A cell that carries its meaning in text (a number, or 'none'), with a class only as an extra cue."""
+    if count:
+        return str(count)
+    if context == "mdma-therapy":
+        return '<span class="imap-gap">none (gap)</span>'
+    return "none"
+
+
+def gap_map(site: SiteData, from_path: str) -> str:
+    manual = site.manual
+    principles = manual.of_kind(Kind.PRINCIPLE)
+    interventions = manual.of_kind(Kind.INTERVENTION)
+    missing = [p for p in principles if not any(link.context == "mdma-therapy" for link in p.all_evidence())]
+    missing_text = ", ".join(id_link(p, from_path) for p in missing) or "none"
+    links = [link for item in principles for link in item.all_evidence()]
+    by_kind = Counter(link.kind for link in links if link.context == "mdma-therapy")
+    kinds = ", ".join(f"{md(kind)} {count}" for kind, count in sorted(by_kind.items())) or "none"
+    return "\n".join(
+        [
+            f"**Principles with no evidence link from MDMA-assisted therapy:** {missing_text}.",
+            "",
+            f"**Kinds of MDMA-assisted therapy evidence linked to principles:** {kinds}.",
+            "",
+            "## Principles",
+            "",
+            _gap_table(
+                site,
+                principles,
+                from_path,
+                "Evidence links per principle (its hypotheses' evidence included) by the context of the evidence.",
+            ),
+            "",
+            "## Interventions",
+            "",
+            _gap_table(site, interventions, from_path, "Evidence links per intervention by context."),
+            "",
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Principle cards
+
+
+def principle_cards(site: SiteData, from_path: str) -> str:
+    out: list[str] = []
+    version = md(site.manual.version)
+    for principle in site.manual.of_kind(Kind.PRINCIPLE):
+        markers = "\n".join(f"- {md(f)}" for f in principle.fidelity) or "*None yet.*"
+        decisions = prose(site, markup.section(principle.body, "Decision points"), from_path) or "*None yet.*"
+        permalink = site.permalink(principle.id)
+        out += [
+            '<div class="imap-card" markdown>',
+            "",
+            f"### {md(principle.label)} {{ #card-{principle.id.lower()} }}",
+            "",
+            f"**{md(principle.summary)}**",
+            "",
+            "**Markers (what an observer would see)**",
+            "",
+            markers,
+            "",
+            "**Decision points**",
+            "",
+            decisions,
+            "",
+            f"<small>IMAP manual version {version} · {principle.id} · "
+            f"[{md(permalink)}]({rel(from_path, principle.path)}) · investigational treatment</small>",
+            "",
+            "</div>",
+            "",
+        ]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Glossary
+
+
+def glossary_page(site: SiteData, from_path: str) -> str:
+    terms = site.manual.glossary
+    if not terms:
+        return "*The glossary is empty.*"
+    out: list[str] = []
+    for term in terms:
+        expansion = f" ({md(term.expansion)})" if term.expansion else ""
+        see = site.manual.resolve(term.see)
+        links = f" See {', '.join(item_link(i, from_path) for i in see)}." if see else ""
+        out += [
+            f'<span id="{term.anchor}"></span>**{md(term.term)}**{expansion}',
+            f":   {md(term.definition)}{links}",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def abbreviations(site: SiteData) -> str:
+    """Abbreviation definitions (pymdownx/Markdown `abbr` syntax) for every glossary term: hover text site-wide."""
+    lines = []
+    for term in site.manual.glossary:
+        text = f"{term.expansion}: {term.definition}" if term.expansion else term.definition
+        lines.append(f"*[{term.term}]: {' '.join(text.split())}")
+    return "\n".join(lines)

@@ -1,0 +1,115 @@
+"""The research, training and reference views are generated from the items' metadata: edit an item, they change."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from macros import reports
+from macros.model import Manual
+from macros.project import load_project
+from macros.site import SiteData
+from tests.conftest import SITES
+from tests.helpers import formatted, write
+
+HERE = "research/page.md"
+
+
+def _site(manual: Manual | None = None) -> SiteData:
+    return SiteData.create(manual or load_project(SITES / "valid").manual, "https://example.org/manual/")
+
+
+def _edited(site: SiteData, item_id: str, **changes: object) -> SiteData:
+    manual = site.manual
+    items = tuple(dataclasses.replace(i, **changes) if i.id == item_id else i for i in manual.items)
+    return _site(dataclasses.replace(manual, items=items))
+
+
+def test_registry_lists_every_hypothesis_and_follows_edits() -> None:
+    site = _site()
+    principle = site.manual.by_id["P01"]
+    page = reports.hypotheses_registry(site, HERE)
+    for hypothesis in principle.hypotheses:
+        assert f"### {hypothesis.id} {{ #{hypothesis.id.lower()} }}" in page
+        assert hypothesis.status in page
+    changed = dataclasses.replace(principle.hypotheses[0], prediction="A new prediction", status="contradicted")
+    edited = reports.hypotheses_registry(_edited(site, "P01", hypotheses=(changed,)), HERE)
+    assert "A new prediction" in edited
+    assert "| contradicted | Tested directly and not supported. | 1 |" in edited
+
+
+def test_fidelity_scale_numbers_indicators_and_follows_edits() -> None:
+    site = _site()
+    scale = reports.fidelity_scale(_edited(site, "P01", fidelity=("Looks at the patient", "Names the shift")), HERE)
+    assert "| P01.1 | Looks at the patient | ☐ | ☐ | ☐ | ☐ |" in scale
+    assert "| P01.2 | Names the shift |" in scale
+
+
+def test_safety_principles_form_their_own_subscale_before_the_process_items() -> None:
+    site = _site()
+    items = tuple(
+        dataclasses.replace(i, id="P10", fidelity=("Reviews the touch agreement aloud",)) if i.id == "P01" else i
+        for i in site.manual.items
+    )
+    scale = reports.fidelity_scale(_site(dataclasses.replace(site.manual, items=items)), HERE)
+    safety, process = scale.split("## Process subscale")
+    assert "## Boundaries-and-safety subscale" in safety
+    assert "| P10.1 | Reviews the touch agreement aloud |" in safety
+    assert "never averaged into a total" in safety
+
+
+def test_gap_map_says_none_in_words_where_mdma_evidence_is_missing() -> None:
+    site = _site()
+    principle = site.manual.by_id["P01"]
+    no_mdma = tuple(dataclasses.replace(link, context="ptsd-treatment") for link in principle.evidence)
+    page = reports.gap_map(_edited(site, "P01", evidence=no_mdma, hypotheses=()), HERE)
+    assert "**Principles with no evidence link from MDMA-assisted therapy:** [P01]" in page
+    row = next(line for line in page.splitlines() if line.startswith("| [P01 "))
+    assert row.split(" | ")[1] == '<span class="imap-gap">none (gap)</span>'
+    assert row.endswith(f"| {len(no_mdma)} |")
+
+
+def test_principle_cards_carry_summary_markers_decisions_version_and_permalink() -> None:
+    site = _site()
+    principle = site.manual.by_id["P01"]
+    body = principle.body.replace("- If the patient floods, then consider grounding.", "- If it stops, then consider [[P01]].")
+    cards = reports.principle_cards(_edited(site, "P01", body=body, summary="Changed summary"), "training/cards.md")
+    assert "**Changed summary**" in cards
+    assert "- If it stops, then consider [P01 " in cards
+    assert "grounding" not in cards
+    assert f"IMAP manual version {site.manual.version}" in cards
+    assert "https://example.org/manual/id/P01/" in cards
+    for indicator in principle.fidelity:
+        assert indicator in cards
+
+
+def test_glossary_page_and_hover_definitions() -> None:
+    site = _site()
+    page = reports.glossary_page(site, "reference/glossary.md")
+    assert '<span id="term-ptsd"></span>**PTSD** (post-traumatic stress disorder)' in page
+    assert '<span id="term-window-of-tolerance"></span>**window of tolerance**' in page
+    assert "*[PTSD]: post-traumatic stress disorder: A disorder" in reports.abbreviations(site)
+
+
+def test_glossary_problems_are_reported_with_their_lines(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    write(root, "references.bib", "")
+    write(
+        root,
+        "glossary.yml",
+        """\
+        - term: PTSD
+          definition: One.
+        - term: PTSD
+          definition: Two.
+        - term: CAPS-5
+          defintion: Three.
+          see: [P99]
+        """,
+    )
+    assert formatted(root) == [
+        "glossary.yml:3: error: the term 'PTSD' is defined twice (first defined at line 1) [glossary.duplicate]",
+        "glossary.yml:5: error: glossary entry: required key 'definition' is missing "
+        "(definition: one or two plain sentences) [field.missing]",
+        "glossary.yml:6: error: glossary entry: unknown key 'defintion' (did you mean 'definition'?) [field.unknown]",
+    ]
