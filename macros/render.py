@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from macros import markup, vocab
 from macros.diagnostics import CODES
-from macros.model import KIND_ORDER, EvidenceLink, Item, Kind
+from macros.model import KIND_ORDER, EvidenceLink, Hypothesis, Item, Kind
 from macros.schema import FIELDS, GENERATED_SECTIONS, REQUIRED_SECTIONS
 from macros.site import SiteData
 
@@ -267,22 +267,25 @@ def _heading(title: str) -> str:
     return f"## {title} {{ #{GENERATED_SECTIONS[title]} }}\n\n"
 
 
+def hypothesis_fields(h: Hypothesis) -> list[str]:
+    """The paragraphs that describe a hypothesis, on its principle's page and in the registry."""
+    return [
+        f"**Prediction.** {md(h.prediction)}",
+        "",
+        f"**Proposed mechanism (a hypothesis).** {md(h.mechanism)}",
+        "",
+        f"**Measure.** {md(h.measure)}",
+        "",
+        f"**Design that would test it.** {md(h.design)}",
+        "",
+        f"**Current status:** {md(h.status)} ({md(vocab.HYPOTHESIS_STATUS[h.status].rstrip('.').lower())}).",
+    ]
+
+
 def _hypotheses(site: SiteData, item: Item) -> str:
     blocks: list[str] = []
     for h in item.hypotheses:
-        lines = [
-            f"### {h.id} {{ #{h.id.lower()} }}",
-            "",
-            f"**Prediction.** {md(h.prediction)}",
-            "",
-            f"**Proposed mechanism (a hypothesis).** {md(h.mechanism)}",
-            "",
-            f"**Measure.** {md(h.measure)}",
-            "",
-            f"**Design that would test it.** {md(h.design)}",
-            "",
-            f"**Current status:** {md(h.status)} ({md(vocab.HYPOTHESIS_STATUS[h.status].rstrip('.').lower())}).",
-        ]
+        lines = [f"### {h.id} {{ #{h.id.lower()} }}", "", *hypothesis_fields(h)]
         if h.evidence:
             lines += ["", evidence_table(site, h.evidence, item.path, f"Evidence bearing on {h.id}.")]
         blocks.append("\n".join(lines))

@@ -13,7 +13,7 @@ from typing import Final
 
 from macros import markup, vocab
 from macros.model import Item, Kind
-from macros.render import cite, id_link, item_link, md, prose, rel
+from macros.render import cite, hypothesis_fields, id_link, item_link, md, prose, rel
 from macros.site import SiteData
 
 # The principles whose fidelity indicators form the boundaries-and-safety subscale.
@@ -67,15 +67,7 @@ def hypotheses_registry(site: SiteData, from_path: str) -> str:
                 "",
                 f"**Principle:** {item_link(principle, from_path, h.id.lower())}",
                 "",
-                f"**Prediction.** {md(h.prediction)}",
-                "",
-                f"**Proposed mechanism (a hypothesis).** {md(h.mechanism)}",
-                "",
-                f"**Measure.** {md(h.measure)}",
-                "",
-                f"**Design that would test it.** {md(h.design)}",
-                "",
-                f"**Current status:** {md(h.status)}.",
+                *hypothesis_fields(h),
                 "",
             ]
             if h.evidence:
@@ -96,7 +88,8 @@ def _fidelity_block(site: SiteData, principle: Item, from_path: str) -> list[str
     return [
         f"### {md(principle.label)} {{ #{principle.id.lower()} }}",
         "",
-        f"{md(principle.summary)} [The indicators on the principle's page]({rel(from_path, principle.path, 'fidelity')}).",
+        f"{md(principle.summary)} [The indicators on the principle's page]"
+        f"({rel(from_path, principle.path, 'fidelity')}).",
         "",
         _caption(f"Fidelity items for {principle.id}: rate each 0, 1, 2 or NA."),
         "| Item | What a rater would see | 0 | 1 | 2 | NA |",

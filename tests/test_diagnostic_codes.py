@@ -14,7 +14,8 @@ def test_emitted_codes_are_documented_and_documented_codes_are_used() -> None:
     )
     used = set(
         re.findall(
-            r'"((?:file|frontmatter|field|id|link|evidence|hypothesis|citation|xref|section|bib|glossary)\.(?!yml")[a-z-]+)"', source
+            r'"((?:file|frontmatter|field|id|link|evidence|hypothesis|citation|xref|section|bib|glossary)\.(?!yml")[a-z-]+)"',
+            source,
         )
     )
     assert used == set(CODES)

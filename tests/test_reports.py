@@ -36,6 +36,7 @@ def test_registry_lists_every_hypothesis_and_follows_edits() -> None:
     edited = reports.hypotheses_registry(_edited(site, "P01", hypotheses=(changed,)), HERE)
     assert "A new prediction" in edited
     assert "| contradicted | Tested directly and not supported. | 1 |" in edited
+    assert "**Current status:** contradicted (tested directly and not supported)." in edited
 
 
 def test_fidelity_scale_numbers_indicators_and_follows_edits() -> None:
@@ -52,7 +53,7 @@ def test_safety_principles_form_their_own_subscale_before_the_process_items() ->
         for i in site.manual.items
     )
     scale = reports.fidelity_scale(_site(dataclasses.replace(site.manual, items=items)), HERE)
-    safety, process = scale.split("## Process subscale")
+    safety = scale.split("## Process subscale")[0]
     assert "## Boundaries-and-safety subscale" in safety
     assert "| P10.1 | Reviews the touch agreement aloud |" in safety
     assert "never averaged into a total" in safety
@@ -72,7 +73,9 @@ def test_gap_map_says_none_in_words_where_mdma_evidence_is_missing() -> None:
 def test_principle_cards_carry_summary_markers_decisions_version_and_permalink() -> None:
     site = _site()
     principle = site.manual.by_id["P01"]
-    body = principle.body.replace("- If the patient floods, then consider grounding.", "- If it stops, then consider [[P01]].")
+    body = principle.body.replace(
+        "- If the patient floods, then consider grounding.", "- If it stops, then consider [[P01]]."
+    )
     cards = reports.principle_cards(_edited(site, "P01", body=body, summary="Changed summary"), "training/cards.md")
     assert "**Changed summary**" in cards
     assert "- If it stops, then consider [P01 " in cards

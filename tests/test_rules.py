@@ -44,7 +44,11 @@ def test_safety_links_must_point_to_safety_and_ethics_chapters() -> None:
     principle = _item(Kind.PRINCIPLE, "P10", safety=(Ref("C12", Location("p", 5)), Ref("C01", Location("p", 6))))
     found = rules.item_links([safety, other, principle], {"C12": safety, "C01": other, "P10": principle})
     assert [(d.code, d.location.line, d.message) for d in found] == [
-        ("link.wrong-part", 6, "'safety' must list chapters of the part 'safety-ethics', but C01 belongs to 'foundations'"),
+        (
+            "link.wrong-part",
+            6,
+            "'safety' must list chapters of the part 'safety-ethics', but C01 belongs to 'foundations'",
+        ),
     ]
 
 
