@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 from macros import reports
 from macros.model import Manual
@@ -19,7 +20,7 @@ def _site(manual: Manual | None = None) -> SiteData:
     return SiteData.create(manual or load_project(SITES / "valid").manual, "https://example.org/manual/")
 
 
-def _edited(site: SiteData, item_id: str, **changes: object) -> SiteData:
+def _edited(site: SiteData, item_id: str, **changes: Any) -> SiteData:
     manual = site.manual
     items = tuple(dataclasses.replace(i, **changes) if i.id == item_id else i for i in manual.items)
     return _site(dataclasses.replace(manual, items=items))
