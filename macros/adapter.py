@@ -36,6 +36,7 @@ def define_env(env: Any) -> None:
         return str(env.page.file.src_path).replace("\\", "/")
 
     env.macro(lambda *keys: render.cite(site, keys, here()), "cite")
+    env.macro(lambda item_id: render.xref(site, item_id, here()), "xref")
     env.macro(lambda: render.principle_evidence_table(site, here()), "principle_evidence_table")
     env.macro(lambda: render.evidence_principles_table(site, here()), "evidence_principles_table")
     env.macro(lambda: render.theory_map_table(site, here()), "theory_map_table")

@@ -53,7 +53,7 @@ def format_references(references: Mapping[str, Reference]) -> dict[str, Formatte
         # mapped back to the BibTeX keys, which may use any case.
         ids = {key: f"ref{index}" for index, key in enumerate(keys)}
         keys_by_id = {ref_id: key for key, ref_id in ids.items()}
-        source = CiteProcJSON([{**csl[key], "id": ids[key]} for key in keys])
+        source = CiteProcJSON([{**_escaped(csl[key]), "id": ids[key]} for key in keys])
         bibliography = CitationStylesBibliography(style, source, formatter.html)
         citations = {key: Citation([CitationItem(ids[key])]) for key in keys}
         for citation in citations.values():
@@ -79,6 +79,17 @@ def format_references(references: Mapping[str, Reference]) -> dict[str, Formatte
             csl=csl[key],
         )
     return result
+
+
+def _escaped(value: Any) -> Any:
+    """The CSL data with every string HTML-escaped: citeproc-py's HTML output passes field text through as markup."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
 
 
 def _sort_key(text: str) -> str:

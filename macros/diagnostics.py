@@ -54,6 +54,7 @@ CODES: dict[str, str] = {
     "section.order": "The required headings are present but not in the required order.",
     "section.generated": "The text contains a heading that the build generates; it would appear twice.",
     "glossary.duplicate": "The glossary defines the same term twice.",
+    "html.unsafe": "Raw HTML or a link in the text that could run code (script, iframe, onerror=, javascript:).",
     "bib.parse": "A BibTeX entry could not be parsed (often unbalanced braces or a missing comma).",
     "bib.duplicate-key": "Two entries in references.bib have the same key.",
     "bib.missing-field": "A bibliography entry lacks a field every entry of its type needs.",

@@ -97,6 +97,36 @@ def _diagram_links(text: str) -> list[Mark]:
     return marks
 
 
+_UNSAFE_TAG: Final = re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|base|form|meta|link|style)\b", re.I)
+_EVENT_ATTRIBUTE: Final = re.compile(r"<[a-zA-Z][^>]*?\s(on[a-z]+)\s*=", re.I | re.S)
+_SCRIPT_URL: Final = re.compile(r"(?:\]\(\s*<?|=\s*[\"']?\s*|<)((?:java|vb)script:|data:text/html)", re.I)
+
+
+@dataclass(frozen=True)
+class UnsafeHtml:
+    what: str
+    line: int  # 0-based line within the text
+
+
+def unsafe_html(text: str) -> list[UnsafeHtml]:
+    """HTML or links outside code that could run code in a reader's browser: script-capable elements, event-handler
+    attributes and javascript:/vbscript:/data:text/html URLs."""
+    code = _code_mask(text)
+    line_starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    found: list[tuple[int, str]] = []
+    for match in _UNSAFE_TAG.finditer(text):
+        found.append((match.start(), f"a <{match.group(1).lower()}> element"))
+    for match in _EVENT_ATTRIBUTE.finditer(text):
+        found.append((match.start(1), f"an event-handler attribute ({match.group(1).lower()}=)"))
+    for match in _SCRIPT_URL.finditer(text):
+        found.append((match.start(1), f"a {match.group(1).lower()} URL"))
+    return [
+        UnsafeHtml(what, bisect.bisect_right(line_starts, start) - 1)
+        for start, what in sorted(found)
+        if not code[start]
+    ]
+
+
 def has_diagram(text: str) -> bool:
     """Whether the text holds a Mermaid diagram (the page then needs the diagram script)."""
     return any(_MERMAID_FENCE.match(line) for line in text.split("\n"))

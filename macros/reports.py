@@ -24,6 +24,7 @@ RATING_SCALE: Final = (
     ("2", "clearly and in time"),
     ("NA", "the situation did not arise in the segment"),
 )
+SAFETY_RATINGS: Final = ("Met", "Not met", "No occasion")
 # The columns of the gap map, in order: MDMA first, because its absence is what the map shows.
 GAP_CONTEXTS: Final = tuple(vocab.EVIDENCE_CONTEXT)
 
@@ -80,20 +81,23 @@ def hypotheses_registry(site: SiteData, from_path: str) -> str:
 # Fidelity scale
 
 
-def _fidelity_block(site: SiteData, principle: Item, from_path: str) -> list[str]:
+def _fidelity_block(site: SiteData, principle: Item, from_path: str, safety: bool) -> list[str]:
+    ratings = SAFETY_RATINGS if safety else tuple(score for score, _ in RATING_SCALE)
+    boxes = " | ".join("☐" for _ in ratings)
     rows = [
-        f"| {principle.id}.{number} | {md(indicator)} | ☐ | ☐ | ☐ | ☐ |"
+        f"| {principle.id}.{number} | {md(indicator)} | {boxes} |"
         for number, indicator in enumerate(principle.fidelity, start=1)
     ]
+    how = "met, not met or no occasion, once per occasion" if safety else "0, 1, 2 or NA"
     return [
         f"### {md(principle.label)} {{ #{principle.id.lower()} }}",
         "",
         f"{md(principle.summary)} [The indicators on the principle's page]"
         f"({rel(from_path, principle.path, 'fidelity')}).",
         "",
-        _caption(f"Fidelity items for {principle.id}: rate each 0, 1, 2 or NA."),
-        "| Item | What a rater would see | 0 | 1 | 2 | NA |",
-        "|---|---|---|---|---|---|",
+        _caption(f"Fidelity items for {principle.id}: rate each {how}."),
+        f"| Item | What a rater would see | {' | '.join(ratings)} |",
+        "|---|---|" + "---|" * len(ratings),
         *rows,
         "",
     ]
@@ -106,7 +110,7 @@ def fidelity_scale(site: SiteData, from_path: str) -> str:
     total = sum(len(p.fidelity) for p in principles)
     safety_total = sum(len(p.fidelity) for p in safety)
     out = [
-        _caption("Rating anchors, used for every item."),
+        _caption("Rating anchors for the process subscale."),
         "| Rating | Meaning |",
         "|---|---|",
         *(f"| {score} | {md(meaning)} |" for score, meaning in RATING_SCALE),
@@ -116,15 +120,16 @@ def fidelity_scale(site: SiteData, from_path: str) -> str:
         "",
         "## Boundaries-and-safety subscale",
         "",
-        "Any rating of 0 on this subscale is reported on its own, to the supervisor and the study team, "
+        "Each item is rated met, not met or no occasion, once per occasion, with a time stamp, over the whole "
+        "recording. Any rating of not met is reported on its own, to the supervisor and the study team, "
         "and is never averaged into a total.",
         "",
     ]
     for principle in safety:
-        out += _fidelity_block(site, principle, from_path)
-    out += ["## Process subscale", ""]
+        out += _fidelity_block(site, principle, from_path, safety=True)
+    out += ["## Process subscale", "", "Each item is rated 0, 1, 2 or NA per rated segment (anchors above).", ""]
     for principle in process:
-        out += _fidelity_block(site, principle, from_path)
+        out += _fidelity_block(site, principle, from_path, safety=False)
     return "\n".join(out)
 
 

@@ -221,6 +221,19 @@ def unknown_page_citations(citations: Iterable[Citation], references: Mapping[st
     ]
 
 
+def unsafe_html(items: Sequence[Item]) -> list[Diagnostic]:
+    return [
+        error(
+            Location(item.path, item.body_line + found.line),
+            "html.unsafe",
+            f"the text contains {found.what}, which could run code in a reader's browser",
+            "write plain Markdown; to show such markup as text, put it in `code`",
+        )
+        for item in items
+        for found in markup.unsafe_html(item.body)
+    ]
+
+
 def check(
     items: Sequence[Item], references: Mapping[str, Reference], citations: Iterable[Citation]
 ) -> list[Diagnostic]:
@@ -231,6 +244,7 @@ def check(
         *evidence_sources(items, references),
         *body_markup(items, by_id, references),
         *sections(items),
+        *unsafe_html(items),
         *unknown_page_citations(citations, references),
         *uncited(references, citations),
     ]

@@ -46,4 +46,35 @@ def test_vignettes_are_labelled_fictional_composites(manual: Manual) -> None:
     for item in manual.items:
         for line in item.body.splitlines():
             if line.lstrip().startswith("!!! example"):
-                assert '"Fictional composite vignette"' in line, (item.id, line)
+                assert '"Fictional composite vignette' in line, (item.id, line)
+
+
+def test_every_intervention_serves_a_principle_and_every_principle_is_served(manual: Manual) -> None:
+    assert len(manual.of_kind(Kind.INTERVENTION)) >= 18
+    for intervention in manual.of_kind(Kind.INTERVENTION):
+        assert intervention.principles, intervention.id
+    for principle in manual.of_kind(Kind.PRINCIPLE):
+        assert manual.interventions_of_principle(principle.id), principle.id
+
+
+COURSE = ("assessment", "preparation", "medicine session", "integration", "follow-up", "co-therapy team")
+
+
+def test_every_session_type_has_its_chapter_and_decision_guides_are_drawn(manual: Manual) -> None:
+    titles = [c.title.lower() for c in manual.of_kind(Kind.CHAPTER) if c.part == "course"]
+    for topic in COURSE:
+        assert any(topic in title for title in titles), (topic, titles)
+    guides = [c.id for c in manual.of_kind(Kind.CHAPTER) if "```mermaid" in c.body]
+    assert len(guides) >= 2, guides
+
+
+def test_case_illustrations_hold_at_least_four_labelled_vignettes(manual: Manual) -> None:
+    cases = next(c for c in manual.of_kind(Kind.CHAPTER) if c.title == "Case illustrations")
+    assert cases.body.count('!!! example "Fictional composite vignette') >= 4
+
+
+def test_every_safety_chapter_is_linked_from_the_principles_that_depend_on_it(manual: Manual) -> None:
+    safety = [c for c in manual.of_kind(Kind.CHAPTER) if c.part == "safety-ethics"]
+    assert len(safety) >= 10
+    for chapter in safety:
+        assert manual.principles_depending_on(chapter.id), chapter.id

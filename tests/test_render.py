@@ -110,6 +110,7 @@ def test_navigation_puts_the_manual_after_home(site: SiteData) -> None:
         {"Principles": [{"P01 Work within tolerable arousal": "manual/principles/P01.md"}]},
         {"Interventions": [{"I01 Grounding and orienting": "manual/interventions/I01.md"}]},
         {"Safety and ethics": [{"C02 Touch": "manual/chapters/C02.md"}]},
+        {"The research programme": [{"C25 Rating fidelity and adherence": "manual/chapters/C25.md"}]},
         {"Reference": [{"Glossary": "reference/glossary.md"}]},
         {"Bibliography": "bibliography.md"},
     ]

@@ -56,7 +56,8 @@ def test_safety_principles_form_their_own_subscale_before_the_process_items() ->
     scale = reports.fidelity_scale(_site(dataclasses.replace(site.manual, items=items)), HERE)
     safety = scale.split("## Process subscale")[0]
     assert "## Boundaries-and-safety subscale" in safety
-    assert "| P10.1 | Reviews the touch agreement aloud |" in safety
+    assert "| P10.1 | Reviews the touch agreement aloud | ☐ | ☐ | ☐ |" in safety
+    assert "| Item | What a rater would see | Met | Not met | No occasion |" in safety
     assert "never averaged into a total" in safety
 
 

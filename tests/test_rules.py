@@ -70,6 +70,26 @@ def test_diagram_links_are_checked_inside_mermaid_fences_only() -> None:
     ]
 
 
+def test_html_that_could_run_code_is_refused_outside_code() -> None:
+    body = (
+        "Safe <em>emphasis</em> and `<script>` in code.\n"
+        "<script>alert(1)</script>\n"
+        '<img src="x.png" onerror="alert(1)">\n'
+        "[click](javascript:alert(1)) and <iframe src=x>\n"
+        '<a href="JavaScript:void(0)">x</a>\n'
+        "```html\n<script>fine in a fence</script>\n```\n"
+    )
+    found = rules.unsafe_html([_item(Kind.CHAPTER, "C01", body=body)])
+    assert [(d.location.line, d.message.split(", which")[0]) for d in found] == [
+        (11, "the text contains a <script> element"),
+        (12, "the text contains an event-handler attribute (onerror=)"),
+        (13, "the text contains a javascript: URL"),
+        (13, "the text contains a <iframe> element"),
+        (14, "the text contains a javascript: URL"),
+    ]
+    assert {d.code for d in found} == {"html.unsafe"}
+
+
 def test_duplicate_evidence_is_a_warning_and_unknown_sources_are_errors() -> None:
     link = EvidenceLink("known", "claim", "trial", "ptsd-treatment", "supports", Location("p", 5))
     item = _item(

@@ -138,3 +138,32 @@ def test_glossary_terms_show_their_definition_on_hover(valid_site: Path) -> None
     assert '<abbr title="post-traumatic stress disorder: A disorder that can follow' in chapter
     glossary = (valid_site / "reference" / "glossary" / "index.html").read_text(encoding="utf-8")
     assert 'id="term-window-of-tolerance"' in glossary
+
+
+HOSTILE = '<script>alert(1)</script> x\\" onerror=alert(2) <img src=x onerror=alert(3)> [y](javascript:alert(4))'
+
+
+def test_hostile_metadata_never_reaches_a_page_as_markup(tmp_path: Path) -> None:
+    """Front matter and bibliography text is data: escaped wherever it is shown, never HTML or a link."""
+    project_dir = make_project(tmp_path / "hostile", "valid")
+    bib = project_dir / "references.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace("{The Developing Mind}", "{The Developing Mind " + HOSTILE + "}"),
+        encoding="utf-8",
+    )
+    principle = project_dir / "manual" / "principles" / "P01.md"
+    text = principle.read_text(encoding="utf-8")
+    text = text.replace("summary: Keep arousal", f'summary: "{HOSTILE} Keep arousal')
+    text = text.replace("stay present.\n", 'stay present."\n', 1)
+    text = text.replace("claim: An optimal zone of arousal for integration", f'claim: "{HOSTILE}"')
+    principle.write_text(text, encoding="utf-8")
+    result = mkdocs_build(project_dir)
+    assert result.returncode == 0, result.stderr
+    pages = {p: p.read_text(encoding="utf-8") for p in (project_dir / "site").rglob("*.html")}
+    shown = [p for p, html in pages.items() if "alert(1)" in html]
+    assert len(shown) >= 3  # the principle page, the bibliography and the overview tables show the text
+    for page, html in pages.items():
+        assert "<script>alert" not in html, page
+        assert not re.search(r"<[a-z]+[^>]*\sonerror=", html), page
+        assert 'href="javascript:' not in html.lower(), page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[project_dir / "site" / "bibliography" / "index.html"]
