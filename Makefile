@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 VENDOR := .vendor/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build check test lint typecheck unit lock clean vendor
+.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,7 +42,10 @@ typecheck: $(STAMP) ## mypy (strict) over the code
 unit: $(STAMP) $(VENDOR) ## the test suite
 	$(BIN)/pytest
 
-test: lint typecheck check unit ## everything: lint, types, content check, tests (including full site builds)
+linkcheck: build ## every internal link and anchor of the built site, checked by LinkChecker (offline)
+	$(BIN)/python -m tools.linkcheck site
+
+test: lint typecheck check unit linkcheck ## everything: lint, types, content check, tests (site builds), link check
 
 lock: ## re-resolve requirements.in into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
