@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := .vendor/.installed
+# Builds take their dates from the last commit, never from the clock, so two builds of a commit are identical.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck
+.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck new diff-report addresses
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +48,16 @@ linkcheck: build ## every internal link and anchor of the built site, checked by
 	$(BIN)/python -m tools.linkcheck site
 
 test: lint typecheck check unit linkcheck ## everything: lint, types, content check, tests (site builds), link check
+
+new: $(STAMP) ## scaffold a new item with the next free ID: make new KIND=principle TITLE="..."
+	@test -n "$(KIND)" -a -n "$(TITLE)" || { echo 'usage: make new KIND=principle|intervention|theory|chapter TITLE="..."'; exit 2; }
+	$(BIN)/python -m macros.cli new $(KIND) "$(TITLE)"
+
+diff-report: $(STAMP) ## what a change does to items, evidence links and references: make diff-report BASE=main HEAD=HEAD
+	$(BIN)/python -m macros.cli diff-report $(or $(BASE),main) $(or $(HEAD),HEAD)
+
+addresses: build ## add every address of the built site to addresses.txt (run before each release)
+	$(BIN)/python -m macros.cli register site
 
 lock: ## re-resolve requirements.in into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

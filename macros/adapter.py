@@ -10,6 +10,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from macros import markup, render, reports
+from macros.addresses import write_redirects
 from macros.diagnostics import Severity, has_errors, report
 from macros.export import write_manual_json
 from macros.model import Kind
@@ -68,4 +69,6 @@ def on_post_page_macros(env: Any) -> None:
 
 def on_post_build(env: Any) -> None:
     site: SiteData = getattr(env, _ATTRIBUTE)
-    write_manual_json(site, Path(env.conf["site_dir"]))
+    site_dir = Path(env.conf["site_dir"])
+    write_manual_json(site, site_dir)
+    write_redirects(site.manual, site_dir)

@@ -1,45 +1,154 @@
-"""Command line: `python -m macros.cli check` validates the manual without building the site."""
+"""Command line for authors and CI; the same model and rules as the site, and no MkDocs.
+
+python -m macros.cli check                      validate manual/, references.bib and glossary.yml
+python -m macros.cli export OUT                 the manual as JSON (as site/data/manual.json)
+python -m macros.cli new principle "Title"      scaffold a new item with the next free ID
+python -m macros.cli diff-report BASE HEAD      traceability report between two git revisions (Markdown)
+python -m macros.cli register SITE              add a built site's addresses to addresses.txt
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import subprocess
 import sys
+import tarfile
+import tempfile
+from io import BytesIO
 from pathlib import Path
 
+from macros import addresses
 from macros.diagnostics import has_errors, report
-from macros.project import load_project
+from macros.model import Kind, Manual
+from macros.project import Project, load_project
+
+SNAPSHOT_PATHS = ("manual", "references.bib", "VERSION", "glossary.yml")
+
+
+def _load_checked(root: Path) -> Project | None:
+    project = load_project(root)
+    if project.diagnostics:
+        print(report(project.diagnostics), file=sys.stderr)
+    return None if has_errors(project.diagnostics) else project
+
+
+def _check(root: Path) -> int:
+    project = _load_checked(root)
+    if project is None:
+        return 1
+    if not project.diagnostics:
+        print(f"ok: {len(project.manual.items)} items, {len(project.manual.references)} references", file=sys.stderr)
+    return 0
+
+
+def _export(root: Path, output: Path) -> int:
+    project = _load_checked(root)
+    if project is None:
+        return 1
+    from macros.export import manual_json
+    from macros.site import SiteData
+
+    text = json.dumps(manual_json(SiteData.create(project.manual)), indent=2, ensure_ascii=False, sort_keys=True)
+    if str(output) == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def next_id(root: Path, kind: Kind) -> str:
+    """The next free ID of a kind: one past the highest ever used, in manual/ or in the address registry."""
+    used = [p.stem for p in (root / "manual" / kind.folder).glob("*.md")]
+    used += [a.removeprefix(addresses.ID_PREFIX).rstrip("/") for a in addresses.read_registry(root)]
+    numbers = [int(m.group(1)) for u in used if (m := re.fullmatch(kind.prefix + r"(\d{2})", u))]
+    return f"{kind.prefix}{max(numbers, default=0) + 1:02d}"
+
+
+def _new(root: Path, kind_name: str, title: str) -> int:
+    kind = Kind(kind_name)
+    item_id = next_id(root, kind)
+    template = (root / "templates" / f"{kind.value}.md").read_text(encoding="utf-8")
+    version = (root / "VERSION").read_text(encoding="utf-8").strip()
+    text = re.sub(r"(?m)^id: .*$", f"id: {item_id}", template, count=1)
+    text = re.sub(r"(?m)^title: .*$", "title: " + json.dumps(title, ensure_ascii=False), text, count=1)
+    text = re.sub(r"(?m)^since: .*$", f"since: {version}", text, count=1)
+    path = root / "manual" / kind.folder / f"{item_id}.md"
+    path.write_text(text, encoding="utf-8")
+    print(path.relative_to(root).as_posix())
+    return 0
+
+
+def _snapshot(root: Path, revision: str, into: Path) -> Manual | None:
+    """The manual as it was at a git revision (only the content files are read)."""
+    listed = subprocess.run(
+        ["git", "-C", str(root), "ls-tree", "--name-only", revision, *SNAPSHOT_PATHS],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if listed.returncode != 0:
+        print(f"error: unknown git revision '{revision}': {listed.stderr.strip()}", file=sys.stderr)
+        return None
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", "--format=tar", revision, *listed.stdout.split()],
+        capture_output=True,
+        check=True,
+    )
+    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return load_project(into).manual
+
+
+def _diff_report(root: Path, base: str, head: str) -> int:
+    from macros.diffreport import diff_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        old = _snapshot(root, base, Path(tmp) / "base")
+        new = _snapshot(root, head, Path(tmp) / "head")
+        if old is None or new is None:
+            return 2
+        sys.stdout.write(diff_report(old, new, base, head) + "\n")
+    return 0
+
+
+def _register(root: Path, site: Path) -> int:
+    known = addresses.read_registry(root)
+    new = [a for a in addresses.published_addresses(site) if a and a not in known]
+    if new:
+        with (root / addresses.REGISTRY).open("a", encoding="utf-8") as registry:
+            registry.write("".join(f"{a}\n" for a in new))
+    print(f"{len(new)} new addresses registered in {addresses.REGISTRY}", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="imap", description="Check and export the IMAP manual.")
+    parser = argparse.ArgumentParser(prog="python -m macros.cli", description="Check and work with the IMAP manual.")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current directory)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="validate manual/ and references.bib; exit 1 on any error")
+    commands.add_parser("check", help="validate manual/, references.bib and glossary.yml; exit 1 on any error")
     export = commands.add_parser("export", help="write the manual as JSON (the same data as site/data/manual.json)")
     export.add_argument("output", type=Path, help="file to write, or - for standard output")
+    new = commands.add_parser("new", help="scaffold a new item from its template with the next free ID")
+    new.add_argument("kind", choices=[k.value for k in Kind])
+    new.add_argument("title")
+    diff = commands.add_parser("diff-report", help="traceability report between two git revisions, as Markdown")
+    diff.add_argument("base")
+    diff.add_argument("head", nargs="?", default="HEAD")
+    register = commands.add_parser("register", help="add the addresses of a built site to addresses.txt")
+    register.add_argument("site", type=Path)
     args = parser.parse_args(argv)
-
-    project = load_project(args.root.resolve())
-    if project.diagnostics:
-        print(report(project.diagnostics), file=sys.stderr)
-    if has_errors(project.diagnostics):
-        return 1
+    root = args.root.resolve()
+    if args.command == "check":
+        return _check(root)
     if args.command == "export":
-        from macros.export import manual_json
-        from macros.site import SiteData
-
-        text = (
-            json.dumps(manual_json(SiteData.create(project.manual)), indent=2, ensure_ascii=False, sort_keys=True)
-            + "\n"
-        )
-        if str(args.output) == "-":
-            sys.stdout.write(text)
-        else:
-            args.output.write_text(text, encoding="utf-8")
-    elif not project.diagnostics:
-        print(f"ok: {len(project.manual.items)} items, {len(project.manual.references)} references", file=sys.stderr)
-    return 0
+        return _export(root, args.output)
+    if args.command == "new":
+        return _new(root, args.kind, args.title)
+    if args.command == "diff-report":
+        return _diff_report(root, args.base, args.head)
+    return _register(root, args.site)
 
 
 if __name__ == "__main__":

@@ -51,8 +51,8 @@ def project(tmp_path: Path) -> Callable[[str | None], Path]:
     return create
 
 
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def run(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False, env=env)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT, imap_check, make_project, mkdocs_build
+from tests.conftest import ROOT, imap_check, make_project, mkdocs_build, run
 from tests.helpers import write
 
 
@@ -52,10 +53,15 @@ def test_a_principle_page_links_to_its_theories_sources_and_back(built_site: Pat
 
 
 def test_every_page_says_the_treatment_is_investigational(built_site: Path) -> None:
-    pages = list(built_site.rglob("index.html"))
-    assert len(pages) > 30
+    """Every page a reader sees; the /id/ pages only forward to one of them and are checked to do just that."""
+    pages = [p for p in built_site.rglob("index.html") if not p.relative_to(built_site).as_posix().startswith("id/")]
+    assert len(pages) > 60
     for page in pages:
         assert "Investigational treatment." in page.read_text(encoding="utf-8"), page
+    for forward in (built_site / "id").rglob("index.html"):
+        text = forward.read_text(encoding="utf-8")
+        assert '<meta http-equiv="refresh" content="0; url=../../manual/' in text, forward
+        assert len(text) < 1000, forward
 
 
 def test_retracted_works_are_marked_where_cited(built_site: Path) -> None:
@@ -167,3 +173,20 @@ def test_hostile_metadata_never_reaches_a_page_as_markup(tmp_path: Path) -> None
         assert not re.search(r"<[a-z]+[^>]*\sonerror=", html), page
         assert 'href="javascript:' not in html.lower(), page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[project_dir / "site" / "bibliography" / "index.html"]
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path: Path) -> None:
+    """Dates come from SOURCE_DATE_EPOCH (the Makefile sets it from the last commit), never from the clock."""
+    project_dir = make_project(tmp_path / "twice", "valid")
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    first = run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "first"], project_dir, env)
+    assert first.returncode == 0, first.stderr
+    second = run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "second"], project_dir, env)
+    assert second.returncode == 0, second.stderr
+    one, two = _files(project_dir / "first"), _files(project_dir / "second")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []

@@ -1,0 +1,86 @@
+"""Permanent addresses: /id/<ID>/ for every item and hypothesis, whatever its title or file, and the registry of
+every address the site has ever published (addresses.txt), which must keep resolving."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from macros.model import Manual
+
+REGISTRY = "addresses.txt"
+ID_PREFIX = "id/"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    source: str  # the address, relative to the site root, ending in /
+    target: str  # the page it leads to, relative to the site root, optionally with #anchor
+    label: str
+
+
+def permanent_redirects(manual: Manual) -> list[Redirect]:
+    """One redirect per item (to its page) and per hypothesis (to its section on its principle's page)."""
+    redirects = [Redirect(f"{ID_PREFIX}{item.id}/", item.url, item.label) for item in manual.items]
+    for hypothesis in manual.hypotheses.values():
+        principle = manual.by_id[hypothesis.principle]
+        redirects.append(
+            Redirect(f"{ID_PREFIX}{hypothesis.id}/", f"{principle.url}#{hypothesis.id.lower()}", hypothesis.id)
+        )
+    return sorted(redirects, key=lambda r: r.source)
+
+
+def redirect_page(redirect: Redirect) -> str:
+    """A small page that forwards at once, keeping any #section of the address, and works without JavaScript."""
+    page, _, anchor = redirect.target.partition("#")
+    relative = posixpath.relpath(page or ".", redirect.source.rstrip("/")) + "/"
+    target = f"{relative}#{anchor}" if anchor else relative
+    quoted = html.escape(target, quote=True)
+    label = html.escape(redirect.label)
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{label}</title>\n"
+        f'<meta http-equiv="refresh" content="0; url={quoted}">\n'
+        f'<link rel="canonical" href="{quoted}">\n'
+        '<meta name="robots" content="noindex">\n'
+        "<script>\n"
+        f'var target = "{quoted}";\n'
+        "if (location.hash && target.indexOf('#') < 0) { target += location.hash; }\n"
+        "location.replace(target);\n"
+        "</script>\n"
+        "</head>\n<body>\n"
+        f'<p>This is the permanent address of <a href="{quoted}">{label}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def write_redirects(manual: Manual, site_dir: Path) -> list[str]:
+    written: list[str] = []
+    for redirect in permanent_redirects(manual):
+        path = site_dir / redirect.source / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(redirect_page(redirect), encoding="utf-8")
+        written.append(redirect.source)
+    return written
+
+
+def read_registry(root: Path) -> list[str]:
+    path = root / REGISTRY
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def published_addresses(site_dir: Path) -> list[str]:
+    """Every page address of a built site (directory URLs), relative to its root: '' for the home page."""
+    pages = sorted(p.parent.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html"))
+    return ["" if page == "." else page + "/" for page in pages if not page.startswith(("assets", "search"))]
+
+
+def unresolved(registry: list[str], site_dir: Path) -> list[str]:
+    """Registered addresses that the built site no longer serves."""
+    return [address for address in registry if not (site_dir / address / "index.html").is_file()]
