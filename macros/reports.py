@@ -225,8 +225,8 @@ def principle_cards(site: SiteData, from_path: str) -> str:
             "",
             decisions,
             "",
-            f"<small>IMAP manual version {version} · {principle.id} · "
-            f"[{md(permalink)}]({rel(from_path, principle.path)}) · investigational treatment</small>",
+            f"IMAP manual version {version} · {principle.id} · "
+            f"[{md(permalink)}]({rel(from_path, principle.path)}) · investigational treatment",
             "",
             "</div>",
             "",
