@@ -72,9 +72,12 @@ def load_references(root: Path) -> tuple[dict[str, Reference], list[Diagnostic]]
     return bibliography.load(BIB_FILE, text)
 
 
-def load_page_citations(root: Path) -> tuple[Citation, ...]:
-    """cite() calls in the site's own pages under docs/ (the manual itself is mounted there and skipped)."""
+def load_pages(root: Path, items: list[Item]) -> tuple[tuple[Citation, ...], list[Diagnostic]]:
+    """cite() and xref() calls in the site's own pages under docs/ (the manual itself is mounted there and
+    skipped): the citations, and the cross-references to items that do not exist."""
     found: list[Citation] = []
+    problems: list[Diagnostic] = []
+    known = [i.id for i in items] + [h.id for i in items for h in i.hypotheses]
     docs = root / DOCS_DIR
     for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
         relative = path.relative_to(root).as_posix()
@@ -82,7 +85,8 @@ def load_page_citations(root: Path) -> tuple[Citation, ...]:
             continue
         text, _ = frontmatter.decode(relative, path.read_bytes())
         found.extend(rules.page_citations(relative, text or ""))
-    return tuple(found)
+        problems.extend(rules.page_xrefs(relative, text or "", known))
+    return tuple(found), problems
 
 
 def read_version(root: Path) -> str:
@@ -96,7 +100,9 @@ def load_project(root: Path) -> Project:
     items, diagnostics = load_items(root)
     references, bib_problems = load_references(root)
     diagnostics.extend(bib_problems)
-    citations = rules.collect_citations(items) + load_page_citations(root)
+    page_citations, page_problems = load_pages(root, items)
+    diagnostics.extend(page_problems)
+    citations = rules.collect_citations(items) + page_citations
     diagnostics.extend(rules.check(items, references, citations))
     terms, glossary_problems = glossary.load(root)
     diagnostics.extend(glossary_problems)

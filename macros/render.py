@@ -142,6 +142,11 @@ def _bullets(lines: Iterable[str], empty: str) -> str:
     return "\n".join(rows) if rows else f"*{empty}*"
 
 
+def table_caption(text: str) -> str:
+    """A visible caption for the table that follows (Markdown tables cannot carry a <caption>)."""
+    return f'<p class="imap-caption">{html.escape(text)}</p>\n'
+
+
 def evidence_table(site: SiteData, links: Sequence[EvidenceLink], from_path: str, caption: str) -> str:
     if not links:
         return "*No evidence links yet.*"
@@ -152,8 +157,7 @@ def evidence_table(site: SiteData, links: Sequence[EvidenceLink], from_path: str
     ]
     return "\n".join(
         [
-            f'<p class="imap-caption">{html.escape(caption)}</p>',
-            "",
+            table_caption(caption),
             "| Source | What it bears on | Kind | Context | Stance |",
             "|---|---|---|---|---|",
             *rows,

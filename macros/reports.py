@@ -6,14 +6,13 @@ Each function returns Markdown for one page; editing an item's front matter chan
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Sequence
 from typing import Final
 
 from macros import markup, vocab
 from macros.model import Item, Kind
-from macros.render import cite, hypothesis_fields, id_link, item_link, md, prose, rel
+from macros.render import cite, hypothesis_fields, id_link, item_link, md, prose, rel, table_caption
 from macros.site import SiteData
 
 # The principles whose fidelity indicators form the boundaries-and-safety subscale.
@@ -27,10 +26,6 @@ RATING_SCALE: Final = (
 SAFETY_RATINGS: Final = ("Met", "Not met", "No occasion")
 # The columns of the gap map, in order: MDMA first, because its absence is what the map shows.
 GAP_CONTEXTS: Final = tuple(vocab.EVIDENCE_CONTEXT)
-
-
-def _caption(text: str) -> str:
-    return f'<p class="imap-caption">{html.escape(text)}</p>\n'
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -50,12 +45,12 @@ def hypotheses_registry(site: SiteData, from_path: str) -> str:
         for h in p.hypotheses
     ]
     out = [
-        _caption("Hypotheses by current evidence status."),
+        table_caption("Hypotheses by current evidence status."),
         "| Status | Meaning | Hypotheses |",
         "|---|---|---|",
         *status_rows,
         "",
-        _caption("Every hypothesis in the manual, with the principle it tests."),
+        table_caption("Every hypothesis in the manual, with the principle it tests."),
         "| ID | Principle | Status | Prediction |",
         "|---|---|---|---|",
         *summary_rows,
@@ -81,7 +76,7 @@ def hypotheses_registry(site: SiteData, from_path: str) -> str:
 # Fidelity scale
 
 
-def _fidelity_block(site: SiteData, principle: Item, from_path: str, safety: bool) -> list[str]:
+def _fidelity_block(principle: Item, from_path: str, safety: bool) -> list[str]:
     ratings = SAFETY_RATINGS if safety else tuple(score for score, _ in RATING_SCALE)
     boxes = " | ".join("☐" for _ in ratings)
     rows = [
@@ -95,7 +90,7 @@ def _fidelity_block(site: SiteData, principle: Item, from_path: str, safety: boo
         f"{md(principle.summary)} [The indicators on the principle's page]"
         f"({rel(from_path, principle.path, 'fidelity')}).",
         "",
-        _caption(f"Fidelity items for {principle.id}: rate each {how}."),
+        table_caption(f"Fidelity items for {principle.id}: rate each {how}."),
         f"| Item | What a rater would see | {' | '.join(ratings)} |",
         "|---|---|" + "---|" * len(ratings),
         *rows,
@@ -110,7 +105,7 @@ def fidelity_scale(site: SiteData, from_path: str) -> str:
     total = sum(len(p.fidelity) for p in principles)
     safety_total = sum(len(p.fidelity) for p in safety)
     out = [
-        _caption("Rating anchors for the process subscale."),
+        table_caption("Rating anchors for the process subscale."),
         "| Rating | Meaning |",
         "|---|---|",
         *(f"| {score} | {md(meaning)} |" for score, meaning in RATING_SCALE),
@@ -126,10 +121,10 @@ def fidelity_scale(site: SiteData, from_path: str) -> str:
         "",
     ]
     for principle in safety:
-        out += _fidelity_block(site, principle, from_path, safety=True)
+        out += _fidelity_block(principle, from_path, safety=True)
     out += ["## Process subscale", "", "Each item is rated 0, 1, 2 or NA per rated segment (anchors above).", ""]
     for principle in process:
-        out += _fidelity_block(site, principle, from_path, safety=False)
+        out += _fidelity_block(principle, from_path, safety=False)
     return "\n".join(out)
 
 
@@ -137,7 +132,7 @@ def fidelity_scale(site: SiteData, from_path: str) -> str:
 # Evidence gap map
 
 
-def _gap_table(site: SiteData, items: Sequence[Item], from_path: str, caption: str) -> str:
+def _gap_table(items: Sequence[Item], from_path: str, caption: str) -> str:
     headers = " | ".join(md(vocab.EVIDENCE_CONTEXT[c]) for c in GAP_CONTEXTS)
     rows: list[str] = []
     totals: Counter[str] = Counter()
@@ -149,7 +144,7 @@ def _gap_table(site: SiteData, items: Sequence[Item], from_path: str, caption: s
     total_cells = " | ".join(str(totals[c]) for c in GAP_CONTEXTS)
     return "\n".join(
         [
-            _caption(caption),
+            table_caption(caption),
             f"| Item | {headers} | All |",
             "|---|" + "---:|" * (len(GAP_CONTEXTS) + 1),
             *rows,
@@ -185,7 +180,6 @@ def gap_map(site: SiteData, from_path: str) -> str:
             "## Principles",
             "",
             _gap_table(
-                site,
                 principles,
                 from_path,
                 "Evidence links per principle (its hypotheses' evidence included) by the context of the evidence.",
@@ -193,7 +187,7 @@ def gap_map(site: SiteData, from_path: str) -> str:
             "",
             "## Interventions",
             "",
-            _gap_table(site, interventions, from_path, "Evidence links per intervention by context."),
+            _gap_table(interventions, from_path, "Evidence links per intervention by context."),
             "",
         ]
     )

@@ -213,6 +213,25 @@ def page_citations(path: str, text: str) -> tuple[Citation, ...]:
     return tuple(found)
 
 
+_MACRO_XREF = re.compile(r"""\bxref\(\s*['"]([^'"]+)['"]\s*\)""")
+
+
+def page_xrefs(path: str, text: str, known_ids: Iterable[str]) -> list[Diagnostic]:
+    """xref() macro calls in the site's own pages (docs/) that name an item that does not exist."""
+    known = set(known_ids)
+    return [
+        error(
+            Location(path, number),
+            "xref.unknown-item",
+            f"cross-reference to unknown item '{call.group(1)}'",
+            did_you_mean(call.group(1), known),
+        )
+        for number, line in enumerate(text.split("\n"), start=1)
+        for call in _MACRO_XREF.finditer(line)
+        if call.group(1) not in known
+    ]
+
+
 def unknown_page_citations(citations: Iterable[Citation], references: Mapping[str, Reference]) -> list[Diagnostic]:
     return [
         error(c.location, "citation.unknown-key", f"citation of unknown key '{c.key}'", did_you_mean(c.key, references))

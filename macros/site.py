@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from macros.addresses import ID_PREFIX
 from macros.citations import Formatted, format_references
 from macros.model import Manual
 
@@ -22,5 +23,5 @@ class SiteData:
 
     def permalink(self, item_id: str, anchor: str = "") -> str:
         """The permanent address of an item (or of a section in it): <site>/id/<ID>/ whatever its file or title."""
-        address = f"{self.site_url}id/{item_id}/"
+        address = f"{self.site_url}{ID_PREFIX}{item_id}/"
         return f"{address}#{anchor}" if anchor else address

@@ -241,3 +241,13 @@ def test_a_very_large_file_loads(tmp_path: Path) -> None:
     body = "A sentence that repeats [@ehlers2000cognitive].\n" * 50_000
     write(tmp_path, "manual/theories/T01.md", THEORY + body)
     assert formatted(tmp_path) == []
+
+
+def test_cross_references_in_site_pages_are_checked_with_their_line(tmp_path: Path) -> None:
+    root = minimal(tmp_path / "p")
+    write(
+        root, "docs/research/page.md", '---\nrender_macros: true\n---\n\nSee {{ xref("P01") }} and {{ xref("P09") }}.\n'
+    )
+    assert formatted(root) == [
+        "docs/research/page.md:5: error: cross-reference to unknown item 'P09' (did you mean 'P01'?) [xref.unknown-item]",
+    ]
