@@ -9,7 +9,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from macros import markup, render, reports
+from macros import citing, history, markup, render, reports
 from macros.addresses import write_redirects
 from macros.diagnostics import Severity, has_errors, report
 from macros.export import write_manual_json
@@ -28,7 +28,11 @@ def define_env(env: Any) -> None:
     for diagnostic in project.diagnostics:
         if diagnostic.severity is Severity.WARNING:
             log.info(diagnostic.format())
-    site = SiteData.create(project.manual, str(env.conf.get("site_url") or ""))
+    root = Path(env.project_dir)
+    past = history.load(root)
+    version = project.manual.version
+    work = citing.read_work(root, version, project.manual.changelog.date_of(version) or past.head_date)
+    site = SiteData.create(project.manual, str(env.conf.get("site_url") or ""), history=past, work=work)
     setattr(env, _ATTRIBUTE, site)
     env.conf["nav"] = render.navigation(site, env.conf.get("nav"))
     env.conf["extra"]["manual_version"] = site.manual.version
@@ -53,6 +57,7 @@ def define_env(env: Any) -> None:
     env.macro(lambda: reports.gap_map(site, here()), "gap_map")
     env.macro(lambda: reports.principle_cards(site, here()), "principle_cards")
     env.macro(lambda: reports.glossary_page(site, here()), "glossary")
+    env.macro(lambda: reports.changes_page(site, here()), "item_changes")
 
 
 def on_post_page_macros(env: Any) -> None:

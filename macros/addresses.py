@@ -84,3 +84,9 @@ def published_addresses(site_dir: Path) -> list[str]:
 def unresolved(registry: list[str], site_dir: Path) -> list[str]:
     """Registered addresses that the built site no longer serves."""
     return [address for address in registry if not (site_dir / address / "index.html").is_file()]
+
+
+def version_path(version: str) -> str:
+    """The folder of a released version on the published site: MAJOR.MINOR (a patch release replaces it in place,
+    as patches change no guidance), e.g. '0.2' for 0.2.1."""
+    return ".".join(version.split(".")[:2])

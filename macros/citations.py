@@ -53,7 +53,7 @@ def format_references(references: Mapping[str, Reference]) -> dict[str, Formatte
         # mapped back to the BibTeX keys, which may use any case.
         ids = {key: f"ref{index}" for index, key in enumerate(keys)}
         keys_by_id = {ref_id: key for key, ref_id in ids.items()}
-        source = CiteProcJSON([{**_escaped(csl[key]), "id": ids[key]} for key in keys])
+        source = CiteProcJSON([{**escape_csl(csl[key]), "id": ids[key]} for key in keys])
         bibliography = CitationStylesBibliography(style, source, formatter.html)
         citations = {key: Citation([CitationItem(ids[key])]) for key in keys}
         for citation in citations.values():
@@ -81,14 +81,14 @@ def format_references(references: Mapping[str, Reference]) -> dict[str, Formatte
     return result
 
 
-def _escaped(value: Any) -> Any:
+def escape_csl(value: Any) -> Any:
     """The CSL data with every string HTML-escaped: citeproc-py's HTML output passes field text through as markup."""
     if isinstance(value, str):
         return html.escape(value, quote=False)
     if isinstance(value, dict):
-        return {k: _escaped(v) for k, v in value.items()}
+        return {k: escape_csl(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_escaped(v) for v in value]
+        return [escape_csl(v) for v in value]
     return value
 
 

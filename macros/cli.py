@@ -12,19 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
-from macros import addresses
+from macros import addresses, history
 from macros.diagnostics import has_errors, report
 from macros.model import Kind, Manual
 from macros.project import Project, load_project
-
-SNAPSHOT_PATHS = ("manual", "references.bib", "VERSION", "glossary.yml")
 
 
 def _load_checked(root: Path) -> Project | None:
@@ -82,22 +77,9 @@ def _new(root: Path, kind_name: str, title: str) -> int:
 
 def _snapshot(root: Path, revision: str, into: Path) -> Manual | None:
     """The manual as it was at a git revision (only the content files are read)."""
-    listed = subprocess.run(
-        ["git", "-C", str(root), "ls-tree", "--name-only", revision, *SNAPSHOT_PATHS],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if listed.returncode != 0:
-        print(f"error: unknown git revision '{revision}': {listed.stderr.strip()}", file=sys.stderr)
+    if not history.extract(root, revision, into):
+        print(f"error: unknown git revision '{revision}'", file=sys.stderr)
         return None
-    archive = subprocess.run(
-        ["git", "-C", str(root), "archive", "--format=tar", revision, *listed.stdout.split()],
-        capture_output=True,
-        check=True,
-    )
-    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-        tar.extractall(into, filter="data")
     return load_project(into).manual
 
 

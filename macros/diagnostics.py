@@ -62,6 +62,8 @@ CODES: dict[str, str] = {
     "bib.doi": "A DOI is not of the form 10.NNNN/suffix (write it without https://doi.org/).",
     "bib.uncited": "A reference that no item cites.",
     "bib.file": "references.bib is missing or cannot be read.",
+    "changelog.format": "A CHANGELOG.md heading that is not a dated release or a Keep a Changelog category.",
+    "changelog.unknown-item": "A changelog entry names an item or hypothesis ID that does not exist.",
 }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from macros.changelog import Changelog
 from macros.diagnostics import Location
 
 
@@ -175,6 +176,7 @@ class Manual:
     citations: tuple[Citation, ...] = field(default=())
     version: str = "0.0.0"
     glossary: tuple[Term, ...] = ()
+    changelog: Changelog = field(default_factory=Changelog)
 
     @cached_property
     def by_id(self) -> dict[str, Item]:

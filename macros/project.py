@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros import bibliography, frontmatter, glossary, rules, schema
+from macros import bibliography, changelog, frontmatter, glossary, rules, schema
 from macros.diagnostics import Diagnostic, Location, error, sort_diagnostics
 from macros.model import Citation, Item, Kind, Manual, Reference
 
@@ -89,6 +89,18 @@ def load_pages(root: Path, items: list[Item]) -> tuple[tuple[Citation, ...], lis
     return tuple(found), problems
 
 
+def load_changelog(root: Path) -> tuple[changelog.Changelog, list[Diagnostic]]:
+    """CHANGELOG.md, when the project has one (fixture manuals need not)."""
+    path = root / changelog.FILE
+    if not path.is_file():
+        return changelog.Changelog(), []
+    text, problems = frontmatter.decode(changelog.FILE, path.read_bytes())
+    if text is None:
+        return changelog.Changelog(), problems
+    parsed, more = changelog.parse(text)
+    return parsed, problems + more
+
+
 def read_version(root: Path) -> str:
     try:
         return (root / VERSION_FILE).read_text(encoding="utf-8").strip() or "0.0.0"
@@ -107,11 +119,16 @@ def load_project(root: Path) -> Project:
     terms, glossary_problems = glossary.load(root)
     diagnostics.extend(glossary_problems)
     diagnostics.extend(glossary.check_links(terms, {i.id: i for i in items}))
+    history, changelog_problems = load_changelog(root)
+    diagnostics.extend(changelog_problems)
+    known = [i.id for i in items] + [h.id for i in items for h in i.hypotheses]
+    diagnostics.extend(changelog.check(history, known))
     manual = Manual(
         items=tuple(sorted(items, key=lambda i: (i.kind.value, i.id))),
         references=dict(sorted(references.items())),
         citations=citations,
         version=read_version(root),
         glossary=terms,
+        changelog=history,
     )
     return Project(root=root, manual=manual, diagnostics=tuple(sort_diagnostics(diagnostics)))

@@ -20,6 +20,7 @@ from macros.schema import FIELDS, GENERATED_SECTIONS, REQUIRED_SECTIONS
 from macros.site import SiteData
 
 BIBLIOGRAPHY_PAGE: Final = "bibliography.md"
+CHANGES_PAGE: Final = "reference/changes.md"
 _MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]{}|!#<>~^=+])")
 _TAG: Final = re.compile(r"(<[^>]*>)")
 _URL: Final = re.compile(r"https?://[^\s<>\"]+")
@@ -173,7 +174,60 @@ def _summary(item: Item) -> str:
 
 def _footer(site: SiteData, item: Item) -> str:
     since = f" · in the manual since version {md(item.since)}" if item.since else ""
-    return f"---\n\n<small>Permanent ID **{item.id}**{since} · manual version {md(site.manual.version)}</small>\n"
+    return (
+        f"---\n\n<small>Permanent ID **{item.id}**{since} · manual version {md(site.manual.version)}"
+        f" · {last_changed(site, item.path)}</small>\n"
+    )
+
+
+def last_changed(site: SiteData, path: str) -> str:
+    """'Last changed on <date>' for a file (path from the project root), from git; says so when not recorded."""
+    date = site.history.date(path)
+    return f"last changed on {date}" if date else "date of last change not recorded"
+
+
+def _history_section(site: SiteData, item: Item) -> str:
+    """Since which version the item exists, the changelog entries that name it, and where its changes are shown."""
+    released = site.manual.changelog.date_of(item.since)
+    when = f" (released {released})" if released else ""
+    lines = [f"In the manual since version **{md(item.since)}**{when}; {last_changed(site, item.path)}.", ""]
+    entries = site.manual.changelog.naming(item.id)
+    if entries:
+        lines += ["Changelog entries that name it:", ""]
+        lines += [f"- **{md(e.version)}** · {md(e.category)}: {e.text.replace('<', '&lt;')}" for e in entries]
+    else:
+        lines.append("No changelog entry names it yet.")
+    changes = rel(item.path, CHANGES_PAGE, item.id.lower())
+    lines += [
+        "",
+        f"[What changed in {item.id} between releases]({changes}): its text and evidence links, by release.",
+    ]
+    return _heading("History") + "\n".join(lines) + "\n"
+
+
+def _cite_section(site: SiteData, item: Item) -> str:
+    """'Cite this': the item in this version of the manual, in APA and BibTeX, with its permanent addresses."""
+    citation = site.item_citations.get(item.id)
+    if citation is None:
+        return ""
+    lines = [
+        "In APA style (7th edition):",
+        "",
+        f'<p class="imap-cite-apa">{_md_html(citation.apa_html)}</p>',
+        "",
+        "In BibTeX:",
+        "",
+        "```bibtex",
+        citation.bibtex,
+        "```",
+    ]
+    if citation.url:
+        lines += [
+            "",
+            f"Permanent address of this version: <{citation.url}>.  ",
+            f"Always the latest version: <{site.permalink(item.id)}>.",
+        ]
+    return _heading("Cite this") + "\n".join(lines) + "\n"
 
 
 def item_page(site: SiteData, item: Item) -> str:
@@ -185,6 +239,8 @@ def item_page(site: SiteData, item: Item) -> str:
         sections.append(f"**Used in:** {phases} sessions · **Drawn from:** {md(item.source_therapy)}\n")
     sections.append(prose(site, item.body, here).strip() + "\n")
     sections.extend(_generated(site, item))
+    sections.append(_history_section(site, item))
+    sections.append(_cite_section(site, item))
     sections.append(_footer(site, item))
     return "\n".join(s for s in sections if s)
 

@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Final
 
-from macros import markup, vocab
-from macros.model import Item, Kind
+from macros import changes, markup, vocab
+from macros.model import KIND_ORDER, EvidenceLink, Item, Kind
 from macros.render import cite, hypothesis_fields, id_link, item_link, md, prose, rel, table_caption
 from macros.site import SiteData
 
@@ -256,3 +256,65 @@ def abbreviations(site: SiteData) -> str:
         text = f"{term.expansion}: {term.definition}" if term.expansion else term.definition
         lines.append(f"*[{term.term}]: {' '.join(text.split())}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What changed: each item, release by release
+
+
+def _ids(ids: Sequence[str]) -> str:
+    return ", ".join(md(i) for i in ids)
+
+
+def _link_line(link: EvidenceLink) -> str:
+    return f"`{md(link.source)}` ({md(link.kind)}, {md(link.context)}, {md(link.stance)}): {md(link.claim)}"
+
+
+def _step_lines(item_id: str, step: changes.Step) -> list[str]:
+    if step.status in ("added", "removed"):
+        return [f"**{md(step.after)}**: {step.status} {'to' if step.status == 'added' else 'from'} the manual.", ""]
+    anchor = f"{item_id}-{step.after}".lower().replace(".", "-").replace("+", "-")
+    lines = [f"### {md(step.before)} → {md(step.after)} {{ #{anchor} }}", ""]
+    if step.title:
+        lines.append(f"- Title: “{md(step.title[0])}” → “{md(step.title[1])}”")
+    if step.summary:
+        lines.append(f"- Summary: <del>{md(step.summary[0])}</del> <ins>{md(step.summary[1])}</ins>")
+    for name, added, removed in step.lists:
+        parts = ([f"added {_ids(added)}"] if added else []) + ([f"removed {_ids(removed)}"] if removed else [])
+        lines.append(f"- {changes.FIELD_NAMES[name]}: {'; '.join(parts)}")
+    lines += [f"- Evidence link added: {_link_line(link)}" for link in step.evidence_added]
+    lines += [f"- Evidence link removed: {_link_line(link)}" for link in step.evidence_removed]
+    lines += [
+        f"- Evidence link re-graded: `{md(old.source)}` {md(', '.join((old.kind, old.context, old.stance)))}"
+        f" → {md(', '.join((new.kind, new.context, new.stance)))}"
+        for old, new in step.evidence_regraded
+    ]
+    if step.text:
+        count = len(step.text)
+        lines.append(f"- Text: {count} sentence{'s' if count != 1 else ''} changed (as written in the source):")
+        lines += ["", '<div class="imap-diff">', *(f"<p>{t}</p>" for t in step.text), "</div>"]
+    return [*lines, ""]
+
+
+def changes_page(site: SiteData, from_path: str) -> str:
+    """One section per item (anchor: its ID in lower case) listing what changed in it between releases."""
+    steps = changes.item_steps(site.history, site.manual)
+    names = [name for name, _ in changes.versions(site.history, site.manual)]
+    intro = [
+        "Compared: " + (", ".join(md(n) for n in names) or "no release recorded") + ".",
+        "",
+    ]
+    blocks: list[str] = []
+    for kind in KIND_ORDER:
+        for item in site.manual.of_kind(kind):
+            lines = [
+                f"## {md(item.label)} {{ #{item.id.lower()} }}",
+                "",
+                f"Current page: {item_link(item, from_path)}.",
+                "",
+            ]
+            lines += [line for step in steps.get(item.id, []) for line in _step_lines(item.id, step)] or [
+                "No release recorded for it yet."
+            ]
+            blocks.append("\n".join(lines))
+    return "\n".join(intro) + "\n\n" + "\n\n".join(blocks) + "\n"

@@ -155,6 +155,8 @@ GENERATED_SECTIONS: Final = MappingProxyType(
         "Principles that draw on this theory": "principles",
         "Related theories": "related",
         "Principles it serves": "principles",
+        "History": "history",
+        "Cite this": "cite",
     }
 )
 

@@ -1,12 +1,16 @@
-"""What a site build needs beyond the model: the formatted references. Built once per build, never global."""
+"""What a site build needs beyond the model: formatted references, history and citations of the items.
+
+Built once per build, never global."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from macros.addresses import ID_PREFIX
+from macros.addresses import ID_PREFIX, version_path
 from macros.citations import Formatted, format_references
+from macros.citing import ItemCitation, Work, cite_items
+from macros.history import History
 from macros.model import Manual
 
 
@@ -15,13 +19,36 @@ class SiteData:
     manual: Manual
     formatted: Mapping[str, Formatted]
     site_url: str = ""  # the published site's root URL, ending in /, or "" when unknown
+    history: History = field(default_factory=History)
+    work: Work = field(default_factory=Work)
+    item_citations: Mapping[str, ItemCitation] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, manual: Manual, site_url: str = "") -> SiteData:
+    def create(
+        cls, manual: Manual, site_url: str = "", history: History | None = None, work: Work | None = None
+    ) -> SiteData:
         root = site_url.rstrip("/") + "/" if site_url else ""
-        return cls(manual=manual, formatted=format_references(manual.references), site_url=root)
+        work = work or Work(version=manual.version)
+        # Citations need absolute addresses; without a site URL (a local preview) they name none.
+        urls = {
+            item.id: f"{root}{version_path(manual.version)}/{ID_PREFIX}{item.id}/" if root else ""
+            for item in manual.items
+        }
+        return cls(
+            manual=manual,
+            formatted=format_references(manual.references),
+            site_url=root,
+            history=history or History(),
+            work=work,
+            item_citations=cite_items(work, list(manual.items), urls),
+        )
 
     def permalink(self, item_id: str, anchor: str = "") -> str:
-        """The permanent address of an item (or of a section in it): <site>/id/<ID>/ whatever its file or title."""
+        """The permanent address of an item (or of a section in it): <site>/id/<ID>/ whatever its file or title.
+        On the published site it leads to the item in the latest release."""
         address = f"{self.site_url}{ID_PREFIX}{item_id}/"
         return f"{address}#{anchor}" if anchor else address
+
+    def versioned_permalink(self, item_id: str) -> str:
+        """The permanent address of an item inside this version of the published site: <site>/<MAJOR.MINOR>/id/<ID>/."""
+        return self.item_citations[item_id].url
