@@ -8,7 +8,7 @@ VENDOR := .vendor/.installed
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck new diff-report addresses
+.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck new diff-report addresses release
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ diff-report: $(STAMP) ## what a change does to items, evidence links and referen
 
 addresses: build ## add every address of the built site to addresses.txt (run before each release)
 	$(BIN)/python -m macros.cli register site
+
+release: $(STAMP) $(VENDOR) ## publish VERSION with mike to the local gh-pages branch at /MAJOR.MINOR/ and as latest (PUSH=1 pushes)
+	$(BIN)/python -m tools.release $(if $(PUSH),--push)
 
 lock: ## re-resolve requirements.in into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

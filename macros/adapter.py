@@ -10,7 +10,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from macros import citing, history, markup, render, reports
-from macros.addresses import write_redirects
+from macros.addresses import read_registry, write_redirects
 from macros.diagnostics import Severity, has_errors, report
 from macros.export import write_manual_json
 from macros.model import Kind
@@ -64,8 +64,11 @@ def on_post_page_macros(env: Any) -> None:
     site: SiteData = getattr(env, _ATTRIBUTE)
     path = str(env.page.file.src_path).replace("\\", "/")
     item = site.manual.by_path.get(path)
+    retired = site.manual.retired_by_path.get(path)
     if item is not None:
         env.markdown = render.item_page(site, item)
+    elif retired is not None:
+        env.markdown = render.retired_page(site, retired)
     # The diagram script (3 MB) is loaded only by pages that draw a diagram.
     env.page.meta["imap_diagrams"] = markup.has_diagram(env.markdown)
     # Glossary terms and abbreviations show their definition on hover, on every page.
@@ -76,4 +79,4 @@ def on_post_build(env: Any) -> None:
     site: SiteData = getattr(env, _ATTRIBUTE)
     site_dir = Path(env.conf["site_dir"])
     write_manual_json(site, site_dir)
-    write_redirects(site.manual, site_dir)
+    write_redirects(site.manual, site_dir, read_registry(Path(env.project_dir)))

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros.model import Manual
+from macros.model import Kind, Manual
 
 REGISTRY = "addresses.txt"
 ID_PREFIX = "id/"
+_ITEM_ADDRESS = re.compile(r"manual/([a-z]+)/([CTPI]\d{2})(?:-[^/]*)?/")
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Redirect:
 
 def permanent_redirects(manual: Manual) -> list[Redirect]:
     """One redirect per item (to its page) and per hypothesis (to its section on its principle's page)."""
-    redirects = [Redirect(f"{ID_PREFIX}{item.id}/", item.url, item.label) for item in manual.items]
+    redirects = [Redirect(f"{ID_PREFIX}{item.id}/", item.url, item.label) for item in manual.items + manual.retired]
     for hypothesis in manual.hypotheses.values():
         principle = manual.by_id[hypothesis.principle]
         redirects.append(
@@ -57,9 +59,23 @@ def redirect_page(redirect: Redirect) -> str:
     )
 
 
-def write_redirects(manual: Manual, site_dir: Path) -> list[str]:
+def moved_redirects(manual: Manual, registry: list[str]) -> list[Redirect]:
+    """Registered addresses of item pages whose file has since been renamed (manual/principles/P03/ when the file is
+    now P03-tolerable-arousal.md): each leads to the item's page as it is now."""
+    items = {item.id: item for item in manual.items + manual.retired}
+    redirects: list[Redirect] = []
+    for address in registry:
+        match = _ITEM_ADDRESS.fullmatch(address)
+        item = items.get(match.group(2)) if match else None
+        if item is not None and item.url != address and Kind.from_folder(match.group(1) if match else "") is item.kind:
+            redirects.append(Redirect(address, item.url, item.label))
+    return redirects
+
+
+def write_redirects(manual: Manual, site_dir: Path, registry: list[str] | None = None) -> list[str]:
+    """The /id/ pages, and a forwarding page at every registered address of an item page that has moved."""
     written: list[str] = []
-    for redirect in permanent_redirects(manual):
+    for redirect in permanent_redirects(manual) + moved_redirects(manual, registry or []):
         path = site_dir / redirect.source / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(redirect_page(redirect), encoding="utf-8")

@@ -98,7 +98,9 @@ def snapshot(root: Path, revision: str) -> Manual | None:
         if not extract(root, revision, Path(scratch)):
             return None
         items, _ = load_items(Path(scratch))
-        return Manual(items=tuple(items), references={}, version=read_version(Path(scratch)))
+        return Manual(
+            items=tuple(i for i in items if not i.retired), references={}, version=read_version(Path(scratch))
+        )
 
 
 def load(root: Path) -> History:

@@ -109,6 +109,8 @@ class Item:
     source_therapy: str = ""
     part: str = ""
     safety: tuple[Ref, ...] = ()
+    retired: str = ""  # the version in which the item was retired; its page then says what replaced it
+    replaced_by: tuple[Ref, ...] = ()
 
     @property
     def url(self) -> str:
@@ -177,6 +179,7 @@ class Manual:
     version: str = "0.0.0"
     glossary: tuple[Term, ...] = ()
     changelog: Changelog = field(default_factory=Changelog)
+    retired: tuple[Item, ...] = ()  # retired items: not part of the manual any more, but their pages remain
 
     @cached_property
     def by_id(self) -> dict[str, Item]:
@@ -185,6 +188,14 @@ class Manual:
     @cached_property
     def by_path(self) -> dict[str, Item]:
         return {item.path: item for item in self.items}
+
+    @cached_property
+    def retired_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.retired}
+
+    @cached_property
+    def retired_by_path(self) -> dict[str, Item]:
+        return {item.path: item for item in self.retired}
 
     @cached_property
     def hypotheses(self) -> dict[str, Hypothesis]:

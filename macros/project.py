@@ -114,14 +114,16 @@ def load_project(root: Path) -> Project:
     diagnostics.extend(bib_problems)
     page_citations, page_problems = load_pages(root, items)
     diagnostics.extend(page_problems)
+    retired = [i for i in items if i.retired]
+    items = [i for i in items if not i.retired]
     citations = rules.collect_citations(items) + page_citations
-    diagnostics.extend(rules.check(items, references, citations))
+    diagnostics.extend(rules.check(items, references, citations, retired))
     terms, glossary_problems = glossary.load(root)
     diagnostics.extend(glossary_problems)
     diagnostics.extend(glossary.check_links(terms, {i.id: i for i in items}))
     history, changelog_problems = load_changelog(root)
     diagnostics.extend(changelog_problems)
-    known = [i.id for i in items] + [h.id for i in items for h in i.hypotheses]
+    known = [i.id for i in items + retired] + [h.id for i in items for h in i.hypotheses]
     diagnostics.extend(changelog.check(history, known))
     manual = Manual(
         items=tuple(sorted(items, key=lambda i: (i.kind.value, i.id))),
@@ -130,5 +132,6 @@ def load_project(root: Path) -> Project:
         version=read_version(root),
         glossary=terms,
         changelog=history,
+        retired=tuple(sorted(retired, key=lambda i: (i.kind.value, i.id))),
     )
     return Project(root=root, manual=manual, diagnostics=tuple(sort_diagnostics(diagnostics)))

@@ -245,6 +245,30 @@ def item_page(site: SiteData, item: Item) -> str:
     return "\n".join(s for s in sections if s)
 
 
+def retired_page(site: SiteData, item: Item) -> str:
+    """The page a retired item leaves behind: when and why it was retired, and what replaced it."""
+    here = item.path
+    replacements = site.manual.resolve(item.replaced_by)
+    lines = [
+        f"# {md(item.label)} (retired)\n",
+        f'!!! warning "Retired in version {md(item.retired)}"',
+        f"    {md(item.summary)}",
+        "",
+    ]
+    if replacements:
+        lines += ["Replaced by:", "", *(f"- {item_link(r, here)}" for r in replacements), ""]
+    else:
+        lines += ["Nothing in the manual replaces it.", ""]
+    lines.append(
+        f"It was part of the manual from version {md(item.since)} until version {md(item.retired)}. "
+        f"[What changed in {item.id}]({rel(here, CHANGES_PAGE, item.id.lower())}) shows its history."
+    )
+    if item.body.strip():
+        lines += ["", prose(site, item.body, here).strip()]
+    lines += ["", _footer(site, item)]
+    return "\n".join(lines) + "\n"
+
+
 def _generated(site: SiteData, item: Item) -> list[str]:
     manual = site.manual
     here = item.path
@@ -528,4 +552,6 @@ def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
                 items = [{i.label: i.path} for i in manual.of_kind(kind)]
                 if items:
                     sections.append({kind.plural: items})
+    if manual.retired:
+        sections.append({"Retired items": [{f"{i.label} (retired)": i.path} for i in manual.retired]})
     return configured[:1] + sections + rest

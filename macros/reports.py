@@ -305,8 +305,9 @@ def changes_page(site: SiteData, from_path: str) -> str:
         "",
     ]
     blocks: list[str] = []
+    everything = [*site.manual.items, *site.manual.retired]
     for kind in KIND_ORDER:
-        for item in site.manual.of_kind(kind):
+        for item in sorted((i for i in everything if i.kind is kind), key=lambda i: i.id):
             lines = [
                 f"## {md(item.label)} {{ #{item.id.lower()} }}",
                 "",

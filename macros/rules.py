@@ -253,13 +253,49 @@ def unsafe_html(items: Sequence[Item]) -> list[Diagnostic]:
     ]
 
 
+def retired_links(items: Sequence[Item], retired: Mapping[str, Item]) -> list[Diagnostic]:
+    """Links and cross-references from live items (or from a retired item's replacement list) to retired items."""
+    found: list[Diagnostic] = []
+
+    def flag(location: Location, target: str, what: str) -> None:
+        old = retired[target]
+        replacements = ", ".join(r.target for r in old.replaced_by)
+        found.append(
+            error(
+                location,
+                "link.retired",
+                f"{what} {target}, which was retired in version {old.retired}",
+                f"link to {replacements}, which replaced it" if replacements else "remove the link",
+            )
+        )
+
+    for item in items:
+        for (kind, field_name), _ in LINK_TARGETS.items():
+            if item.kind is kind:
+                for ref in getattr(item, field_name):
+                    if ref.target in retired:
+                        flag(ref.location, ref.target, f"'{field_name}' refers to")
+        for mark in markup.scan(item.body):
+            target = mark.values[0] if mark.kind == "xref" else mark.values[1] if mark.kind == "diagram-link" else ""
+            if target in retired:
+                flag(Location(item.path, item.body_line + mark.line), target, "cross-reference to")
+    return found
+
+
 def check(
-    items: Sequence[Item], references: Mapping[str, Reference], citations: Iterable[Citation]
+    items: Sequence[Item],
+    references: Mapping[str, Reference],
+    citations: Iterable[Citation],
+    retired: Sequence[Item] = (),
 ) -> list[Diagnostic]:
-    by_id = {i.id: i for i in items}
+    """Every cross-item rule. Retired items count as existing (so links to them get a specific error), are checked
+    for their own replacement links, and are exempt from the rules for the content of live items."""
+    by_id = {i.id: i for i in [*items, *retired]}
+    retired_by_id = {i.id: i for i in retired}
     return [
-        *duplicate_ids(items),
-        *item_links(items, by_id),
+        *duplicate_ids([*items, *retired]),
+        *item_links([*items, *retired], by_id),
+        *retired_links([*items, *retired], retired_by_id),
         *evidence_sources(items, references),
         *body_markup(items, by_id, references),
         *sections(items),

@@ -103,6 +103,16 @@ FIELDS: Final = MappingProxyType(
     }
 )
 
+# The front matter of a retired item: it keeps its ID (never reused) and its page, which says what replaced it.
+RETIRED_FIELDS: Final = MappingProxyType(
+    {
+        **_COMMON,
+        "retired": _f("version", True, "the manual version in which the item was retired"),
+        "reason": _f("text", True, "why it was retired, in one sentence"),
+        "replaced_by": _f("ids", False, "the items of the same kind that replace it, if any"),
+    }
+)
+
 # Which kind each ID list must point to, per item kind.
 LINK_TARGETS: Final = MappingProxyType(
     {
@@ -112,6 +122,7 @@ LINK_TARGETS: Final = MappingProxyType(
         (Kind.PRINCIPLE, "safety"): Kind.CHAPTER,
         (Kind.INTERVENTION, "principles"): Kind.PRINCIPLE,
         (Kind.INTERVENTION, "theories"): Kind.THEORY,
+        **{(kind, "replaced_by"): kind for kind in Kind},
     }
 )
 
@@ -350,7 +361,8 @@ def read_item(
     and do not report a cascade of 'unknown item' errors; it is None only when it cannot be identified at all.
     """
     reader = _Reader(path, yaml_line)
-    fields = reader.mapping(node, FIELDS[kind], "front matter")
+    retired = any(isinstance(key, yaml.ScalarNode) and key.value == "retired" for key, _ in node.value)
+    fields = reader.mapping(node, RETIRED_FIELDS if retired else FIELDS[kind], "front matter")
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     item_id = fields["id"][0] if "id" in fields else stem
     id_location = fields["id"][1] if "id" in fields else Location(path, yaml_line)
@@ -375,13 +387,13 @@ def read_item(
                 )
             )
         return None, reader.diagnostics
-    if stem != item_id:
+    if stem != item_id and not stem.startswith(item_id + "-"):
         reader.diagnostics.append(
             error(
                 id_location,
                 "id.file-name",
                 f"the file for {item_id} is named '{stem}.md'",
-                f"rename it to {item_id}.md so that its address is /manual/{kind.folder}/{item_id}/",
+                f"name it {item_id}.md (or {item_id}-<words>.md); its address is /manual/{kind.folder}/<file name>/",
             )
         )
     hypotheses: tuple[Hypothesis, ...] = fields.get("hypotheses", ((), None))[0]
@@ -411,7 +423,7 @@ def read_item(
         body=body,
         body_line=body_line,
         since=get("since", ""),
-        summary=get("summary", ""),
+        summary=get("reason", "") if retired else get("summary", ""),
         theories=get("theories", ()),
         principles=get("principles", ()),
         related=get("related", ()),
@@ -422,5 +434,7 @@ def read_item(
         source_therapy=get("source_therapy", ""),
         safety=get("safety", ()),
         part=get("part", ""),
+        retired=get("retired", "") if retired else "",
+        replaced_by=get("replaced_by", ()),
     )
     return item, reader.diagnostics

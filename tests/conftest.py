@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,72 @@ def valid_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs_build(project_dir)
     assert result.returncode == 0, result.stderr
     return project_dir / "site"
+
+
+RELEASE_ENV = {
+    "GIT_AUTHOR_NAME": "Release test",
+    "GIT_AUTHOR_EMAIL": "release@example.org",
+    "GIT_COMMITTER_NAME": "Release test",
+    "GIT_COMMITTER_EMAIL": "release@example.org",
+}
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env={**os.environ, **RELEASE_ENV})
+
+
+def _release(repo: Path) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "tools.release", "--root", str(repo)], ROOT, RELEASE_ENV)
+
+
+def _register(repo: Path) -> None:
+    built = mkdocs_build(repo)
+    assert built.returncode == 0, built.stderr
+    registered = run([sys.executable, "-m", "macros.cli", "--root", str(repo), "register", str(repo / "site")], ROOT)
+    assert registered.returncode == 0, registered.stderr
+    shutil.rmtree(repo / "site")
+
+
+@dataclass(frozen=True)
+class Releases:
+    repo: Path
+    pages: Path  # the gh-pages branch, checked out
+    first_refused: str  # what the second release said before its new address was registered
+
+
+@pytest.fixture(scope="session")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
+    """The fixture manual released twice with `tools.release` into a temporary git repository: 0.1.0, then 0.2.0
+    after P01 was retitled and its file renamed. Returns the repository and its gh-pages branch checked out."""
+    repo = make_project(tmp_path_factory.mktemp("release") / "repo", "valid")
+    (repo / "VERSION").write_text("0.1.0\n", encoding="utf-8")
+    changelog = "# Changelog\n\n## [0.1.0] - 2026-01-15\n\n### Added\n- C01, C02, C25, T01, P01, I01.\n"
+    (repo / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+    cff = repo / "CITATION.cff"
+    cff.write_text(re.sub(r"(?m)^version: .*$", "version: 0.1.0", cff.read_text(encoding="utf-8")), encoding="utf-8")
+    _git(repo, "init", "-q", "-b", "main")
+    _register(repo)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "0.1.0")
+    first = _release(repo)
+    assert first.returncode == 0, first.stderr
+
+    old = repo / "manual" / "principles" / "P01.md"
+    text = old.read_text(encoding="utf-8").replace("title: Work within tolerable arousal", "title: Stay in the window")
+    (repo / "manual" / "principles" / "P01-stay-in-the-window.md").write_text(text, encoding="utf-8")
+    old.unlink()
+    (repo / "VERSION").write_text("0.2.0\n", encoding="utf-8")
+    changelog = changelog.replace("## [0.1.0]", "## [0.2.0] - 2026-03-01\n\n### Changed\n- P01 retitled.\n\n## [0.1.0]")
+    (repo / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+    cff.write_text(cff.read_text(encoding="utf-8").replace("version: 0.1.0", "version: 0.2.0"), encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "0.2.0")
+    refused = _release(repo)
+    assert refused.returncode == 1
+    _register(repo)
+    _git(repo, "commit", "-qam", "register the new address")
+    second = _release(repo)
+    assert second.returncode == 0, second.stderr
+    pages = repo.parent / "gh-pages"
+    _git(repo, "worktree", "add", "-q", str(pages), "gh-pages")
+    return Releases(repo, pages, refused.stderr)

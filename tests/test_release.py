@@ -1,0 +1,79 @@
+"""Released versions with mike (`make release`), tested in a temporary git repository: each version at its own path,
+the `latest` alias, versions.json, and permanent addresses that survive a retitled item whose file was renamed."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from macros import addresses
+from tests.conftest import Releases
+
+
+def _refresh_target(page: Path) -> str:
+    match = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', page.read_text(encoding="utf-8"))
+    assert match, f"{page} is not a forwarding page"
+    return match.group(1)
+
+
+def _resolve(pages: Path, address: str) -> Path:
+    """Follow forwarding pages from an address (relative to the branch root) to the page that has content."""
+    current = pages / address
+    for _ in range(5):
+        page = current / "index.html"
+        assert page.is_file(), f"{page.relative_to(pages)} does not exist"
+        if 'http-equiv="refresh"' not in page.read_text(encoding="utf-8"):
+            return page
+        current = (current / _refresh_target(page).split("#")[0]).resolve()
+    raise AssertionError(f"{address} forwards too many times")
+
+
+def test_each_release_has_its_own_path_and_latest_is_the_newest(releases: Releases) -> None:
+    versions = json.loads((releases.pages / "versions.json").read_text(encoding="utf-8"))
+    assert versions == [
+        {"version": "0.2", "title": "0.2.0", "aliases": ["latest"]},
+        {"version": "0.1", "title": "0.1.0", "aliases": []},
+    ]
+    assert 'window.location.replace(\n      "latest/"' in (releases.pages / "index.html").read_text(encoding="utf-8")
+    latest = (releases.pages / "latest" / "index.html").read_text(encoding="utf-8")
+    assert latest == (releases.pages / "0.2" / "index.html").read_text(encoding="utf-8")
+    assert "Manual version 0.2.0" in latest
+    assert "Manual version 0.1.0" in (releases.pages / "0.1" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_link_from_the_first_release_resolves_after_the_item_was_retitled_and_its_file_renamed(
+    releases: Releases,
+) -> None:
+    new_page = "manual/principles/P01-stay-in-the-window/"
+    for address in ("id/P01/", "latest/id/P01/", "0.2/id/P01/", "latest/manual/principles/P01/"):
+        page = _resolve(releases.pages, address)
+        assert (
+            page == (releases.pages / address.split("/")[0] / new_page / "index.html").resolve()
+            or page == (releases.pages / "latest" / new_page / "index.html").resolve()
+        ), address
+        assert "P01 Stay in the window" in page.read_text(encoding="utf-8")
+    # The first release is kept as it was published.
+    old = _resolve(releases.pages, "0.1/id/P01/")
+    assert old == (releases.pages / "0.1/manual/principles/P01/index.html").resolve()
+    assert "P01 Work within tolerable arousal" in old.read_text(encoding="utf-8")
+    # Every address ever registered resolves inside the latest version.
+    registry = addresses.read_registry(releases.repo)
+    assert "manual/principles/P01/" in registry
+    assert addresses.unresolved(registry, releases.pages / "latest") == []
+
+
+def test_a_release_is_refused_until_its_new_addresses_are_registered(releases: Releases) -> None:
+    assert "not in addresses.txt; run `make addresses`" in releases.first_refused
+    assert "manual/principles/P01-stay-in-the-window/" in releases.first_refused
+
+
+def test_releases_are_tagged_and_old_versions_carry_the_outdated_banner(releases: Releases) -> None:
+    import subprocess
+
+    tags = subprocess.run(["git", "-C", str(releases.repo), "tag"], capture_output=True, text=True, check=True)
+    assert tags.stdout.split() == ["v0.1.0", "v0.2.0"]
+    old = (releases.pages / "0.1/manual/chapters/C01/index.html").read_text(encoding="utf-8")
+    banner = old.split('data-md-component="outdated"')[1].split("</aside>")[0]
+    assert "You are reading an earlier version of the manual." in banner
+    assert 'href="../../../../latest/manual/chapters/C01/"' in banner

@@ -1,0 +1,157 @@
+"""Publish the manual's current version with mike: `make release` (add PUSH=1 to push the gh-pages branch).
+
+What it does, in order, stopping with a clear message at the first problem:
+1. checks the manual (`make check`), that VERSION has a dated release in CHANGELOG.md and that CITATION.cff names it;
+2. builds the site and checks that every address it publishes is in addresses.txt (the registry must be committed
+   before a release, so that a later release can never drop an address without a test failing);
+3. deploys the build with mike to the gh-pages branch at MAJOR.MINOR (a patch release replaces its minor version in
+   place), moves the `latest` alias to it (a full copy, so no server feature is needed) and makes `latest` the default;
+4. writes the version-independent permanent addresses at the root of the branch: /id/<ID>/ leads to the item in
+   the latest version (each version also has its own /<MAJOR.MINOR>/id/<ID>/);
+5. tags the release commit v<VERSION> (annotated) unless the tag exists.
+
+Usage: python -m tools.release [--push] [--branch gh-pages] [--remote origin]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from macros import addresses
+from macros.diagnostics import has_errors, report
+from macros.history import TAG_PREFIX
+from macros.project import load_project
+
+LATEST = "latest"
+
+
+class ReleaseError(Exception):
+    pass
+
+
+def _run(args: list[str], root: Path) -> subprocess.CompletedProcess[str]:
+    # mike runs `mkdocs` from the PATH: the one of this environment, whatever the caller's PATH.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": path}
+    result = subprocess.run(args, cwd=root, capture_output=True, text=True, check=False, env=env)
+    if result.returncode != 0:
+        raise ReleaseError(f"{' '.join(args[:3])} failed:\n{result.stdout}{result.stderr}")
+    return result
+
+
+def _bin(name: str) -> str:
+    """A console script of the running Python environment (mkdocs, mike)."""
+    return str(Path(sys.executable).parent / name)
+
+
+def preflight(root: Path) -> str:
+    """The version to release, after checking the manual, the changelog and CITATION.cff."""
+    project = load_project(root)
+    if has_errors(project.diagnostics):
+        raise ReleaseError("the manual has errors:\n" + report(project.diagnostics))
+    version = project.manual.version
+    if not project.manual.changelog.date_of(version):
+        raise ReleaseError(f"CHANGELOG.md has no dated release '## [{version}] - YYYY-MM-DD' for VERSION {version}")
+    cff = root / "CITATION.cff"
+    if cff.is_file():
+        data = yaml.safe_load(cff.read_text(encoding="utf-8")) or {}
+        if str(data.get("version")) != version:
+            raise ReleaseError(f"CITATION.cff names version {data.get('version')}, but VERSION is {version}")
+    return version
+
+
+def check_registry(root: Path) -> None:
+    """Build the site and refuse to release addresses that are not in the registry."""
+    with tempfile.TemporaryDirectory() as scratch:
+        _run([_bin("mkdocs"), "build", "--strict", "--site-dir", scratch], root)
+        registry = set(addresses.read_registry(root))
+        missing = [a for a in addresses.published_addresses(Path(scratch)) if a and a not in registry]
+    if missing:
+        listed = "\n  ".join(missing[:20])
+        raise ReleaseError(
+            f"{len(missing)} address(es) of this release are not in {addresses.REGISTRY}; run `make addresses`, "
+            f"review and commit it, then release:\n  {listed}"
+        )
+
+
+def write_root_addresses(root: Path, branch: str) -> int:
+    """/id/<ID>/ at the root of the published site, leading to the item in the latest version."""
+    from mike import git_utils  # mike's own commit helper, so the branch is written exactly as mike writes it
+
+    manual = load_project(root).manual
+    redirects = [
+        addresses.Redirect(r.source, f"{LATEST}/{r.source}", r.label) for r in addresses.permanent_redirects(manual)
+    ]
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        with git_utils.Commit(branch, f"Permanent addresses /{addresses.ID_PREFIX}<ID>/ lead to {LATEST}") as commit:
+            for redirect in redirects:
+                page = addresses.redirect_page(redirect)
+                commit.add_file(git_utils.FileInfo(f"{redirect.source}index.html", page))
+    finally:
+        os.chdir(cwd)
+    return len(redirects)
+
+
+def tag(root: Path, version: str) -> str:
+    name = f"{TAG_PREFIX}{version}"
+    exists = subprocess.run(["git", "-C", str(root), "rev-parse", "-q", "--verify", f"refs/tags/{name}"], check=False)
+    if exists.returncode != 0:
+        _run(["git", "tag", "-a", name, "-m", f"IMAP manual {version}"], root)
+    return name
+
+
+def release(root: Path, branch: str = "gh-pages", push: bool = False, remote: str = "origin") -> str:
+    version = preflight(root)
+    check_registry(root)
+    folder = addresses.version_path(version)
+    pushing = ["--push", "--remote", remote] if push else []
+    _run(
+        [
+            _bin("mike"),
+            "deploy",
+            "--update-aliases",
+            "--alias-type=copy",
+            "--title",
+            version,
+            "--branch",
+            branch,
+            *pushing,
+            folder,
+            LATEST,
+        ],
+        root,
+    )
+    _run([_bin("mike"), "set-default", "--branch", branch, *pushing, LATEST], root)
+    count = write_root_addresses(root, branch)
+    if push:
+        _run(["git", "push", remote, branch], root)
+    name = tag(root, version)
+    return f"released {version} at /{folder}/ (alias {LATEST}), {count} permanent addresses at the root, tag {name}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make release", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--push", action="store_true", help="push the gh-pages branch (default: local only)")
+    parser.add_argument("--branch", default="gh-pages")
+    parser.add_argument("--remote", default="origin")
+    parser.add_argument("--root", type=Path, default=Path.cwd())
+    args = parser.parse_args(argv)
+    try:
+        print(release(args.root.resolve(), args.branch, args.push, args.remote))
+    except ReleaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
