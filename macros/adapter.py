@@ -65,6 +65,9 @@ def on_post_page_macros(env: Any) -> None:
     path = str(env.page.file.src_path).replace("\\", "/")
     item = site.manual.by_path.get(path)
     retired = site.manual.retired_by_path.get(path)
+    shown = item or retired
+    if shown is not None:
+        env.page.meta["imap_permalink"] = site.permalink(shown.id)
     if item is not None:
         env.markdown = render.item_page(site, item)
     elif retired is not None:

@@ -205,6 +205,12 @@ def _history_section(site: SiteData, item: Item) -> str:
     return _heading("History") + "\n".join(lines) + "\n"
 
 
+def _url_link(url: str) -> str:
+    """A link that shows its own address (so print does not write the address a second time)."""
+    quoted = html.escape(url, quote=True)
+    return f'<a class="imap-url" href="{quoted}">{html.escape(url, quote=False)}</a>'
+
+
 def _cite_section(site: SiteData, item: Item) -> str:
     """'Cite this': the item in this version of the manual, in APA and BibTeX, with its permanent addresses."""
     citation = site.item_citations.get(item.id)
@@ -217,15 +223,15 @@ def _cite_section(site: SiteData, item: Item) -> str:
         "",
         "In BibTeX:",
         "",
-        "```bibtex",
+        "```text",
         citation.bibtex,
         "```",
     ]
     if citation.url:
         lines += [
             "",
-            f"Permanent address of this version: <{citation.url}>.  ",
-            f"Always the latest version: <{site.permalink(item.id)}>.",
+            f"Permanent address of this version: {_url_link(citation.url)}.  ",
+            f"Always the latest version: {_url_link(site.permalink(item.id))}.",
         ]
     return _heading("Cite this") + "\n".join(lines) + "\n"
 
@@ -465,30 +471,35 @@ def _linkify(fragment: str, urls: Iterable[str]) -> str:
             continue
         shown = html.escape(url, quote=False)
         if shown in fragment:
-            anchor = f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
+            anchor = f'<a class="imap-url" href="{html.escape(url, quote=True)}">{shown}</a>'
             fragment = fragment.replace(shown, anchor, 1)
     return fragment
 
 
 def bibliography_page(site: SiteData, from_path: str) -> str:
-    """Every reference in APA order, with its DOI as a link, a retraction notice, and the items that cite it."""
-    blocks: list[str] = []
+    """Every reference in APA order, with its DOI as a link, a retraction notice, and the items that cite it.
+
+    The reference list is an HTML list (one item per reference, its anchor on the item), written as one raw HTML
+    block: the entries are citeproc's escaped HTML, and everything else is escaped here."""
+    entries: list[str] = []
     for key, formatted in site.formatted.items():
         reference = site.manual.references[key]
         urls = [f"https://doi.org/{reference.doi}"] if reference.doi else []
         if "url" in reference.fields:
             urls.append(reference.fields["url"])
-        entry = _md_html(_linkify(formatted.entry_html, urls))
-        lines = [entry]
+        parts = [_linkify(formatted.entry_html, urls)]
         if reference.retracted:
-            lines.append(f"**Retracted.** {md(reference.retracted)}")
-        lines.append(f"{{ #{ref_anchor(key)} .imap-ref }}")
-        block = "\n".join(lines)
+            parts.append(f"<br><strong>Retracted.</strong> {html.escape(reference.retracted)}")
         citing = [site.manual.by_id[i] for i in site.manual.cited_by.get(key, []) if i in site.manual.by_id]
         if citing:
-            block += "\n\nCited by: " + ", ".join(id_link(i, from_path) for i in citing) + "\n{ .imap-cited-by }"
-        blocks.append(block)
-    return "\n\n".join(blocks) if blocks else "*The bibliography is empty.*"
+            links = ", ".join(
+                f'<a href="{url_from(from_path, i.path)}" title="{html.escape(i.title)}">{i.id}</a>' for i in citing
+            )
+            parts.append(f'<span class="imap-cited-by">Cited by: {links}</span>')
+        entries.append(f'<li id="{ref_anchor(key)}" class="imap-ref">{"".join(parts)}</li>')
+    if not entries:
+        return "*The bibliography is empty.*"
+    return '<ul class="imap-refs">\n' + "\n".join(entries) + "\n</ul>"
 
 
 # ---------------------------------------------------------------------------------------------------------------

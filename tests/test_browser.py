@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Releases
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("IMAP_REQUIRE_BROWSER"):
@@ -45,6 +45,7 @@ PAGE_TYPES = {
     "principle-cards": "training/cards/",
     "glossary": "reference/glossary/",
     "content-model": "authoring/content-model/",
+    "what-changed": "reference/changes/",
 }
 
 
@@ -53,13 +54,23 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(built_site))
+def _serve(directory: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(directory))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         yield f"http://127.0.0.1:{server.server_address[1]}/"
         server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    yield from _serve(built_site)
+
+
+@pytest.fixture(scope="module")
+def releases_url(releases: Releases) -> Iterator[str]:
+    """The gh-pages branch of two releases made with `make release` (0.1.0, then 0.2.0), served as GitHub Pages would."""
+    yield from _serve(releases.pages)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +85,11 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=VIEWPORTS[request.param], is_mobile=request.param == "phone")
+    context = browser.new_context(
+        viewport=VIEWPORTS[request.param],
+        is_mobile=request.param == "phone",
+        permissions=["clipboard-read", "clipboard-write"],
+    )
     opened = context.new_page()
     opened.viewport_name = request.param
     yield opened
@@ -102,8 +117,7 @@ def test_follow_a_citation_to_the_bibliography_and_back(page: Any, base_url: str
     page.wait_for_url("**/bibliography/#ref-siegel1999developing")
     entry = page.locator("#ref-siegel1999developing")
     assert "Siegel" in entry.inner_text()
-    cited_by = entry.locator("xpath=following-sibling::p[1]")
-    cited_by.get_by_role("link", name="P03").click()
+    entry.locator(".imap-cited-by").get_by_role("link", name="P03").click()
     page.wait_for_url("**/manual/principles/P03/")
 
 
@@ -144,6 +158,82 @@ def test_principle_cards_print_without_navigation(page: Any, base_url: str) -> N
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert page.locator(".imap-card").count() >= 10
     assert page.locator(".imap-card").first.evaluate("e => getComputedStyle(e).breakAfter") == "page"
+
+
+def test_copy_link_copies_the_permanent_address_of_the_item_and_of_a_section(page: Any, base_url: str) -> None:
+    page.goto(base_url + "manual/principles/P03/")
+    page.get_by_role("button", name="Copy link to this page (its permanent address)").click()
+    assert page.evaluate("navigator.clipboard.readText()") == "https://imap-manual.example.org/id/P03/"
+    page.get_by_role("button", name="Copy link to the section Evidence (its permanent address)").click()
+    assert page.evaluate("navigator.clipboard.readText()") == "https://imap-manual.example.org/id/P03/#evidence"
+
+
+def test_an_item_page_shows_its_history_and_cite_this(page: Any, base_url: str) -> None:
+    page.goto(base_url + "manual/principles/P10/#history")
+    history = page.locator("#history + p")
+    assert "In the manual since version 0.1.0" in history.inner_text()
+    page.get_by_role("link", name="What changed in P10 between releases").click()
+    page.wait_for_url("**/reference/changes/#p10")
+    assert page.locator("#p10").is_visible()
+    page.goto(base_url + "manual/principles/P10/#cite")
+    assert "(Version " in page.locator(".imap-cite-apa").inner_text()
+    assert "@incollection{imap_P10_v" in page.locator("#cite ~ div.highlight code").first.inner_text()
+
+
+def test_an_item_page_prints_without_navigation_with_links_and_whole_tables(page: Any, base_url: str) -> None:
+    page.goto(base_url + "manual/principles/P03/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".imap-copy-link").first.is_visible()
+    wrapper = page.locator("#evidence ~ .md-typeset__scrollwrap").first
+    assert wrapper.evaluate("e => getComputedStyle(e).overflow") == "visible"
+    table = wrapper.locator("table")
+    assert table.evaluate("t => t.getBoundingClientRect().right <= document.documentElement.clientWidth + 1")
+    external = page.locator('article a[href^="https://doi.org/"]').first
+    if external.count():
+        assert "doi.org" in external.evaluate("a => getComputedStyle(a, '::after').content")
+
+
+def test_the_print_edition_holds_the_manual_in_order_with_working_internal_links(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    if page.viewport_name == "phone":  # a top-level entry of the navigation drawer
+        page.locator('label.md-header__button[for="__drawer"]').click()
+    page.locator("nav.md-nav--primary").get_by_role("link", name="Print edition").first.click()
+    page.wait_for_url("**/print_page/")
+    sections = page.locator("section.print-page[id]").evaluate_all("s => s.map(e => e.id)")
+    assert (
+        sections.index("manual-chapters-c01") < sections.index("manual-principles-p03") < sections.index("bibliography")
+    )
+    link = page.locator('#manual-principles-p03 a[href^="#bibliography-ref-"]').first
+    target = link.get_attribute("href")
+    link.click()
+    page.wait_for_url("**/print_page/" + target)
+    assert page.locator(target).is_visible()
+    page.wait_for_function(
+        "[...document.querySelectorAll('div.mermaid')].some(d => d.getBoundingClientRect().height > 100)"
+    )
+    page.emulate_media(media="print")
+    assert not page.locator(".md-sidebar--primary").is_visible()
+
+
+def test_switch_between_published_versions(page: Any, releases_url: str) -> None:
+    page.goto(releases_url + "0.1/manual/chapters/C01/")
+    banner = page.locator('[data-md-component="outdated"]')
+    banner.wait_for(state="visible")
+    assert "You are reading an earlier version of the manual." in banner.inner_text()
+    assert page.locator(".md-version__current").inner_text() == "0.1.0"
+    page.locator(".md-version__current").focus()  # the list of versions opens on focus, as for a keyboard user
+    page.locator(".md-version__link", has_text="0.2.0").click()
+    page.wait_for_url("**/0.2/manual/chapters/C01/")
+    assert page.locator(".md-version__current").inner_text() == "0.2.0"
+    page.goto(releases_url + "latest/manual/chapters/C01/")
+    page.locator(".md-version__current").wait_for()
+    assert not banner.is_visible()
+    # The banner's own link leads to the same page in the latest version.
+    page.goto(releases_url + "0.1/manual/chapters/C01/")
+    banner.get_by_role("link", name="Read this page in the latest version").click()
+    page.wait_for_url("**/latest/manual/chapters/C01/")
 
 
 @pytest.mark.parametrize("name", list(PAGE_TYPES))

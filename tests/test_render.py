@@ -71,7 +71,9 @@ def test_retracted_work_is_marked_wherever_cited(site: SiteData) -> None:
     assert render.cite(site, ["retracted2019"], "index.md") == (
         "([Müller &amp; Other, 2019](bibliography.md#ref-retracted2019), **retracted**)"
     )
-    assert "**Retracted.** Retracted by the journal in 2024." in render.bibliography_page(site, "bibliography.md")
+    assert "<strong>Retracted.</strong> Retracted by the journal in 2024." in render.bibliography_page(
+        site, "bibliography.md"
+    )
 
 
 def test_code_is_not_markup(site: SiteData) -> None:

@@ -11,3 +11,40 @@ document$.subscribe(function () {
     );
   });
 });
+
+// "Copy link" on item pages: the permanent address of the item (its title) or of a section in it (its headings).
+// The address is /id/<ID>/ (+ #section), which keeps working whatever the item's title or file is called later.
+document$.subscribe(function () {
+  var meta = document.querySelector('meta[name="imap-permalink"]');
+  if (!meta) {
+    return;
+  }
+  var base = meta.getAttribute("content");
+  var headings = document.querySelectorAll("article.md-content__inner > h1, article.md-content__inner > h2[id], article.md-content__inner > h3[id]");
+  headings.forEach(function (heading) {
+    if (heading.querySelector(".imap-copy-link")) {
+      return;
+    }
+    var address = heading.tagName === "H1" ? base : base + "#" + heading.id;
+    var name = heading.tagName === "H1" ? "this page" : "the section " + heading.textContent.replace("¶", "").trim();
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "imap-copy-link";
+    button.textContent = "Copy link";
+    button.title = address;
+    button.setAttribute("aria-label", "Copy link to " + name + " (its permanent address)");
+    button.dataset.address = address;
+    button.addEventListener("click", function () {
+      var done = function () {
+        button.textContent = "Link copied";
+        setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(address).then(done, function () { window.prompt("Permanent link:", address); });
+      } else {
+        window.prompt("Permanent link:", address);
+      }
+    });
+    heading.appendChild(button);
+  });
+});
