@@ -80,8 +80,10 @@ def _node_height(lines: int) -> float:
 def _node(node: Node) -> str:
     text_x = node.x + PAD
     first = node.y + PAD + FONT - 2
+    # Each line but the last ends in a space, so the text read from the drawing is the label's words, not run together.
     spans = "".join(
-        f'<tspan x="{_n(text_x)}" y="{_n(first + index * LINE)}">{html.escape(line)}</tspan>'
+        f'<tspan x="{_n(text_x)}" y="{_n(first + index * LINE)}">{html.escape(line)}'
+        f"{' ' if index < len(node.lines) - 1 else ''}</tspan>"
         for index, line in enumerate(node.lines)
     )
     shape = (
@@ -291,7 +293,7 @@ def principle_map(site: SiteData, principle: Item) -> str:
                     h.id,
                     "hypothesis",
                     _wrap(text, 34, h_lines),
-                    f"{h.id}, {h.status}: {h.prediction}",
+                    text,
                     f"#{h.id.lower()}",
                     place * (box + 2 * PAD),
                     rows_top + row * h_step,

@@ -64,7 +64,7 @@ def test_a_principle_map_links_its_neighbours_and_its_hypotheses_on_the_same_pag
     assert _links(svg) == {
         "../../theories/T01/": "T01 Emotional processing theory",
         "../../interventions/I01/": "I01 Grounding and orienting",
-        "#h01a": "H01a, untested: Sessions within the window predict larger CAPS-5 change.",
+        "#h01a": "H01a (untested): Sessions within the window predict larger CAPS-5 change.",
     }
     here = [g for g in svg.iter(f"{SVG}g") if "imap-node--here" in g.get("class", "")]
     assert [g.findtext(f"{SVG}title") for g in here] == ["P01 Work within tolerable arousal"]
