@@ -28,7 +28,7 @@ from macros import export
 from macros.bibliography import issued
 from macros.dataschema import SCHEMA_FILE, SCHEMA_VERSION, manual_schema
 from macros.model import Item, Kind, Reference
-from macros.render import md, page_url
+from macros.render import md, page_url, table_caption
 from macros.site import SiteData
 
 DATA_DIR: Final = "data"
@@ -407,14 +407,16 @@ def files_table(from_path: str) -> str:
     rows = [
         f'| <a href="{data_url(from_path, f.name)}">{f.name}</a> | `{f.media_type}` | {md(f.what)} |' for f in FILES
     ]
-    return "\n".join(["| File | Type | What it holds |", "|---|---|---|", *rows])
+    caption = table_caption("The files under data/, each with its media type.")
+    return "\n".join([caption + "| File | Type | What it holds |", "|---|---|---|", *rows])
 
 
 def columns_table(name: str) -> str:
     """The columns of one CSV table (items, evidence, references, hypotheses) with their meaning."""
     table = next(t for t in TABLES if t.name == name)
     rows = [f"| `{c.name}` | {md(c.meaning)} |" for c in table.columns]
-    return "\n".join([f"Rows: {md(table.rows_are)}.", "", "| Column | Meaning |", "|---|---|", *rows])
+    caption = table_caption(f"The columns of {table.file}, in order.")
+    return "\n".join([f"Rows: {md(table.rows_are)}.", "", caption + "| Column | Meaning |", "|---|---|", *rows])
 
 
 def versions(site: SiteData) -> str:
