@@ -9,10 +9,9 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from macros import citing, history, markup, render, reports
+from macros import citing, datafiles, figures, history, markup, render, reports
 from macros.addresses import read_registry, write_redirects
 from macros.diagnostics import Severity, has_errors, report
-from macros.export import write_manual_json
 from macros.model import Kind
 from macros.project import load_project
 from macros.site import SiteData
@@ -58,6 +57,11 @@ def define_env(env: Any) -> None:
     env.macro(lambda: reports.principle_cards(site, here()), "principle_cards")
     env.macro(lambda: reports.glossary_page(site, here()), "glossary")
     env.macro(lambda: reports.changes_page(site, here()), "item_changes")
+    env.macro(lambda: figures.manual_map(site, here()), "manual_map")
+    env.macro(lambda: figures.coverage(site, here()), "coverage_figures")
+    env.macro(lambda: datafiles.files_table(here()), "data_files_table")
+    env.macro(datafiles.columns_table, "data_columns")
+    env.macro(lambda: datafiles.versions(site), "data_versions")
 
 
 def on_post_page_macros(env: Any) -> None:
@@ -81,5 +85,5 @@ def on_post_page_macros(env: Any) -> None:
 def on_post_build(env: Any) -> None:
     site: SiteData = getattr(env, _ATTRIBUTE)
     site_dir = Path(env.conf["site_dir"])
-    write_manual_json(site, site_dir)
+    datafiles.write_data_files(site, site_dir)
     write_redirects(site.manual, site_dir, read_registry(Path(env.project_dir)))

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from macros.bibliography import ET_AL_MARKER
+from macros.dataschema import SCHEMA_VERSION, schema_url
 from macros.model import EvidenceLink, Item, Kind
 from macros.site import SiteData
 
-SCHEMA_VERSION = "1.0.0"
 OUTPUT = "data/manual.json"
+# How an author list that was not seen in full appears in published CSL-JSON (the build's internal marker never does).
+CSL_ET_AL: Final = "et al."
+
+
+def public_csl(csl: Mapping[str, Any]) -> dict[str, Any]:
+    """A reference's CSL-JSON as published: an incomplete author list ends in the literal name "et al."."""
+    result = dict(csl)
+    for role in ("author", "editor"):
+        if role in result:
+            result[role] = [
+                {"literal": CSL_ET_AL} if person.get("literal") == ET_AL_MARKER else dict(person)
+                for person in result[role]
+            ]
+    return result
 
 
 def _link(link: EvidenceLink) -> dict[str, str]:
@@ -68,13 +84,14 @@ def _item(site: SiteData, item: Item) -> dict[str, Any]:
 def manual_json(site: SiteData) -> dict[str, Any]:
     manual = site.manual
     return {
+        "$schema": schema_url(site.site_url),
         "schema_version": SCHEMA_VERSION,
         "manual_version": manual.version,
         "items": [_item(site, item) for item in sorted(manual.items, key=lambda i: i.id)],
         "references": [
             {
                 "key": key,
-                "csl": dict(site.formatted[key].csl),
+                "csl": public_csl(site.formatted[key].csl),
                 "apa": site.formatted[key].entry_text,
                 "apa_html": site.formatted[key].entry_html,
                 "in_text": f"({site.formatted[key].label})",

@@ -280,6 +280,7 @@ def _generated(site: SiteData, item: Item) -> list[str]:
     here = item.path
     out: list[str] = []
     if item.kind is Kind.PRINCIPLE:
+        out.append(_principle_map(site, item))
         theories = manual.resolve(item.theories)
         out.append(_heading("Theories") + _bullets((item_link(t, here) for t in theories), "None.") + "\n")
         out.append(
@@ -346,6 +347,13 @@ def _generated(site: SiteData, item: Item) -> list[str]:
             + "\n"
         )
     return out
+
+
+def _principle_map(site: SiteData, principle: Item) -> str:
+    """The principle's neighbourhood as a diagram of links (theories, interventions, hypotheses): macros/figures.py."""
+    from macros import figures  # imported here: figures builds on this module's link helpers
+
+    return _heading("Map of this principle") + figures.principle_map(site, principle) + "\n"
 
 
 def _id_links(items: Sequence[Item], from_path: str) -> str:

@@ -155,6 +155,7 @@ REQUIRED_SECTIONS: Final = MappingProxyType(
 # one of them would publish it twice, so the rules refuse them in the text.
 GENERATED_SECTIONS: Final = MappingProxyType(
     {
+        "Map of this principle": "map",
         "Theories": "theories",
         "Evidence": "evidence",
         "Interventions that serve this principle": "interventions",

@@ -46,7 +46,12 @@ PAGE_TYPES = {
     "glossary": "reference/glossary/",
     "content-model": "authoring/content-model/",
     "what-changed": "reference/changes/",
+    "overview-coverage": "overview/",
+    "theory-map": "overview/theory-map/",
+    "data-downloads": "reference/data/",
 }
+# Pages with build-time diagrams and bars, checked in the dark (slate) scheme too.
+DARK_PAGE_TYPES = ("principle", "overview-coverage", "theory-map")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -152,6 +157,37 @@ def test_decision_guides_render_as_diagrams(page: Any, base_url: str) -> None:
     assert diagram.bounding_box()["height"] > 100
 
 
+def test_the_manual_map_renders_and_a_node_leads_to_its_page(page: Any, base_url: str) -> None:
+    page.goto(base_url + "overview/theory-map/")
+    drawing = page.locator("svg.imap-map--manual")
+    assert drawing.is_visible()
+    box = drawing.bounding_box()
+    assert box["height"] > 300 and box["width"] > 300
+    assert page.locator("svg.imap-map--manual a.imap-node").count() >= 40
+    node = page.locator('svg.imap-map--manual a[href$="manual/principles/P03/"]')
+    node.scroll_into_view_if_needed()
+    node.click()
+    page.wait_for_url("**/manual/principles/P03/")
+    assert page.locator("h1").first.inner_text().startswith("P03")
+
+
+def test_principle_map_is_reachable_by_keyboard_and_leads_to_a_hypothesis(page: Any, base_url: str) -> None:
+    page.goto(base_url + "manual/principles/P03/")
+    assert page.locator("svg.imap-map--principle").is_visible()
+    page.locator('a.headerlink[href="#map"]').focus()  # the section's own permalink, just before the diagram
+    focused = ""
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => document.activeElement.closest('svg.imap-map') ? document.activeElement.getAttribute('href') : ''"
+        )
+        if focused == "#h03a":
+            break
+    assert focused == "#h03a"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/manual/principles/P03/#h03a")
+
+
 def test_principle_cards_print_without_navigation(page: Any, base_url: str) -> None:
     page.goto(base_url + "training/cards/")
     page.emulate_media(media="print")
@@ -242,10 +278,28 @@ def test_page_types_have_no_wcag_a_or_aa_violations(page: Any, base_url: str, na
     page.wait_for_load_state("networkidle")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}-{page.viewport_name}.png"), full_page=False)
+    assert _axe_violations(page) == []
+
+
+@pytest.mark.parametrize("name", DARK_PAGE_TYPES)
+def test_diagram_pages_have_no_wcag_violations_in_the_dark_scheme(browser: Any, base_url: str, name: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme="dark")
+    page = context.new_page()
+    page.goto(base_url + PAGE_TYPES[name])
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-dark.png"), full_page=False)
+    violations = _axe_violations(page)
+    context.close()
+    assert violations == []
+
+
+def _axe_violations(page: Any) -> list[str]:
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate(
+    violations: list[str] = page.evaluate(
         """async () => (await axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
             .map(v => `${v.id} (${v.impact}): ${v.nodes.length} nodes, e.g. ${v.nodes[0].target.join(' ')}`)"""
     )
-    assert violations == []
+    return violations

@@ -1,0 +1,426 @@
+"""The downloads under site/data/: the manual as JSON with its JSON Schema, the evidence graph as CSV tables, and the
+bibliography as CSL-JSON and BibTeX. All are written by the build from the model, in a fixed order, so two builds of
+one commit are byte-identical.
+
+The columns of each table are declared once here, with their meaning; the site's data page shows these declarations,
+so the documentation is the code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from macros import export
+from macros.bibliography import issued
+from macros.dataschema import SCHEMA_FILE, SCHEMA_VERSION, manual_schema
+from macros.model import Item, Kind, Reference
+from macros.render import md, page_url, table_caption
+from macros.site import SiteData
+
+DATA_DIR: Final = "data"
+LIST_SEPARATOR: Final = ";"
+NAME_SEPARATOR: Final = "; "
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # the file is <name>.csv
+    rows_are: str
+    columns: tuple[Column, ...]
+    rows: Callable[[SiteData], Iterator[Sequence[str]]]
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+
+def _c(name: str, meaning: str) -> Column:
+    return Column(name, meaning)
+
+
+def _ids(items: Sequence[Item]) -> str:
+    return LIST_SEPARATOR.join(i.id for i in items)
+
+
+def _targets(item: Item, name: str) -> str:
+    return LIST_SEPARATOR.join(ref.target for ref in getattr(item, name))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# items.csv
+
+
+def _item_rows(site: SiteData) -> Iterator[list[str]]:
+    manual = site.manual
+    for item in sorted(manual.items, key=lambda i: i.id):
+        if item.kind is Kind.THEORY:
+            principles = _ids(manual.principles_of_theory(item.id))
+        elif item.kind is Kind.INTERVENTION:
+            principles = _targets(item, "principles")
+        else:
+            principles = ""
+        yield [
+            item.id,
+            item.kind.value,
+            item.title,
+            item.summary,
+            item.since,
+            item.part,
+            _targets(item, "theories"),
+            principles,
+            _ids(manual.interventions_of_principle(item.id)) if item.kind is Kind.PRINCIPLE else "",
+            LIST_SEPARATOR.join(h.id for h in item.hypotheses),
+            _targets(item, "related"),
+            LIST_SEPARATOR.join(item.phases),
+            item.source_therapy,
+            str(len(item.evidence)),
+            item.url,
+            site.permalink(item.id),
+            item.path,
+        ]
+
+
+ITEMS: Final = Table(
+    "items",
+    "one row per item (chapter, theory, principle, intervention), sorted by ID",
+    (
+        _c("id", "the permanent ID (C, T, P or I and two digits)"),
+        _c("kind", "chapter, theory, principle or intervention"),
+        _c("title", "the page title"),
+        _c("summary", "the item in one sentence (may be empty for a chapter)"),
+        _c("since", "the manual version in which the item first appeared"),
+        _c("part", "chapters: the part of the manual it belongs to"),
+        _c("theories", "principles: the theories it rests on; interventions: theories it draws on directly"),
+        _c("principles", "theories: the principles that rest on it; interventions: the principles it serves"),
+        _c("interventions", "principles: the interventions that serve it"),
+        _c("hypotheses", "principles: the IDs of its hypotheses"),
+        _c("related", "related items of the same kind"),
+        _c("phases", "interventions: preparation, medicine and/or integration"),
+        _c("source_therapy", "interventions: the therapy or tradition it is drawn from"),
+        _c("evidence_links", "how many evidence links the item has (its hypotheses' links not counted)"),
+        _c("url", "its page, relative to the site root"),
+        _c("permalink", "its permanent address (/id/<ID>/), which never changes"),
+        _c("source_file", "the Markdown file it is written in"),
+    ),
+    _item_rows,
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# evidence.csv
+
+
+def _evidence_rows(site: SiteData) -> Iterator[list[str]]:
+    for item in sorted(site.manual.items, key=lambda i: i.id):
+        edges = [(item.id, item.kind.value, link) for link in item.evidence]
+        edges += [(h.id, "hypothesis", link) for h in item.hypotheses for link in h.evidence]
+        for from_id, from_type, link in edges:
+            yield [from_id, from_type, item.id, link.source, link.claim, link.kind, link.context, link.stance]
+
+
+EVIDENCE: Final = Table(
+    "evidence",
+    "one row per evidence link (an edge from an item or hypothesis to a source), in the order of the items' IDs "
+    "and of their front matter; a principle's hypotheses follow its own links",
+    (
+        _c("from", "the ID of the item or hypothesis the link belongs to"),
+        _c("from_type", "theory, principle, intervention or hypothesis"),
+        _c("item", "the item whose page shows the link (for a hypothesis: its principle)"),
+        _c("source", "the reference's key (references.csv, references.bib)"),
+        _c("claim", "what the source bears on, in a short phrase"),
+        _c("kind", "the kind of evidence (vocabulary on the content model page)"),
+        _c("context", "the context the evidence comes from"),
+        _c("stance", "supports, qualifies or challenges"),
+    ),
+    _evidence_rows,
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# references.csv
+
+
+def _person(family: str, given: str) -> str:
+    if family.lower() == "others":
+        return export.CSL_ET_AL
+    return f"{family}, {given}" if given else family
+
+
+def _reference_rows(site: SiteData) -> Iterator[list[str]]:
+    manual = site.manual
+    links: dict[str, int] = {}
+    for item in manual.items:
+        for link in item.all_evidence():
+            links[link.source] = links.get(link.source, 0) + 1
+    for key, formatted in site.formatted.items():
+        reference = manual.references[key]
+        fields = reference.fields
+        date = issued(reference)
+        yield [
+            key,
+            reference.entry_type,
+            str(formatted.csl.get("type", "")),
+            NAME_SEPARATOR.join(_person(f, g) for f, g in reference.authors),
+            str(date[0]) if date else "",
+            reference.title,
+            str(formatted.csl.get("container-title", "")),
+            fields.get("volume", ""),
+            fields.get("number", fields.get("issue", "")),
+            fields.get("pages", "").replace("--", "–"),
+            str(formatted.csl.get("publisher", "")),
+            reference.doi,
+            fields.get("url", ""),
+            reference.retracted,
+            f"({formatted.label})",
+            formatted.entry_text,
+            LIST_SEPARATOR.join(manual.cited_by.get(key, [])),
+            str(links.get(key, 0)),
+        ]
+
+
+REFERENCES: Final = Table(
+    "references",
+    "one row per reference, in the order of the reference list (APA)",
+    (
+        _c("key", "the BibTeX key, as used in evidence links"),
+        _c("entry_type", "the BibTeX or BibLaTeX entry type"),
+        _c("csl_type", "the CSL item type"),
+        _c("authors", "family, given names; separated by '; '; 'et al.' ends a list not seen in full"),
+        _c("year", "the year of publication"),
+        _c("title", "the title"),
+        _c("container", "the journal or book it appeared in"),
+        _c("volume", "the volume"),
+        _c("issue", "the issue"),
+        _c("pages", "the page range"),
+        _c("publisher", "the publisher or institution"),
+        _c("doi", "the DOI, without https://doi.org/"),
+        _c("url", "a URL, where the entry has one"),
+        _c("retracted", "the retraction notice, or empty"),
+        _c("in_text", "the APA parenthetical citation"),
+        _c("apa", "the APA 7th edition reference-list entry, plain text"),
+        _c("cited_by", "the IDs of the items that cite it"),
+        _c("evidence_links", "how many evidence links (items' and hypotheses') name it"),
+    ),
+    _reference_rows,
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# hypotheses.csv
+
+
+def _hypothesis_rows(site: SiteData) -> Iterator[list[str]]:
+    for principle in site.manual.of_kind(Kind.PRINCIPLE):
+        for h in principle.hypotheses:
+            yield [
+                h.id,
+                principle.id,
+                h.status,
+                h.prediction,
+                h.mechanism,
+                h.measure,
+                h.design,
+                LIST_SEPARATOR.join(link.source for link in h.evidence),
+                f"{principle.url}#{h.id.lower()}",
+                site.permalink(h.id),
+            ]
+
+
+HYPOTHESES: Final = Table(
+    "hypotheses",
+    "one row per hypothesis, by principle",
+    (
+        _c("id", "the hypothesis ID (H, the principle's two digits, a letter)"),
+        _c("principle", "the principle it tests"),
+        _c("status", "the current evidence status"),
+        _c("prediction", "the testable prediction"),
+        _c("mechanism", "the proposed mechanism (a hypothesis)"),
+        _c("measure", "the measure that would test it"),
+        _c("design", "the design that would test it"),
+        _c("evidence_sources", "keys of the sources bearing on it (each also a row of evidence.csv)"),
+        _c("url", "its section on the principle's page, relative to the site root"),
+        _c("permalink", "its permanent address"),
+    ),
+    _hypothesis_rows,
+)
+
+TABLES: Final = (ITEMS, EVIDENCE, REFERENCES, HYPOTHESES)
+
+
+def table_csv(site: SiteData, table: Table) -> str:
+    """A table as CSV (RFC 4180: comma-separated, double quotes where needed, CRLF line ends), header first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.name for column in table.columns])
+    writer.writerows(table.rows(site))
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The bibliography: CSL-JSON and BibTeX
+
+
+def csl_json(site: SiteData) -> list[dict[str, Any]]:
+    """Every reference as a CSL-JSON item, in reference-list order."""
+    return [export.public_csl(formatted.csl) for formatted in site.formatted.values()]
+
+
+# Fields that BibLaTeX reads verbatim: written as they are, never LaTeX-encoded.
+_VERBATIM: Final = frozenset({"doi", "url", "eprint"})
+# Words with two or more capitals (MDMA, PTSD, CAPS-5, McDonald) keep their case in styles that lower-case titles.
+_PROTECT: Final = re.compile(r"\b[\w-]*[A-Z][\w-]*[A-Z][\w-]*")
+_CASE_FIELDS: Final = frozenset({"title", "booktitle"})
+
+
+def _latex(text: str) -> str:
+    encoder = UnicodeToLatexEncoder(non_ascii_only=False, replacement_latex_protection="braces")
+    return str(encoder.unicode_to_latex(text))
+
+
+def _field_value(name: str, value: str) -> str:
+    if name in _VERBATIM:
+        return value
+    if name not in _CASE_FIELDS:
+        return _latex(value)
+    parts: list[str] = []
+    position = 0
+    for match in _PROTECT.finditer(value):
+        parts.append(_latex(value[position : match.start()]))
+        parts.append("{" + _latex(match.group(0)) + "}")
+        position = match.end()
+    parts.append(_latex(value[position:]))
+    return "".join(parts)
+
+
+def _bib_names(names: tuple[tuple[str, str], ...]) -> str:
+    people = []
+    for family, given in names:
+        if family.lower() == "others":
+            people.append("others")
+        elif not given:
+            people.append("{" + _latex(family) + "}")  # a corporate author: one name, never split
+        else:
+            people.append(f"{_latex(family)}, {_latex(given)}")
+    return " and ".join(people)
+
+
+def _bib_entry(reference: Reference) -> Entry:
+    fields = [
+        Field(role, "{" + _bib_names(names) + "}")
+        for role, names in (("author", reference.authors), ("editor", reference.editors))
+        if names
+    ]
+    fields += [
+        Field(name, "{" + _field_value(name, value) + "}") for name, value in sorted(reference.fields.items()) if value
+    ]
+    return Entry(reference.entry_type, reference.key, fields)
+
+
+def bibtex(site: SiteData) -> str:
+    """The bibliography as BibTeX (BibLaTeX entry types kept as written), ASCII with LaTeX escapes, in
+    reference-list order."""
+    library = Library([_bib_entry(site.manual.references[key]) for key in site.formatted])
+    layout = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves its __init__ unannotated
+    layout.indent = "  "
+    layout.block_separator = "\n"
+    layout.trailing_comma = True
+    header = (
+        f"% The IMAP manual's bibliography, version {site.manual.version}, as written by the site build.\n"
+        "% 'verified' and 'unverified' say where each entry was checked; 'retracted' marks retracted works.\n\n"
+    )
+    return header + str(write_string(library, unparse_stack=[], bibtex_format=layout))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing and documenting the files
+
+
+@dataclass(frozen=True)
+class DataFile:
+    name: str
+    media_type: str
+    what: str
+
+
+FILES: Final = (
+    DataFile("manual.json", "application/json", "every item with its links, evidence, hypotheses and references"),
+    DataFile(SCHEMA_FILE, "application/schema+json", f"the JSON Schema of manual.json (version {SCHEMA_VERSION})"),
+    *(DataFile(table.file, "text/csv", table.rows_are) for table in TABLES),
+    DataFile("references.csl.json", "application/json", "the bibliography as CSL-JSON (Zotero, Pandoc, citeproc)"),
+    DataFile("references.bib", "application/x-bibtex", "the bibliography as BibTeX (BibLaTeX entry types kept)"),
+)
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def data_files(site: SiteData) -> dict[str, str]:
+    """The name and content of every file under data/."""
+    return {
+        "manual.json": _json(export.manual_json(site)),
+        SCHEMA_FILE: _json(manual_schema(site.site_url)),
+        **{table.file: table_csv(site, table) for table in TABLES},
+        "references.csl.json": _json(csl_json(site)),
+        "references.bib": bibtex(site),
+    }
+
+
+def write_data_files(site: SiteData, site_dir: Path) -> list[Path]:
+    directory = site_dir / DATA_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in data_files(site).items():
+        path = directory / name
+        # newline="" keeps the CSV files' CRLF line ends as the csv module wrote them.
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        written.append(path)
+    return written
+
+
+def data_url(from_path: str, name: str = "") -> str:
+    """The relative URL of a data file from the page built from a docs path."""
+    return posixpath.relpath(DATA_DIR, page_url(from_path).rstrip("/") or ".") + "/" + name
+
+
+def files_table(from_path: str) -> str:
+    """The data page's list of files, each linked (raw HTML links: the files exist only in the built site, so
+    MkDocs cannot check them; the link check and a test do)."""
+    rows = [
+        f'| <a href="{data_url(from_path, f.name)}">{f.name}</a> | `{f.media_type}` | {md(f.what)} |' for f in FILES
+    ]
+    caption = table_caption("The files under data/, each with its media type.")
+    return "\n".join([caption + "| File | Type | What it holds |", "|---|---|---|", *rows])
+
+
+def columns_table(name: str) -> str:
+    """The columns of one CSV table (items, evidence, references, hypotheses) with their meaning."""
+    table = next(t for t in TABLES if t.name == name)
+    rows = [f"| `{c.name}` | {md(c.meaning)} |" for c in table.columns]
+    caption = table_caption(f"The columns of {table.file}, in order.")
+    return "\n".join([f"Rows: {md(table.rows_are)}.", "", caption + "| Column | Meaning |", "|---|---|", *rows])
+
+
+def versions(site: SiteData) -> str:
+    return (
+        f"This build publishes version **{md(site.manual.version)}** of the manual, "
+        f"with manual.json in schema version **{SCHEMA_VERSION}**."
+    )

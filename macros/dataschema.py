@@ -1,0 +1,153 @@
+"""The JSON Schema (draft 2020-12) of site/data/manual.json, built from the same vocabularies as the content model.
+
+The schema is generated, not written by hand: its enumerations (evidence kind, context, stance, hypothesis status,
+phase, part) come from macros/vocab.py, so the published schema cannot fall out of step with what the build accepts.
+A golden copy (tests/golden/manual.schema.json) keeps every change to it visible in review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from macros import vocab
+from macros.model import Kind
+
+SCHEMA_VERSION: Final = "1.1.0"
+SCHEMA_FILE: Final = "manual.schema.json"
+DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
+ITEM_ID: Final = r"^[CTPI][0-9]{2}$"
+HYPOTHESIS_ID: Final = r"^H[0-9]{2}[a-z]$"
+VERSION: Final = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
+
+
+def schema_url(site_url: str) -> str:
+    """Where the schema is published: beside manual.json."""
+    return f"{site_url}data/{SCHEMA_FILE}" if site_url else SCHEMA_FILE
+
+
+def _string(description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "description": description, **extra}
+
+
+def _enum(vocabulary: Mapping[str, str], description: str) -> dict[str, Any]:
+    return {"type": "string", "enum": list(vocabulary), "description": description}
+
+
+def _ids(description: str, pattern: str = ITEM_ID) -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string", "pattern": pattern}, "description": description}
+
+
+def _object(properties: Mapping[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": dict(properties),
+        "required": required if required is not None else list(properties),
+        "additionalProperties": False,
+    }
+
+
+_EVIDENCE_LINK: Final = {
+    "source": _string("the reference's key (see references[].key)"),
+    "claim": _string("what the source bears on, in a short phrase"),
+    "kind": _enum(vocab.EVIDENCE_KIND, "the kind of evidence"),
+    "context": _enum(vocab.EVIDENCE_CONTEXT, "the context the evidence comes from"),
+    "stance": _enum(vocab.EVIDENCE_STANCE, "whether the source supports, qualifies or challenges the claim"),
+}
+
+_COMMON: Final = {
+    "id": _string("the permanent ID", pattern=ITEM_ID),
+    "kind": {"type": "string", "description": "the kind of item"},
+    "title": _string("the page title", minLength=1),
+    "summary": _string("the item in one sentence (may be empty for chapters)"),
+    "since": _string("the manual version in which the item first appeared", pattern=VERSION),
+    "url": _string("the item's page, relative to the site root", pattern=r"^manual/[a-z]+/[CTPI][0-9]{2}/$"),
+    "source_file": _string("the Markdown file it is written in", pattern=r"^manual/[a-z]+/[CTPI][0-9]{2}\.md$"),
+    "theories": _ids("IDs of the theories it rests on (principles) or draws on (interventions)"),
+    "evidence": {"type": "array", "items": {"$ref": "#/$defs/evidence_link"}, "description": "typed evidence links"},
+    "related": _ids("IDs of related items of the same kind"),
+    "cites": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "keys of every reference the item cites (evidence links and text), sorted",
+    },
+}
+
+_HYPOTHESIS: Final = {
+    "id": _string("the hypothesis ID", pattern=HYPOTHESIS_ID),
+    "prediction": _string("the testable prediction"),
+    "mechanism": _string("the proposed mechanism (a hypothesis)"),
+    "measure": _string("the measure that would test it"),
+    "design": _string("the study design that would test it"),
+    "status": _enum(vocab.HYPOTHESIS_STATUS, "the current evidence status"),
+    "evidence": {"type": "array", "items": {"$ref": "#/$defs/evidence_link"}},
+    "url": _string("its section on the principle's page, relative to the site root", pattern=r"#h[0-9]{2}[a-z]$"),
+}
+
+_KIND_FIELDS: Final[Mapping[Kind, Mapping[str, Any]]] = {
+    Kind.CHAPTER: {"part": _enum(vocab.PART, "the part of the manual the chapter belongs to")},
+    Kind.THEORY: {"principles": _ids("IDs of the principles that rest on the theory")},
+    Kind.PRINCIPLE: {
+        "interventions": _ids("IDs of the interventions that serve the principle"),
+        "fidelity": {"type": "array", "items": {"type": "string"}, "description": "fidelity indicators"},
+        "hypotheses": {"type": "array", "items": {"$ref": "#/$defs/hypothesis"}},
+    },
+    Kind.INTERVENTION: {
+        "principles": _ids("IDs of the principles the intervention serves"),
+        "phases": {"type": "array", "items": _enum(vocab.PHASE, "a phase of treatment"), "minItems": 1},
+        "source_therapy": _string("the therapy or tradition it is drawn from"),
+    },
+}
+
+
+def _item(kind: Kind) -> dict[str, Any]:
+    properties = {**_COMMON, "kind": {"const": kind.value}, **_KIND_FIELDS[kind]}
+    properties["id"] = _string("the permanent ID", pattern=rf"^{kind.prefix}[0-9]{{2}}$")
+    return _object(properties)
+
+
+def manual_schema(site_url: str = "") -> dict[str, Any]:
+    """The schema as a JSON-ready dict; `site_url` (ending in /) makes its $id the published address."""
+    reference = _object(
+        {
+            "key": _string("the BibTeX key"),
+            "csl": {
+                "type": "object",
+                "description": "the reference as a CSL-JSON item (as in references.csl.json)",
+                "required": ["id", "type"],
+                "properties": {"id": {"type": "string"}, "type": {"type": "string"}},
+            },
+            "apa": _string("the APA 7th edition reference-list entry, plain text"),
+            "apa_html": _string("the same entry as HTML (<i> for italics)"),
+            "in_text": _string("the APA parenthetical citation", pattern=r"^\(.+\)$"),
+            "retracted": {"type": ["string", "null"], "description": "the retraction notice, or null"},
+            "cited_by": _ids("IDs of the items that cite it"),
+        }
+    )
+    return {
+        "$schema": DRAFT,
+        "$id": schema_url(site_url),
+        "title": f"IMAP manual data (manual.json), schema version {SCHEMA_VERSION}",
+        "description": "The manual's items, typed evidence links, hypotheses and references, as the site publishes "
+        "them in data/manual.json.",
+        "x-schema-version": SCHEMA_VERSION,
+        **_object(
+            {
+                "$schema": _string("the address of this schema"),
+                "schema_version": {"const": SCHEMA_VERSION, "description": "the version of this schema"},
+                "manual_version": _string("the manual's version (VERSION)", pattern=VERSION),
+                "items": {
+                    "type": "array",
+                    "items": {"oneOf": [{"$ref": f"#/$defs/{kind.value}"} for kind in Kind]},
+                    "description": "every item, sorted by ID",
+                },
+                "references": {"type": "array", "items": {"$ref": "#/$defs/reference"}},
+            }
+        ),
+        "$defs": {
+            "evidence_link": _object(_EVIDENCE_LINK),
+            "hypothesis": _object(_HYPOTHESIS),
+            **{kind.value: _item(kind) for kind in Kind},
+            "reference": reference,
+        },
+    }
