@@ -1,4 +1,4 @@
-"""The repository's safety for untrusted pull requests: read-only CI, deployment only from main or a tag."""
+"""The repository's safety for untrusted pull requests: read-only CI, deployment only for a release tag."""
 
 from __future__ import annotations
 
@@ -32,9 +32,13 @@ def test_pull_request_workflow_is_read_only_and_runs_ci() -> None:
     assert "bash .ci/run" in steps
 
 
-def test_deployment_runs_only_from_main_or_a_tag() -> None:
+def test_deployment_runs_only_for_a_release_tag_and_publishes_with_mike() -> None:
     deploy = _load("deploy.yml")
     triggers = deploy[True]
     assert set(triggers) == {"push"}
-    assert triggers["push"] == {"branches": ["main"], "tags": ["v*"]}
+    assert triggers["push"] == {"tags": ["v*"]}
     assert deploy["permissions"] == {"contents": "read"}
+    steps = "\n".join(step.get("run", "") for step in deploy["jobs"]["deploy"]["steps"])
+    assert "bash .ci/run" in steps
+    assert "make release PUSH=1" in steps
+    assert "ghp-import" not in steps  # it would replace every published version with one unversioned site
