@@ -21,7 +21,7 @@ from pathlib import Path
 
 from macros import addresses
 from macros.diagnostics import has_errors, report
-from macros.model import Kind, Manual
+from macros.model import ID_NUMBER, Kind, Manual
 from macros.project import Project, load_project
 
 SNAPSHOT_PATHS = ("manual", "references.bib", "VERSION", "glossary.yml")
@@ -62,7 +62,7 @@ def next_id(root: Path, kind: Kind) -> str:
     """The next free ID of a kind: one past the highest ever used, in manual/ or in the address registry."""
     used = [p.stem for p in (root / "manual" / kind.folder).glob("*.md")]
     used += [a.removeprefix(addresses.ID_PREFIX).rstrip("/") for a in addresses.read_registry(root)]
-    numbers = [int(m.group(1)) for u in used if (m := re.fullmatch(kind.prefix + r"(\d{2})", u))]
+    numbers = [int(m.group(1)) for u in used if (m := re.fullmatch(kind.prefix + f"({ID_NUMBER})", u))]
     return f"{kind.prefix}{max(numbers, default=0) + 1:02d}"
 
 

@@ -7,8 +7,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Final
 
+from macros import markup
 from macros.diagnostics import Location
+
+# The number in a permanent ID: two digits (01-99), then as many as needed (100, 101, ...), never a padded 001.
+ID_NUMBER: Final = r"(?:\d{2}|[1-9]\d{2,})"
 
 
 class Kind(enum.Enum):
@@ -41,7 +46,7 @@ class Kind(enum.Enum):
 
     @property
     def id_pattern(self) -> re.Pattern[str]:
-        return re.compile(rf"{self.prefix}\d{{2}}")
+        return re.compile(self.prefix + ID_NUMBER)
 
     @classmethod
     def from_folder(cls, folder: str) -> Kind | None:
@@ -117,6 +122,11 @@ class Item:
     @property
     def label(self) -> str:
         return f"{self.id} {self.title}"
+
+    @cached_property
+    def marks(self) -> tuple[markup.Mark, ...]:
+        """The citations, cross-references and diagram links in the text (found once; the rules read them twice)."""
+        return tuple(markup.scan(self.body))
 
     def all_evidence(self) -> tuple[EvidenceLink, ...]:
         return self.evidence + tuple(link for h in self.hypotheses for link in h.evidence)

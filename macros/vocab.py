@@ -87,5 +87,5 @@ VOCABULARIES: Final = MappingProxyType(
     }
 )
 
-HYPOTHESIS_ID: Final = re.compile(r"H(\d{2})([a-z])")
+HYPOTHESIS_ID: Final = re.compile(r"H(\d{2}|[1-9]\d{2,})([a-z])")  # the principle's number (ID_NUMBER)
 VERSION: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
