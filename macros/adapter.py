@@ -19,6 +19,7 @@ from macros.site import SiteData
 
 log = logging.getLogger("mkdocs.plugins.imap")
 _ATTRIBUTE = "imap_site"
+CACHE_DIR = ".cache/imap"  # formatted references kept between builds (gitignored)
 
 
 def define_env(env: Any) -> None:
@@ -28,7 +29,7 @@ def define_env(env: Any) -> None:
     for diagnostic in project.diagnostics:
         if diagnostic.severity is Severity.WARNING:
             log.info(diagnostic.format())
-    site = SiteData.create(project.manual, str(env.conf.get("site_url") or ""))
+    site = SiteData.create(project.manual, str(env.conf.get("site_url") or ""), Path(env.project_dir) / CACHE_DIR)
     setattr(env, _ATTRIBUTE, site)
     env.conf["nav"] = render.navigation(site, env.conf.get("nav"))
     env.conf["extra"]["manual_version"] = site.manual.version
@@ -64,7 +65,7 @@ def on_post_page_macros(env: Any) -> None:
     # The diagram script (3 MB) is loaded only by pages that draw a diagram.
     env.page.meta["imap_diagrams"] = markup.has_diagram(env.markdown)
     # Glossary terms and abbreviations show their definition on hover, on every page.
-    env.markdown += "\n\n" + reports.abbreviations(site) + "\n"
+    env.markdown += "\n\n" + reports.abbreviations(site, env.markdown) + "\n"
 
 
 def on_post_build(env: Any) -> None:

@@ -13,6 +13,8 @@ from macros import markup
 from macros.diagnostics import Location
 
 # The number in a permanent ID: two digits (01-99), then as many as needed (100, 101, ...), never a padded 001.
+_FIRST_WORD: Final = re.compile(r"\w+")
+_PLAIN_TERM: Final = re.compile(r"\w[\w -]*")
 ID_NUMBER: Final = r"(?:\d{2}|[1-9]\d{2,})"
 
 
@@ -233,6 +235,17 @@ class Manual:
             if citation.item_id:
                 index.setdefault(citation.key, set()).add(citation.item_id)
         return {key: sorted(ids) for key, ids in index.items()}
+
+    @cached_property
+    def terms_by_word(self) -> dict[str, list[tuple[int, Term]]]:
+        """Glossary terms (with their position in the glossary) by their first word, to find the terms a text uses
+        without trying every term. A term with characters other than word characters, spaces and hyphens (which a
+        Markdown text may show escaped) is filed under "", meaning: always a candidate."""
+        index: dict[str, list[tuple[int, Term]]] = {}
+        for position, term in enumerate(self.glossary):
+            first = _FIRST_WORD.match(term.term) if _PLAIN_TERM.fullmatch(term.term) else None
+            index.setdefault(first.group(0) if first else "", []).append((position, term))
+        return index
 
     def resolve(self, refs: tuple[Ref, ...]) -> list[Item]:
         return [self.by_id[r.target] for r in refs if r.target in self.by_id]
