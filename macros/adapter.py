@@ -9,7 +9,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from macros import markup, render, reports
+from macros import benchmarks, markup, render, reports
 from macros.addresses import write_redirects
 from macros.diagnostics import Severity, has_errors, report
 from macros.export import write_manual_json
@@ -54,6 +54,10 @@ def define_env(env: Any) -> None:
     env.macro(lambda: reports.gap_map(site, here()), "gap_map")
     env.macro(lambda: reports.principle_cards(site, here()), "principle_cards")
     env.macro(lambda: reports.glossary_page(site, here()), "glossary")
+    results, problems = benchmarks.load_results(Path(env.project_dir))
+    if problems:
+        raise PluginError("the benchmark results cannot be read:\n" + report(problems))
+    env.macro(lambda: benchmarks.results_page(results), "benchmarks")
 
 
 def on_post_page_macros(env: Any) -> None:

@@ -45,6 +45,7 @@ PAGE_TYPES = {
     "principle-cards": "training/cards/",
     "glossary": "reference/glossary/",
     "content-model": "authoring/content-model/",
+    "benchmarks": "benchmarks/",
 }
 
 
