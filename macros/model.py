@@ -13,9 +13,11 @@ from macros import markup
 from macros.diagnostics import Location
 
 # The number in a permanent ID: two digits (01-99), then as many as needed (100, 101, ...), never a padded 001.
-_FIRST_WORD: Final = re.compile(r"\w+")
-_PLAIN_TERM: Final = re.compile(r"\w[\w -]*")
 ID_NUMBER: Final = r"(?:\d{2}|[1-9]\d{2,})"
+_FIRST_WORD: Final = re.compile(r"\w+")
+# A glossary term of word characters, spaces and hyphens appears in a page's Markdown exactly as in its text; any
+# other character may be escaped in the Markdown (\_, &amp;).
+_PLAIN_TERM: Final = re.compile(r"\w[\w -]*")
 
 
 class Kind(enum.Enum):

@@ -233,9 +233,6 @@ def principle_cards(site: SiteData, from_path: str) -> str:
 # Glossary
 
 _WORD: Final = re.compile(r"\w+")
-# A term of word characters, spaces and hyphens appears in a page's Markdown exactly as in its text; any other
-# character may be escaped in the Markdown (\_, &amp;), so such terms are always defined.
-_PLAIN_TERM: Final = re.compile(r"\w[\w -]*")
 
 
 def glossary_page(site: SiteData, from_path: str) -> str:
@@ -261,10 +258,10 @@ def abbreviations(site: SiteData, text: str) -> str:
     definition is a block of its own (the `abbr` extension re-reads a block of definitions once per definition)."""
     index = site.manual.terms_by_word
     words = set(_WORD.findall(text)) & index.keys()
-    candidates = sorted([*index.get("", []), *(entry for word in words for entry in index[word])])
+    always = index.get("", [])  # terms the text may show escaped: defined on every page
+    used = [entry for word in words for entry in index[word] if entry[1].term in text]
     lines = []
-    for _, term in candidates:
-        if term.term in text or not _PLAIN_TERM.fullmatch(term.term):
-            definition = f"{term.expansion}: {term.definition}" if term.expansion else term.definition
-            lines.append(f"*[{term.term}]: {' '.join(definition.split())}")
+    for _, term in sorted([*always, *used]):
+        definition = f"{term.expansion}: {term.definition}" if term.expansion else term.definition
+        lines.append(f"*[{term.term}]: {' '.join(definition.split())}")
     return "\n\n".join(lines)
