@@ -582,7 +582,8 @@ def ensure_zensical() -> None:
         check=False,
     )
     if install.returncode != 0:
-        raise BenchError(f"could not install {ZENSICAL}: {install.stderr.strip()[-500:]}")
+        errors = [line for line in install.stderr.splitlines() if line.startswith("ERROR: No matching")]
+        raise BenchError(f"could not install {ZENSICAL}: {' '.join(errors) or install.stderr.strip()[-300:]}")
     stamp.write_text(ZENSICAL, encoding="utf-8")
 
 
@@ -652,7 +653,7 @@ def run_section(bench: Bench, name: str, action: Callable[[], None], section: st
         action()
     except BenchError as exc:
         status = "INFO" if name == "zensical" else "ERROR"
-        bench.add(Figure(f"{name}.error", section, f"{section}: not measured", None, "", status, detail=str(exc)[:600]))
+        bench.add(Figure(f"{name}.error", section, section, None, "", status, detail=str(exc)[:600]))
 
 
 def main(argv: list[str] | None = None) -> int:
