@@ -8,7 +8,7 @@ VENDOR := .vendor/.installed
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck new diff-report addresses release
+.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck new diff-report addresses release bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ linkcheck: build ## every internal link and anchor of the built site, checked by
 
 test: lint typecheck check unit linkcheck ## everything: lint, types, content check, tests (site builds), link check
 
+bench: $(STAMP) $(VENDOR) ## measure build time, scaling, check, live preview, page weight (long; not in make test)
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
+
 new: $(STAMP) ## scaffold a new item with the next free ID: make new KIND=principle TITLE="..."
 	@test -n "$(KIND)" -a -n "$(TITLE)" || { echo 'usage: make new KIND=principle|intervention|theory|chapter TITLE="..."'; exit 2; }
 	$(BIN)/python -m macros.cli new $(KIND) "$(TITLE)"
@@ -70,4 +73,4 @@ lock: ## re-resolve requirements.in into requirements.lock
 	rm -rf .lock-venv
 
 clean: ## remove the built site and caches (keeps the virtual environment)
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache .vendor docs/assets/vendor
+	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache .vendor docs/assets/vendor

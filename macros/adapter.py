@@ -9,7 +9,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from macros import citing, datafiles, figures, history, markup, render, reports
+from macros import benchmarks, citing, datafiles, figures, history, markup, render, reports
 from macros.addresses import read_registry, write_redirects
 from macros.diagnostics import Severity, has_errors, report
 from macros.model import Kind
@@ -18,6 +18,7 @@ from macros.site import SiteData
 
 log = logging.getLogger("mkdocs.plugins.imap")
 _ATTRIBUTE = "imap_site"
+CACHE_DIR = ".cache/imap"  # formatted references kept between builds (gitignored)
 
 
 def define_env(env: Any) -> None:
@@ -31,7 +32,13 @@ def define_env(env: Any) -> None:
     past = history.load(root)
     version = project.manual.version
     work = citing.read_work(root, version, project.manual.changelog.date_of(version) or past.head_date)
-    site = SiteData.create(project.manual, str(env.conf.get("site_url") or ""), history=past, work=work)
+    site = SiteData.create(
+        project.manual,
+        str(env.conf.get("site_url") or ""),
+        history=past,
+        work=work,
+        cache_dir=root / CACHE_DIR,
+    )
     setattr(env, _ATTRIBUTE, site)
     env.conf["nav"] = render.navigation(site, env.conf.get("nav"))
     env.conf["extra"]["manual_version"] = site.manual.version
@@ -62,6 +69,10 @@ def define_env(env: Any) -> None:
     env.macro(lambda: datafiles.files_table(here()), "data_files_table")
     env.macro(datafiles.columns_table, "data_columns")
     env.macro(lambda: datafiles.versions(site), "data_versions")
+    results, problems = benchmarks.load_results(Path(env.project_dir))
+    if problems:
+        raise PluginError("the benchmark results cannot be read:\n" + report(problems))
+    env.macro(lambda: benchmarks.results_page(results), "benchmarks")
 
 
 def on_post_page_macros(env: Any) -> None:
@@ -79,7 +90,7 @@ def on_post_page_macros(env: Any) -> None:
     # The diagram script (3 MB) is loaded only by pages that draw a diagram.
     env.page.meta["imap_diagrams"] = markup.has_diagram(env.markdown)
     # Glossary terms and abbreviations show their definition on hover, on every page.
-    env.markdown += "\n\n" + reports.abbreviations(site) + "\n"
+    env.markdown += "\n\n" + reports.abbreviations(site, env.markdown) + "\n"
 
 
 def on_post_build(env: Any) -> None:

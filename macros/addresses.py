@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from macros.model import Kind, Manual
+from macros.vocab import ID_NUMBER
 
 REGISTRY = "addresses.txt"
 ID_PREFIX = "id/"
-_ITEM_ADDRESS = re.compile(r"manual/([a-z]+)/([CTPI]\d{2})(?:-[^/]*)?/")
+_ITEM_ADDRESS = re.compile(rf"manual/([a-z]+)/([CTPI]{ID_NUMBER})(?:-[^/]*)?/")
 
 
 @dataclass(frozen=True)

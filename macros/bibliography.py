@@ -21,7 +21,8 @@ from bibtexparser.model import (
     Entry,
     ParsingFailedBlock,
 )
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import get_default_latex_context_db as get_default_parser_context_db
 
 from macros.diagnostics import Diagnostic, Location, error
 from macros.model import Reference
@@ -87,25 +88,57 @@ def _quiet_bibtexparser() -> Iterator[None]:
         logger.disabled = disabled
 
 
-def _latex(text: str) -> str:
+# Text without these needs no LaTeX parser (slow: pylatexenc reads it a character at a time): its only markup is
+# braces, which are dropped, and dashes, which become typographic dashes, exactly as pylatexenc converts them.
+_LATEX_MARKUP: Final = re.compile(r"[\\$%&~`]|''")
+
+
+class _FastLatex(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc ships no types
+    """pylatexenc's conversion, done without the parser for text whose only markup is braces and dashes (most of a
+    bibliography), and with the parser's table of LaTeX macros built once (pylatexenc rebuilds it for every string)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._parser_context = get_default_parser_context_db()
+
+    def latex_to_text(self, latex: str, **kwargs: Any) -> str:
+        if not _LATEX_MARKUP.search(latex):
+            return latex.replace("---", "\u2014").replace("--", "\u2013").replace("{", "").replace("}", "")
+        return str(super().latex_to_text(latex, **{"latex_context": self._parser_context, **kwargs}))
+
+
+def field_decoder() -> LatexNodes2Text:
+    """The decoder bibtexparser's LatexDecodingMiddleware builds by default, with the fast path for plain text."""
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "bibtexparse-default-context", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")]
+    )
+    return _FastLatex(latex_context=context, keep_braced_groups=False, math_mode="verbatim")
+
+
+def name_decoder() -> LatexNodes2Text:
+    return _FastLatex()
+
+
+def _latex(text: str, decoder: LatexNodes2Text) -> str:
     """Decode LaTeX in a name part ({\\"u} -> ü); bibtexparser decodes fields but not names."""
     try:
-        return " ".join(LatexNodes2Text().latex_to_text(text).split())
+        return " ".join(decoder.latex_to_text(text).split())
     except Exception:  # noqa: BLE001 -- pylatexenc raises various errors on malformed LaTeX; keep the raw text
         return _plain(text)
 
 
-def _names(value: Any) -> tuple[tuple[str, str], ...]:
+def _names(value: Any, latex: LatexNodes2Text) -> tuple[tuple[str, str], ...]:
     """(family, given) pairs; a corporate author written in braces has an empty given name."""
     if not isinstance(value, list):
         return ()
     names: list[tuple[str, str]] = []
     for part in value:
         if isinstance(part, middlewares.NameParts):
-            family = _latex(" ".join([*part.von, *part.last]))
-            given = _latex(" ".join(part.first))
+            family = _latex(" ".join([*part.von, *part.last]), latex)
+            given = _latex(" ".join(part.first), latex)
             if part.jr:
-                given = f"{given}, {_latex(' '.join(part.jr))}".strip(", ")
+                given = f"{given}, {_latex(' '.join(part.jr), latex)}".strip(", ")
             names.append((family, given))
     return tuple(names)
 
@@ -116,13 +149,15 @@ def _plain(value: Any) -> str:
 
 def load(path: str, text: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
+    # One decoder of each kind per load: building one is expensive, and no state outlives the load.
+    latex = name_decoder()
     with _quiet_bibtexparser():
         library = parse_string(
             text,
             append_middleware=[
                 middlewares.SeparateCoAuthors(),
                 middlewares.SplitNameParts(),
-                middlewares.LatexDecodingMiddleware(),
+                middlewares.LatexDecodingMiddleware(decoder=field_decoder()),
             ],
         )
     first_seen: dict[str, int] = {}
@@ -130,7 +165,7 @@ def load(path: str, text: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
     for block in library.blocks:
         if isinstance(block, Entry):
             first_seen.setdefault(block.key, _line(block))
-            reference, problems = _entry(path, block)
+            reference, problems = _entry(path, block, latex)
             references[block.key] = reference
             diagnostics.extend(problems)
         elif isinstance(block, DuplicateBlockKeyBlock):
@@ -176,7 +211,7 @@ def _failed(path: str, block: Block) -> Diagnostic:
     )
 
 
-def _entry(path: str, entry: Entry) -> tuple[Reference, list[Diagnostic]]:
+def _entry(path: str, entry: Entry, latex: LatexNodes2Text) -> tuple[Reference, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
@@ -186,9 +221,9 @@ def _entry(path: str, entry: Entry) -> tuple[Reference, list[Diagnostic]]:
         key = field.key.lower()
         lines[key] = (field.start_line if field.start_line is not None else entry.start_line or 0) + 1
         if key == "author":
-            authors = _names(field.value)
+            authors = _names(field.value, latex)
         elif key == "editor":
-            editors = _names(field.value)
+            editors = _names(field.value, latex)
         else:
             fields[key] = _plain(field.value)
     location = Location(path, _line(entry))

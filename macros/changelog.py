@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from macros.diagnostics import Diagnostic, Location, error
+from macros.vocab import ID_NUMBER
 
 FILE = "CHANGELOG.md"
 UNRELEASED = "Unreleased"
@@ -20,7 +21,7 @@ CATEGORIES = ("Added", "Changed", "Deprecated", "Removed", "Retired", "Fixed", "
 
 _RELEASE = re.compile(r"^## \[(?P<version>[^\]]+)\](?: - (?P<date>\d{4}-\d{2}-\d{2}))?\s*$")
 _CATEGORY = re.compile(r"^### (?P<name>.+?)\s*$")
-_ID = r"[CTPI]\d{2}|H\d{2}[a-z]"
+_ID = rf"[CTPI]{ID_NUMBER}|H{ID_NUMBER}[a-z]"
 # An ID, or a range of IDs of one kind (C05-C11, or with an en dash); \b keeps "TP01" or "P010" from matching.
 _MENTION = re.compile(rf"\b(?P<first>{_ID})(?:\s*[–-]\s*(?P<last>{_ID}))?\b")
 

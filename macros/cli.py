@@ -20,6 +20,7 @@ from macros import addresses, history
 from macros.diagnostics import has_errors, report
 from macros.model import Kind, Manual
 from macros.project import Project, load_project
+from macros.vocab import ID_NUMBER
 
 
 def _load_checked(root: Path) -> Project | None:
@@ -57,7 +58,7 @@ def next_id(root: Path, kind: Kind) -> str:
     """The next free ID of a kind: one past the highest ever used, in manual/ or in the address registry."""
     used = [p.stem for p in (root / "manual" / kind.folder).glob("*.md")]
     used += [a.removeprefix(addresses.ID_PREFIX).rstrip("/") for a in addresses.read_registry(root)]
-    numbers = [int(m.group(1)) for u in used if (m := re.fullmatch(kind.prefix + r"(\d{2})", u))]
+    numbers = [int(m.group(1)) for u in used if (m := re.fullmatch(kind.prefix + f"({ID_NUMBER})", u))]
     return f"{kind.prefix}{max(numbers, default=0) + 1:02d}"
 
 

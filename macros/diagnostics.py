@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "section.generated": "The text contains a heading that the build generates; it would appear twice.",
     "glossary.duplicate": "The glossary defines the same term twice.",
     "html.unsafe": "Raw HTML or a link in the text that could run code (script, iframe, onerror=, javascript:).",
+    "benchmarks.malformed": "The benchmark results file (written by make bench) is not valid JSON or lacks a field.",
     "bib.parse": "A BibTeX entry could not be parsed (often unbalanced braces or a missing comma).",
     "bib.duplicate-key": "Two entries in references.bib have the same key.",
     "bib.missing-field": "A bibliography entry lacks a field every entry of its type needs.",

@@ -15,6 +15,7 @@ from typing import Final, Literal
 
 _CITE: Final = re.compile(r"\[(@[\w:.\-/]+(?:\s*;\s*@[\w:.\-/]+)*)\]")
 _XREF: Final = re.compile(r"\[\[([^\[\]\s]+)\]\]")
+_NEWLINE: Final = re.compile(r"\n")
 _FENCE: Final = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN: Final = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _HEADING: Final = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
@@ -42,10 +43,12 @@ class Heading:
 def _code_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of fenced code blocks and inline code spans."""
     ranges: list[tuple[int, int]] = []
+    if "`" not in text and "~~~" not in text:
+        return ranges
     offset = 0
     fence: str | None = None
     fence_start = 0
-    for line in text.split("\n"):
+    for line in text.split("\n") if "```" in text or "~~~" in text else ():
         match = _FENCE.match(line)
         if fence is None and match:
             fence, fence_start = match.group(1), offset
@@ -62,7 +65,7 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
 
 def scan(text: str) -> list[Mark]:
     code = _code_mask(text)
-    line_starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    line_starts = _line_starts(text)
     marks: list[Mark] = []
     for match in _CITE.finditer(text):
         if not code[match.start()]:
@@ -112,7 +115,7 @@ def unsafe_html(text: str) -> list[UnsafeHtml]:
     """HTML or links outside code that could run code in a reader's browser: script-capable elements, event-handler
     attributes and javascript:/vbscript:/data:text/html URLs."""
     code = _code_mask(text)
-    line_starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    line_starts = _line_starts(text)
     found: list[tuple[int, str]] = []
     for match in _UNSAFE_TAG.finditer(text):
         found.append((match.start(), f"a <{match.group(1).lower()}> element"))
@@ -130,6 +133,11 @@ def unsafe_html(text: str) -> list[UnsafeHtml]:
 def has_diagram(text: str) -> bool:
     """Whether the text holds a Mermaid diagram (the page then needs the diagram script)."""
     return any(_MERMAID_FENCE.match(line) for line in text.split("\n"))
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset of each line's first character."""
+    return [0, *(match.end() for match in _NEWLINE.finditer(text))]
 
 
 def _code_mask(text: str) -> bytearray:

@@ -7,9 +7,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Final
 
+from macros import markup
 from macros.changelog import Changelog
 from macros.diagnostics import Location
+from macros.vocab import ID_NUMBER
+
+# The number in a permanent ID: two digits (01-99), then as many as needed (100, 101, ...), never a padded 001.
+_FIRST_WORD: Final = re.compile(r"\w+")
+# A glossary term of word characters, spaces and hyphens appears in a page's Markdown exactly as in its text; any
+# other character may be escaped in the Markdown (\_, &amp;).
+_PLAIN_TERM: Final = re.compile(r"\w[\w -]*")
 
 
 class Kind(enum.Enum):
@@ -42,7 +51,7 @@ class Kind(enum.Enum):
 
     @property
     def id_pattern(self) -> re.Pattern[str]:
-        return re.compile(rf"{self.prefix}\d{{2}}")
+        return re.compile(self.prefix + ID_NUMBER)
 
     @classmethod
     def from_folder(cls, folder: str) -> Kind | None:
@@ -120,6 +129,11 @@ class Item:
     @property
     def label(self) -> str:
         return f"{self.id} {self.title}"
+
+    @cached_property
+    def marks(self) -> tuple[markup.Mark, ...]:
+        """The citations, cross-references and diagram links in the text (found once; the rules read them twice)."""
+        return tuple(markup.scan(self.body))
 
     def all_evidence(self) -> tuple[EvidenceLink, ...]:
         return self.evidence + tuple(link for h in self.hypotheses for link in h.evidence)
@@ -236,6 +250,17 @@ class Manual:
             if citation.item_id:
                 index.setdefault(citation.key, set()).add(citation.item_id)
         return {key: sorted(ids) for key, ids in index.items()}
+
+    @cached_property
+    def terms_by_word(self) -> dict[str, list[tuple[int, Term]]]:
+        """Glossary terms (with their position in the glossary) by their first word, to find the terms a text uses
+        without trying every term. A term with characters other than word characters, spaces and hyphens (which a
+        Markdown text may show escaped) is filed under "", meaning: always a candidate."""
+        index: dict[str, list[tuple[int, Term]]] = {}
+        for position, term in enumerate(self.glossary):
+            first = _FIRST_WORD.match(term.term) if _PLAIN_TERM.fullmatch(term.term) else None
+            index.setdefault(first.group(0) if first else "", []).append((position, term))
+        return index
 
     def resolve(self, refs: tuple[Ref, ...]) -> list[Item]:
         return [self.by_id[r.target] for r in refs if r.target in self.by_id]

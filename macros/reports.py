@@ -6,6 +6,7 @@ Each function returns Markdown for one page; editing an item's front matter chan
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Final
@@ -231,6 +232,8 @@ def principle_cards(site: SiteData, from_path: str) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Glossary
 
+_WORD: Final = re.compile(r"\w+")
+
 
 def glossary_page(site: SiteData, from_path: str) -> str:
     terms = site.manual.glossary
@@ -249,13 +252,19 @@ def glossary_page(site: SiteData, from_path: str) -> str:
     return "\n".join(out)
 
 
-def abbreviations(site: SiteData) -> str:
-    """Abbreviation definitions (pymdownx/Markdown `abbr` syntax) for every glossary term: hover text site-wide."""
+def abbreviations(site: SiteData, text: str) -> str:
+    """Abbreviation definitions (Python-Markdown `abbr` syntax) for the glossary terms that occur in `text`: hover
+    text site-wide. A page defines only the terms it can show, so its cost does not grow with the glossary; each
+    definition is a block of its own (the `abbr` extension re-reads a block of definitions once per definition)."""
+    index = site.manual.terms_by_word
+    words = set(_WORD.findall(text)) & index.keys()
+    always = index.get("", [])  # terms the text may show escaped: defined on every page
+    used = [entry for word in words for entry in index[word] if entry[1].term in text]
     lines = []
-    for term in site.manual.glossary:
-        text = f"{term.expansion}: {term.definition}" if term.expansion else term.definition
-        lines.append(f"*[{term.term}]: {' '.join(text.split())}")
-    return "\n".join(lines)
+    for _, term in sorted([*always, *used]):
+        definition = f"{term.expansion}: {term.definition}" if term.expansion else term.definition
+        lines.append(f"*[{term.term}]: {' '.join(definition.split())}")
+    return "\n\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def body_markup(
     known_ids = set(by_id) | {h.id for i in items for h in i.hypotheses}
     found: list[Diagnostic] = []
     for item in items:
-        for mark in markup.scan(item.body):
+        for mark in item.marks:
             location = Location(item.path, item.body_line + mark.line)
             if mark.kind == "cite":
                 for key in mark.values:
@@ -193,7 +193,7 @@ def collect_citations(items: Iterable[Item]) -> tuple[Citation, ...]:
     found: list[Citation] = []
     for item in items:
         found.extend(Citation(link.source, item.id, link.location) for link in item.all_evidence())
-        for mark in markup.scan(item.body):
+        for mark in item.marks:
             if mark.kind == "cite":
                 location = Location(item.path, item.body_line + mark.line)
                 found.extend(Citation(key, item.id, location) for key in mark.values)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from macros.addresses import ID_PREFIX, version_path
 from macros.citations import Formatted, format_references
@@ -25,8 +26,14 @@ class SiteData:
 
     @classmethod
     def create(
-        cls, manual: Manual, site_url: str = "", history: History | None = None, work: Work | None = None
+        cls,
+        manual: Manual,
+        site_url: str = "",
+        history: History | None = None,
+        work: Work | None = None,
+        cache_dir: Path | None = None,
     ) -> SiteData:
+        """cache_dir: where formatted references are kept between builds (None: format them every time)."""
         root = site_url.rstrip("/") + "/" if site_url else ""
         work = work or Work(version=manual.version)
         # Citations need absolute addresses; without a site URL (a local preview) they name none.
@@ -36,7 +43,7 @@ class SiteData:
         }
         return cls(
             manual=manual,
-            formatted=format_references(manual.references),
+            formatted=format_references(manual.references, cache_dir),
             site_url=root,
             history=history or History(),
             work=work,

@@ -87,5 +87,7 @@ VOCABULARIES: Final = MappingProxyType(
     }
 )
 
-HYPOTHESIS_ID: Final = re.compile(r"H(\d{2})([a-z])")
+# The number in an ID: two digits (P03), or three or more without a leading zero past 99 (P100).
+ID_NUMBER: Final = r"(?:\d{2}|[1-9]\d{2,})"
+HYPOTHESIS_ID: Final = re.compile(rf"H({ID_NUMBER})([a-z])")  # the principle's number, then a letter
 VERSION: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")

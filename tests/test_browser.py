@@ -49,6 +49,7 @@ PAGE_TYPES = {
     "overview-coverage": "overview/",
     "theory-map": "overview/theory-map/",
     "data-downloads": "reference/data/",
+    "benchmarks": "benchmarks/",
 }
 # Pages with build-time diagrams and bars, checked in the dark (slate) scheme too.
 DARK_PAGE_TYPES = ("principle", "overview-coverage", "theory-map")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -84,15 +85,11 @@ def test_steps_between_releases_show_title_links_and_evidence_changes() -> None:
     for item in old.items:
         if item.id == "P01":
             first, _ = item.evidence
-            item = item.__class__(
-                **{
-                    **item.__dict__,
-                    "title": "Stay within tolerable arousal",
-                    "evidence": (first.__class__(**{**first.__dict__, "kind": "review"}),),
-                }
+            item = dataclasses.replace(
+                item, title="Stay within tolerable arousal", evidence=(dataclasses.replace(first, kind="review"),)
             )
         project_items.append(item)
-    new = old.__class__(items=tuple(project_items), references=old.references, version="0.2.0")
+    new = dataclasses.replace(old, items=tuple(project_items), version="0.2.0")
     history = History(releases=(Snapshot("0.1.0", "v0.1.0", old),))
     steps = changes.item_steps(history, new)
     assert [s.status for s in steps["P01"]] == ["added", "changed"]

@@ -80,3 +80,14 @@ def test_loader_handles_a_real_file(tmp_path: Path) -> None:
     path = tmp_path / "P01.md"
     path.write_text(PRINCIPLE, encoding="utf-8")
     _load_item(path.read_text(encoding="utf-8"))
+
+
+@_SETTINGS
+@given(st.text(alphabet="ab {}-_^#\n.,'0/:\u00e9", max_size=30))
+def test_plain_text_decodes_as_pylatexenc_decodes_it(text: str) -> None:
+    """The decoders skip pylatexenc for text whose only markup is braces and dashes; the result is pylatexenc's."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    full = LatexNodes2Text()
+    assert bibliography.name_decoder().latex_to_text(text) == full.latex_to_text(text)
+    assert bibliography.field_decoder().latex_to_text(text) == full.latex_to_text(text)

@@ -93,7 +93,17 @@ def test_glossary_page_and_hover_definitions() -> None:
     page = reports.glossary_page(site, "reference/glossary.md")
     assert '<span id="term-ptsd"></span>**PTSD** (post-traumatic stress disorder)' in page
     assert '<span id="term-window-of-tolerance"></span>**window of tolerance**' in page
-    assert "*[PTSD]: post-traumatic stress disorder: A disorder" in reports.abbreviations(site)
+    assert "*[PTSD]: post-traumatic stress disorder: A disorder" in reports.abbreviations(site, "Some PTSD.")
+
+
+def test_a_page_defines_only_the_glossary_terms_it_uses() -> None:
+    """Hover definitions are added for the terms a page shows, so a page's weight does not grow with the glossary."""
+    site = _site()
+    used = reports.abbreviations(site, "Within the window of tolerance, PTSD symptoms ...")
+    assert "*[PTSD]: " in used
+    assert "*[window of tolerance]: " in used
+    assert reports.abbreviations(site, "A page about nothing in the glossary.") == ""
+    assert reports.abbreviations(site, "cPTSD and PTSDs") == ""  # only whole words become abbreviations
 
 
 def test_glossary_problems_are_reported_with_their_lines(tmp_path: Path) -> None:

@@ -1,0 +1,125 @@
+"""The benchmark's parts that can be checked without timing anything: its arithmetic and verdicts, the synthetic
+manuals it builds, and the page that shows its results."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from macros import benchmarks
+from macros.benchmarks import Figure, Results
+from macros.project import load_project
+from tests.conftest import imap_check
+from tools import synth
+from tools.bench import stats
+
+
+def test_median_ratio_and_overhead() -> None:
+    assert stats.median([3.0, 1.0, 2.0, 100.0, 2.5]) == 2.5
+    assert stats.median([1.0, 2.0]) == 1.5
+    assert stats.ratio(6.0, 4.0) == 1.5
+    assert stats.overhead_percent(11.5, 10.0) == pytest.approx(15.0)
+    with pytest.raises(ValueError, match="no measurements"):
+        stats.median([])
+    with pytest.raises(ValueError, match="positive"):
+        stats.ratio(1.0, 0.0)
+
+
+def test_targets_are_limits_that_a_value_meets_or_misses() -> None:
+    assert stats.at_most(15.0, 15) == "PASS"
+    assert stats.at_most(15.1, 15) == "FAIL"
+    assert stats.at_most(0, 0) == "PASS"
+
+
+def test_linear_growth_allows_twelve_times_the_time_for_ten_times_the_content() -> None:
+    steps = stats.linear([1, 10, 100], [2.0, 23.0, 400.0])
+    assert [(small, large) for small, large, _, _ in steps] == [(1, 10), (10, 100)]
+    assert [verdict for *_, verdict in steps] == ["PASS", "FAIL"]  # 11.5x is linear enough; 17.4x is not
+    assert steps[0][2] == pytest.approx(11.5)
+    assert stats.linear([1, 10], [1.0, 12.0])[0][3] == "PASS"
+    assert stats.linear([1, 10], [1.0, 12.1])[0][3] == "FAIL"
+
+
+def test_a_synthetic_manual_is_valid_and_scales_items_references_and_terms(tmp_path: Path) -> None:
+    """Four copies: more than 99 chapters, so IDs past 99 (C100) are exercised too."""
+    real = load_project(synth.ROOT).manual
+    project = synth.generate(tmp_path / "x4", 4)
+    check = imap_check(project)
+    assert check.returncode == 0, check.stderr
+    manual = load_project(project).manual
+    assert len(manual.items) == 4 * len(real.items)
+    assert len(manual.references) == 4 * len(real.references)
+    assert len(manual.glossary) == 4 * len(real.glossary)
+    evidence = sum(len(i.all_evidence()) for i in manual.items)
+    assert evidence == 4 * sum(len(i.all_evidence()) for i in real.items)
+    assert "C100" in manual.by_id
+    copy = manual.by_id["P15"]  # P03 of the second copy, citing the second copy's references
+    assert copy.title == manual.by_id["P03"].title + " 1"
+    assert all(link.source.endswith("x1") for link in copy.evidence)
+    assert [h.id for h in copy.hypotheses] == ["H15a", "H15b"]
+    assert all(ref.target in manual.by_id for item in manual.items for ref in item.theories + item.principles)
+
+
+def _results(**changes: object) -> Results:
+    figures = (
+        Figure("build.plain", "Full build", "Plain build", 4.0, "s", "INFO", detail="the baseline", runs=(4.0, 4.2)),
+        Figure("build.macros", "Full build", "With the macros", 5.0, "s", "FAIL", "at most 15% over plain", "+25%"),
+        Figure("weight.third-party", "Page weight", "Requests to other hosts", 0.0, "requests", "PASS", "none"),
+    )
+    results = Results(
+        date="2026-01-01 12:00 UTC",
+        repeats=5,
+        machine={"CPU": "Example CPU", "cores": "2"},
+        commands=("make bench",),
+        figures=figures,
+        notes=("A note.",),
+    )
+    return dataclasses.replace(results, **changes)  # type: ignore[arg-type]
+
+
+def _write(root: Path, text: str) -> None:
+    path = root / benchmarks.RESULTS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_results_written_by_the_bench_are_read_back_unchanged(tmp_path: Path) -> None:
+    _write(tmp_path, benchmarks.to_json(_results()))
+    assert benchmarks.load_results(tmp_path) == (_results(), [])
+
+
+def test_the_page_shows_each_figure_its_target_and_verdict_the_machine_and_the_commands() -> None:
+    page = benchmarks.results_page(_results())
+    assert "| With the macros | 5.00 s | \\+25% | at most 15% over plain | **FAIL** |" in page
+    assert "| Plain build | 4.00 s (2 runs) | the baseline | — | INFO |" in page
+    assert "| Requests to other hosts | 0 requests | — | none | PASS |" in page
+    assert '!!! warning "Targets not met"\n    With the macros (fail).' in page
+    assert "| CPU | Example CPU |" in page
+    assert "```sh\nmake bench\n```" in page
+    assert page.count('<p class="imap-caption">') == 4  # every table has a caption
+
+
+def test_a_missing_results_file_is_not_yet_measured(tmp_path: Path) -> None:
+    assert benchmarks.load_results(tmp_path) == (None, [])
+    assert "Not yet measured" in benchmarks.results_page(None)
+
+
+def test_a_malformed_results_file_is_reported_with_its_line(tmp_path: Path) -> None:
+    _write(tmp_path, '{\n  "date": "x",\n  "repeats": 5,\n  oops\n}\n')
+    results, problems = benchmarks.load_results(tmp_path)
+    assert results is None
+    assert [p.format() for p in problems] == [
+        "docs/benchmarks/results.json:4: error: the benchmark results are not valid JSON: Expecting property name "
+        "enclosed in double quotes (run `make bench` again to rewrite the file) [benchmarks.malformed]"
+    ]
+    text = benchmarks.to_json(_results()).replace('"status": "FAIL"', '"status": "MAYBE"')
+    _write(tmp_path, text)
+    line = next(n for n, t in enumerate(text.splitlines(), start=1) if '"id": "build.macros"' in t)
+    results, problems = benchmarks.load_results(tmp_path)
+    assert results is None
+    assert [p.format() for p in problems] == [
+        f"docs/benchmarks/results.json:{line}: error: figure 2: 'status' is 'MAYBE', not one of PASS, FAIL, INFO, "
+        "ERROR (run `make bench` again to rewrite the file) [benchmarks.malformed]"
+    ]

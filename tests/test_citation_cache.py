@@ -1,0 +1,69 @@
+"""Formatted references are kept in a cache directory between builds: reused while nothing they depend on changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from macros import bibliography, citations
+from tests.helpers import BIB
+
+
+def _references(text: str = BIB) -> dict[str, Any]:
+    references, problems = bibliography.load("references.bib", text)
+    assert problems == []
+    return dict(references)
+
+
+@pytest.fixture
+def citeproc_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the citeproc runs (each formats every reference)."""
+    runs: list[int] = []
+    real = citations.format_csl
+
+    def counting(csl: Any) -> dict[str, citations.Formatted]:
+        runs.append(len(csl))
+        return real(csl)
+
+    monkeypatch.setattr(citations, "format_csl", counting)
+    return runs
+
+
+def test_a_second_build_with_the_same_bibliography_does_not_run_citeproc(
+    tmp_path: Path, citeproc_runs: list[int]
+) -> None:
+    first = citations.format_references(_references(), tmp_path)
+    second = citations.format_references(_references(), tmp_path)
+    assert citeproc_runs == [2]
+    assert second == first
+    assert list(second) == list(first)  # reference-list order kept
+    assert second["ehlers2000cognitive"].label == "Ehlers & Clark, 2000"
+
+
+def test_a_changed_bibliography_is_formatted_again(tmp_path: Path, citeproc_runs: list[int]) -> None:
+    citations.format_references(_references(), tmp_path)
+    changed = citations.format_references(_references(BIB.replace("{2000}", "{2001}")), tmp_path)
+    assert citeproc_runs == [2, 2]
+    assert changed["ehlers2000cognitive"].label == "Ehlers & Clark, 2001"
+    assert len(list(tmp_path.glob("references-*.json"))) == 1  # the stale file is removed
+
+
+@pytest.mark.parametrize("content", ["", "{not json", '[{"key": 1}]', "[]", '{"a": 1}'])
+def test_a_corrupt_cache_file_is_ignored(tmp_path: Path, citeproc_runs: list[int], content: str) -> None:
+    expected = citations.format_references(_references(), tmp_path)
+    (cache_file,) = tmp_path.glob("references-*.json")
+    cache_file.write_text(content, encoding="utf-8")
+    assert citations.format_references(_references(), tmp_path) == expected
+    assert citeproc_runs == [2, 2]
+    assert citations.format_references(_references(), tmp_path) == expected  # and the file is repaired
+    assert citeproc_runs == [2, 2]
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path: Path, citeproc_runs: list[int]) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory", encoding="utf-8")
+    first = citations.format_references(_references(), blocked / "cache")
+    assert first == citations.format_references(_references())
+    assert citeproc_runs == [2, 2]

@@ -1,0 +1,708 @@
+"""`make bench` (python -m tools.bench): measure the build, its scaling, `make check`, the live preview, page weight
+and the Zensical canary; print every figure with its ratio and target; write docs/benchmarks/results.json.
+
+    python -m tools.bench                 everything, 5 runs per figure (about an hour on two cores)
+    python -m tools.bench --repeats 3     fewer runs
+    python -m tools.bench --quick         one run each, scales 1x and 2x, no Zensical: a smoke test of the bench
+    python -m tools.bench --only build,check
+
+Every figure is the median of its runs; every target is a ratio to a baseline measured in the same run (runs of the
+two alternate), so that a busy machine slows both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import functools
+import gzip
+import http.server
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from macros.benchmarks import RESULTS_FILE, Figure, Results, format_value, to_json
+from tools import synth
+from tools.bench import stats
+
+ROOT = Path(__file__).resolve().parents[2]
+CAPTURE_HOOK = Path(__file__).resolve().parent / "capture.py"
+ZENSICAL = "zensical==0.1.3"
+ZENSICAL_VENV = ROOT / ".bench-venv"
+LIVE_FILE = "manual/principles/P03.md"
+LIVE_URL = "manual/principles/P03/"
+PAGE_URL = "manual/principles/P03/"
+SECTIONS = ("build", "scale", "check", "live", "weight", "zensical")
+PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "Markdown", "pymdown-extensions", "citeproc-py")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+# Runs a command as its only child and reports its wall time and peak memory (the child's maximum resident set).
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+limit = float(sys.argv[1])
+start = time.perf_counter()
+try:
+    done = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=limit)
+    rc, stderr = done.returncode, done.stderr[-3000:]
+except subprocess.TimeoutExpired:
+    rc, stderr = -1, f"did not finish within {limit:.0f} s (stopped)"
+seconds = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "rss_kb": rss, "rc": rc, "stderr": stderr}))
+"""
+TIMEOUT = 1800.0  # seconds one measured command may take
+
+
+class BenchError(Exception):
+    """A measurement that could not be made; reported as an ERROR figure."""
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_mb: float
+
+
+@dataclass
+class Bench:
+    work: Path
+    repeats: int
+    quick: bool
+    timeout: float = TIMEOUT
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, figure: Figure) -> None:
+        self.figures.append(figure)
+        value = format_value(figure.value, figure.unit)
+        target = f"  target: {figure.target}" if figure.target else ""
+        detail = f"  ({figure.detail})" if figure.detail else ""
+        print(f"  {figure.status:5} {figure.name}: {value}{detail}{target}", flush=True)
+
+
+def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None, limit: float = TIMEOUT) -> Run:
+    """Run a command in a fresh process; its wall time and peak memory. A failure raises BenchError."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, str(limit), *command],
+        cwd=cwd,
+        env=env or ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        report = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError) as exc:
+        raise BenchError(f"{command[0]}: no report ({done.stderr.strip()[-500:]})") from exc
+    if report["rc"] != 0:
+        raise BenchError(f"{' '.join(command[:4])} failed: {report['stderr'].strip()[-800:]}")
+    return Run(seconds=report["seconds"], rss_mb=report["rss_kb"] / 1024)
+
+
+def mkdocs(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", *args]
+
+
+def fresh(project: Path, *names: str) -> None:
+    for name in names:
+        path = project / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. Full build, with the macros and plain
+
+
+def make_plain(project: Path) -> Path:
+    """Build once with the capture hook; write plain.yml, a configuration that builds the captured pages (and the
+    files the macros write after the build) with plain Material for MkDocs. Returns the plain configuration."""
+    captured = project / "plain-docs"
+    fresh(project, "plain-docs", "captured.json", "capture-site")
+    shutil.copytree(project / "docs", captured, symlinks=False)
+    (project / "capture.yml").write_text(f"INHERIT: mkdocs.yml\nhooks:\n  - {CAPTURE_HOOK}\n", encoding="utf-8")
+    measured(mkdocs("-f", "capture.yml", "-d", "capture-site"), project, {**ENV, "BENCH_CAPTURE": str(captured)})
+    state = json.loads((project / "captured.json").read_text(encoding="utf-8"))
+    shutil.copytree(project / "capture-site" / "data", captured / "data", dirs_exist_ok=True)
+    shutil.copytree(project / "capture-site" / "id", captured / "id", dirs_exist_ok=True)
+    config = project / "plain.yml"
+    config.write_text(
+        "INHERIT: mkdocs.yml\n"
+        "docs_dir: plain-docs\n"
+        "plugins: [search]\n"
+        "watch: [plain-docs]\n"
+        f"extra: {json.dumps(state['extra'])}\n"
+        f"nav: {json.dumps(state['nav'])}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def compare_sites(one: Path, two: Path) -> tuple[int, int, list[str]]:
+    """(files in both, byte-identical files, files in only one)."""
+    files_one = {p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file()}
+    files_two = {p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file()}
+    both = files_one & files_two
+    same = sum((one / f).read_bytes() == (two / f).read_bytes() for f in both)
+    return len(both), same, sorted(files_one ^ files_two)
+
+
+def bench_build(bench: Bench) -> None:
+    print("Full build: the real manual, with the macros and with plain Material for MkDocs", flush=True)
+    project = synth.generate(bench.work / "real", 1)
+    plain = make_plain(project)
+    warm: list[float] = []
+    cold: list[float] = []
+    base: list[float] = []
+    measured(mkdocs("-d", "site"), project)  # fills the reference cache
+    for _ in range(bench.repeats):
+        fresh(project, "site")
+        warm.append(measured(mkdocs("-d", "site"), project).seconds)
+        fresh(project, "plain-site")
+        base.append(measured(mkdocs("-f", plain.name, "-d", "plain-site"), project).seconds)
+        fresh(project, "site-cold", ".cache")
+        cold.append(measured(mkdocs("-d", "site-cold"), project).seconds)
+    both, same, only = compare_sites(project / "site", project / "plain-site")
+    if only:
+        raise BenchError(f"the plain build is not equivalent: files in one site only: {', '.join(only[:10])}")
+    bench.notes.append(
+        f"Equivalence: the plain build wrote the same {both} files as the build with the macros, "
+        f"{same} of them byte-identical."
+    )
+    plain_s, warm_s, cold_s = stats.median(base), stats.median(warm), stats.median(cold)
+    over = stats.overhead_percent(warm_s, plain_s)
+    bench.add(
+        Figure(
+            "build.plain",
+            "Full build",
+            "Plain Material for MkDocs, same pages",
+            plain_s,
+            "s",
+            "INFO",
+            detail="the baseline",
+            runs=tuple(base),
+        )
+    )
+    bench.add(
+        Figure(
+            "build.macros",
+            "Full build",
+            "With the macros (reference cache kept)",
+            warm_s,
+            "s",
+            stats.at_most(over, 15),
+            target="at most 15% over plain",
+            detail=f"{over:+.0f}% over plain",
+            runs=tuple(warm),
+        )
+    )
+    cold_over = stats.overhead_percent(cold_s, plain_s)
+    bench.add(
+        Figure(
+            "build.macros-cold",
+            "Full build",
+            "With the macros, fresh checkout (no cache)",
+            cold_s,
+            "s",
+            "INFO",
+            detail=f"{cold_over:+.0f}% over plain",
+            runs=tuple(cold),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. Scale
+
+
+def bench_scale(bench: Bench, scales: tuple[int, ...]) -> None:
+    print(f"Scale: synthetic manuals at {', '.join(f'{s}x' for s in scales)} (fresh checkout, no cache)", flush=True)
+    medians: list[float] = []
+    measured_scales: list[int] = []
+    for scale in scales:
+        project = synth.generate(bench.work / f"x{scale}", scale)
+        repeats = bench.repeats if scale < 100 else 1  # one 100x build takes many minutes
+        runs: list[Run] = []
+        try:
+            for _ in range(repeats):
+                fresh(project, "site", ".cache")
+                runs.append(measured(mkdocs("-d", "site"), project, limit=bench.timeout))
+        except BenchError as exc:
+            fresh(project, "site")
+            bench.add(
+                Figure(f"scale.{scale}x.time", "Scale", f"Build at {scale}x", None, "s", "ERROR", detail=str(exc))
+            )
+            continue
+        measured_scales.append(scale)
+        seconds = stats.median([r.seconds for r in runs])
+        medians.append(seconds)
+        pages = sum(1 for _ in (project / "manual").rglob("*.md"))
+        size_mb = sum(p.stat().st_size for p in (project / "site").rglob("*") if p.is_file()) / 1e6
+        index_mb = (project / "site" / "search" / "search_index.json").stat().st_size / 1e6
+        bench.add(
+            Figure(
+                f"scale.{scale}x.time",
+                "Scale",
+                f"Build at {scale}x ({pages} items)",
+                seconds,
+                "s",
+                "INFO",
+                detail=f"{seconds / pages * 1000:.0f} ms per item",
+                runs=tuple(r.seconds for r in runs),
+            )
+        )
+        rss = stats.median([r.rss_mb for r in runs])
+        bench.add(
+            Figure(
+                f"scale.{scale}x.memory",
+                "Scale",
+                f"Peak memory at {scale}x",
+                rss,
+                "MB",
+                "INFO",
+                detail=f"site {size_mb:,.0f} MB, search index {index_mb:,.1f} MB",
+                runs=tuple(r.rss_mb for r in runs),
+            )
+        )
+        if scale != scales[0]:
+            shutil.rmtree(project / "site", ignore_errors=True)
+    for small, large, growth, verdict in stats.linear(measured_scales, medians):
+        factor = large / small
+        before, after = medians[measured_scales.index(int(small))], medians[measured_scales.index(int(large))]
+        bench.add(
+            Figure(
+                f"scale.growth.{small:g}x-{large:g}x",
+                "Scale",
+                f"Build time growth {small:g}x → {large:g}x",
+                growth,
+                "x",
+                verdict,
+                target=f"at most {stats.LINEAR_SLACK * factor:g}× ({factor:g}× the content)",
+                detail=f"{before:.1f} s → {after:.1f} s",
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. make check on the largest manual
+
+
+def bench_check(bench: Bench, scale: int) -> None:
+    print(f"Check: python -m macros.cli check on the {scale}x manual", flush=True)
+    project = bench.work / f"x{scale}"
+    if not (project / "manual").exists():
+        synth.generate(project, scale)
+    command = [sys.executable, "-m", "macros.cli", "--root", str(project), "check"]
+    runs = [measured(command, ROOT) for _ in range(bench.repeats)]
+    seconds = stats.median([r.seconds for r in runs])
+    items = sum(1 for _ in (project / "manual").rglob("*.md"))
+    bench.add(
+        Figure(
+            f"check.{scale}x",
+            "Check",
+            f"make check at {scale}x ({items} items)",
+            seconds,
+            "s",
+            stats.at_most(seconds, 3.0),
+            target="under 3 s",
+            detail=f"{seconds / items * 1000:.2f} ms per item",
+            runs=tuple(r.seconds for r in runs),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. Live preview
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8", "replace"))
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+@contextlib.contextmanager
+def serving(project: Path, config: str, port: int) -> Iterator[str]:
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", config, "--dev-addr", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 300
+        while not fetch(base + LIVE_URL):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise BenchError(f"mkdocs serve -f {config} did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def reload_time(base: str, source: Path, marker: str) -> float:
+    """Append a marker to the page's source, then poll the page until the marker is served; seconds."""
+    text = source.read_text(encoding="utf-8")
+    start = time.perf_counter()
+    source.write_text(text.rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8")
+    deadline = start + 300
+    while marker not in fetch(base + LIVE_URL):
+        if time.perf_counter() > deadline:
+            raise BenchError("the edit never reached the served page")
+        time.sleep(0.05)
+    return time.perf_counter() - start
+
+
+def bench_live(bench: Bench) -> None:
+    print("Live preview: from saving P03.md to the new page being served", flush=True)
+    project = bench.work / "real"
+    if not (project / "plain.yml").exists():
+        synth.generate(project, 1)
+        make_plain(project)
+    macros_times: list[float] = []
+    plain_times: list[float] = []
+    with serving(project, "mkdocs.yml", free_port()) as base_macros:
+        for n in range(bench.repeats):
+            time.sleep(1.5)  # mkdocs serve ignores changes that come too soon after its last build
+            macros_times.append(reload_time(base_macros, project / LIVE_FILE, f"Benchmark edit macros {n}."))
+    with serving(project, "plain.yml", free_port()) as base_plain:
+        for n in range(bench.repeats):
+            time.sleep(1.5)
+            plain_times.append(
+                reload_time(base_plain, project / "plain-docs" / LIVE_FILE, f"Benchmark edit plain {n}.")
+            )
+    macros_s, plain_s = stats.median(macros_times), stats.median(plain_times)
+    growth = stats.ratio(macros_s, plain_s)
+    bench.add(
+        Figure(
+            "live.plain",
+            "Live preview",
+            "Save to served page, plain Material for MkDocs",
+            plain_s,
+            "s",
+            "INFO",
+            detail="the baseline",
+            runs=tuple(plain_times),
+        )
+    )
+    bench.add(
+        Figure(
+            "live.macros",
+            "Live preview",
+            "Save to served page, with the macros",
+            macros_s,
+            "s",
+            stats.at_most(growth, 1.15),
+            target="at most 15% over plain",
+            detail=f"{(growth - 1) * 100:+.0f}% over plain",
+            runs=tuple(macros_times),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5. Page weight
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        raise BenchError("Debian's chromium is not installed (apt-get install chromium)")
+    return found
+
+
+def page_weight(site: Path) -> tuple[int, int, int, int]:
+    """Bytes transferred, requests, requests to other hosts, and the bytes had the server compressed them, for a
+    principle page opened with an empty cache."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        requests: list[tuple[str, int]] = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+            context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+            page = context.new_page()
+
+            def finished(request: object) -> None:
+                sizes = request.sizes()  # type: ignore[attr-defined]
+                requests.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))  # type: ignore[attr-defined]
+
+            page.on("requestfinished", finished)
+            page.on("requestfailed", lambda request: requests.append((request.url, 0)))
+            page.goto(base + PAGE_URL, wait_until="networkidle")
+            context.close()
+            browser.close()
+        server.shutdown()
+    third_party = sum(1 for url, _ in requests if not url.startswith(base) and not url.startswith("data:"))
+    compressed = sum(gzipped_size(site, url.removeprefix(base)) for url, _ in requests if url.startswith(base))
+    return sum(size for _, size in requests), len(requests), third_party, compressed
+
+
+def gzipped_size(site: Path, path: str) -> int:
+    """The size of a site file compressed as static hosts send text (gzip), for the same request."""
+    target = site / urllib.parse.unquote(path.split("#", 1)[0].split("?", 1)[0])
+    if target.is_dir():
+        target = target / "index.html"
+    return len(gzip.compress(target.read_bytes(), compresslevel=6)) if target.is_file() else 0
+
+
+def bench_weight(bench: Bench) -> None:
+    print("Page weight: a principle page with an empty cache (Chromium)", flush=True)
+    project = bench.work / "real"
+    if not (project / "site" / "index.html").exists():
+        synth.generate(project, 1)
+        measured(mkdocs("-d", "site"), project)
+    site = project / "site"
+    runs = [page_weight(site) for _ in range(bench.repeats)]
+    total_kb = stats.median([r[0] / 1024 for r in runs])
+    count = stats.median([r[1] for r in runs])
+    third = max(r[2] for r in runs)
+    html_kb = (site / PAGE_URL / "index.html").stat().st_size / 1024
+    bench.add(
+        Figure(
+            "weight.bytes",
+            "Page weight",
+            "Principle page P03, everything transferred",
+            total_kb,
+            "KB",
+            stats.at_most(total_kb, 500),
+            target="under 500 KB",
+            detail=f"of which the HTML {html_kb:.0f} KB",
+            runs=tuple(r[0] / 1024 for r in runs),
+        )
+    )
+    gzip_kb = stats.median([r[3] / 1024 for r in runs])
+    bench.add(
+        Figure(
+            "weight.gzip",
+            "Page weight",
+            "The same, from a server that compresses text (gzip)",
+            gzip_kb,
+            "KB",
+            "INFO",
+            detail="as GitHub Pages and most static hosts send it",
+            runs=tuple(r[3] / 1024 for r in runs),
+        )
+    )
+    bench.add(
+        Figure(
+            "weight.requests",
+            "Page weight",
+            "Requests for that page",
+            count,
+            "requests",
+            "INFO",
+            runs=tuple(float(r[1]) for r in runs),
+        )
+    )
+    bench.add(
+        Figure(
+            "weight.third-party",
+            "Page weight",
+            "Requests to other hosts",
+            float(third),
+            "requests",
+            stats.at_most(third, 0),
+            target="none",
+        )
+    )
+    index_kb = (site / "search" / "search_index.json").stat().st_size / 1024
+    bench.add(
+        Figure(
+            "weight.search-index",
+            "Page weight",
+            "Search index (fetched when the page opens)",
+            index_kb,
+            "KB",
+            "INFO",
+            detail="site/search/search_index.json",
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6. Zensical canary
+
+
+def ensure_zensical() -> None:
+    """A separate virtual environment with the pinned Zensical and the project's locked packages (the macros)."""
+    stamp = ZENSICAL_VENV / ".installed"
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == ZENSICAL:
+        return
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(ZENSICAL_VENV)], check=True)
+    install = subprocess.run(
+        [
+            str(ZENSICAL_VENV / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            ZENSICAL,
+            "-r",
+            str(ROOT / "requirements.lock"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if install.returncode != 0:
+        errors = [line for line in install.stderr.splitlines() if line.startswith("ERROR: No matching")]
+        raise BenchError(f"could not install {ZENSICAL}: {' '.join(errors) or install.stderr.strip()[-300:]}")
+    stamp.write_text(ZENSICAL, encoding="utf-8")
+
+
+def bench_zensical(bench: Bench) -> None:
+    print(f"Zensical canary ({ZENSICAL}, in {ZENSICAL_VENV.name}/)", flush=True)
+    ensure_zensical()
+    project = bench.work / "real"
+    if not (project / "mkdocs.yml").exists():
+        synth.generate(project, 1)
+    runs: list[float] = []
+    base: list[float] = []
+    for _ in range(bench.repeats):
+        fresh(project, "site-zensical", "site")
+        try:
+            runs.append(measured([str(ZENSICAL_VENV / "bin" / "zensical"), "build", "--clean"], project).seconds)
+        except BenchError as exc:
+            raise BenchError(f"Zensical did not build the site: {exc}") from exc
+        base.append(measured(mkdocs("-d", "site"), project).seconds)
+    seconds, mkdocs_s = stats.median(runs), stats.median(base)
+    bench.add(
+        Figure(
+            "zensical.build",
+            "Zensical canary",
+            f"Full build with {ZENSICAL}",
+            seconds,
+            "s",
+            "INFO",
+            detail=f"{stats.ratio(seconds, mkdocs_s):.2f}× the MkDocs build ({mkdocs_s:.1f} s)",
+            runs=tuple(runs),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kb = int(Path("/proc/meminfo").read_text(encoding="utf-8").split("MemTotal:", 1)[1].split()[0])
+        ram = f"{kb / 1024 / 1024:.0f} GB"
+    info = {
+        "CPU": cpu,
+        "cores": str(os.cpu_count() or "?"),
+        "RAM": ram,
+        "OS": f"{platform.system()} {platform.release()} ({platform.freedesktop_os_release().get('PRETTY_NAME', '')})"
+        if hasattr(platform, "freedesktop_os_release")
+        else platform.platform(),
+        "Python": platform.python_version(),
+    }
+    for package in PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            info[package] = metadata.version(package)
+    with contextlib.suppress(OSError):
+        info["load average at start (1, 5, 15 min)"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return info
+
+
+def run_section(bench: Bench, name: str, action: Callable[[], None], section: str) -> None:
+    try:
+        action()
+    except BenchError as exc:
+        status = "INFO" if name == "zensical" else "ERROR"
+        bench.add(Figure(f"{name}.error", section, section, None, "", status, detail=str(exc)[:600]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="runs per figure (default 5; the median is kept)")
+    parser.add_argument("--quick", action="store_true", help="one run each, scales 1x and 2x, no Zensical")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections: {','.join(SECTIONS)}")
+    parser.add_argument("--output", type=Path, default=ROOT / RESULTS_FILE, help="results file to write")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds a scale build may take (default 1800)")
+    parser.add_argument("--work", type=Path, help="working directory (default: a temporary one, removed)")
+    args = parser.parse_args(argv)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    if args.quick:
+        args.repeats, only = 1, only - {"zensical"}
+    scales = (1, 2) if args.quick else (1, 10, 100)
+    info = machine()
+    with contextlib.ExitStack() as stack:
+        work = args.work or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imap-bench-")))
+        bench = Bench(work=work, repeats=max(1, args.repeats), quick=args.quick, timeout=args.timeout)
+        plan: list[tuple[str, str, Callable[[], None]]] = [
+            ("build", "Full build", lambda: bench_build(bench)),
+            ("scale", "Scale", lambda: bench_scale(bench, scales)),
+            ("check", "Check", lambda: bench_check(bench, scales[-1])),
+            ("live", "Live preview", lambda: bench_live(bench)),
+            ("weight", "Page weight", lambda: bench_weight(bench)),
+            ("zensical", "Zensical canary", lambda: bench_zensical(bench)),
+        ]
+        for name, section, action in plan:
+            if name in only:
+                run_section(bench, name, action, section)
+    with contextlib.suppress(OSError):
+        info["load average at end (1, 5, 15 min)"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    commands = ["make bench", f"# or: .venv/bin/python -m tools.bench --repeats {bench.repeats}"]
+    if args.quick:
+        commands = ["python -m tools.bench --quick"]
+    results = Results(
+        date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        repeats=bench.repeats,
+        machine=info,
+        commands=tuple(commands),
+        figures=tuple(bench.figures),
+        notes=tuple(bench.notes),
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(to_json(results), encoding="utf-8")
+    failing = [f for f in bench.figures if f.status in ("FAIL", "ERROR")]
+    print(f"\n{len(bench.figures)} figures, {len(failing)} failing; written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""The benchmark's arithmetic and verdicts: pure functions, unit-tested."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Sequence
+
+# Ten times the content within twelve times the time: linear growth with 20% slack.
+LINEAR_SLACK = 1.2
+
+
+def median(values: Sequence[float]) -> float:
+    if not values:
+        raise ValueError("no measurements")
+    return float(statistics.median(values))
+
+
+def ratio(value: float, baseline: float) -> float:
+    if baseline <= 0:
+        raise ValueError("the baseline must be positive")
+    return value / baseline
+
+
+def overhead_percent(value: float, baseline: float) -> float:
+    """How much more `value` costs than `baseline`, in percent (negative: less)."""
+    return (ratio(value, baseline) - 1) * 100
+
+
+def at_most(value: float, limit: float) -> str:
+    return "PASS" if value <= limit else "FAIL"
+
+
+def linear(
+    sizes: Sequence[float], times: Sequence[float], slack: float = LINEAR_SLACK
+) -> list[tuple[float, float, float, str]]:
+    """For each step between consecutive sizes: (smaller size, larger size, time ratio, verdict), where the verdict
+    is PASS when the time grows by at most `slack` times the size ratio (no worse than linear)."""
+    if len(sizes) != len(times):
+        raise ValueError("one time per size")
+    steps: list[tuple[float, float, float, str]] = []
+    for (s1, t1), (s2, t2) in itertools.pairwise(zip(sizes, times, strict=True)):
+        growth = ratio(t2, t1)
+        steps.append((s1, s2, growth, at_most(growth, slack * (s2 / s1))))
+    return steps
