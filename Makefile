@@ -35,8 +35,8 @@ check: $(STAMP) ## validate manual/ and references.bib (no site build; seconds)
 	$(BIN)/python -m macros.cli check
 
 lint: $(STAMP) ## ruff over the code and tests
-	$(BIN)/ruff check macros tests tools
-	$(BIN)/ruff format --check macros tests tools
+	$(BIN)/ruff check macros tests tools hooks
+	$(BIN)/ruff format --check macros tests tools hooks
 
 typecheck: $(STAMP) ## mypy (strict) over the code
 	$(BIN)/mypy

@@ -57,22 +57,13 @@ def format_references(references: Mapping[str, Reference], cache_dir: Path | Non
     csl = {key: to_csl(references[key]) for key in keys}
     if cache_dir is None:
         return format_csl(csl)
-    path = cache_dir / f"references-{_cache_key(csl)}.json"
+    path = cache_dir / f"references-{cache_key(csl, Path(__file__))}.json"
     cached = _read_cache(path, set(keys))
     if cached is not None:
         return cached
     result = format_csl(csl)
     _write_cache(path, result)
     return result
-
-
-def _cache_key(csl: Mapping[str, Mapping[str, Any]]) -> str:
-    digest = hashlib.sha256()
-    digest.update(json.dumps(csl, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    digest.update(Path(get_style_filepath(STYLE)).read_bytes())
-    digest.update(metadata.version("citeproc-py").encode("utf-8"))
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()[:32]
 
 
 def _read_cache(path: Path, keys: set[str]) -> dict[str, Formatted] | None:
@@ -93,18 +84,33 @@ def _read_cache(path: Path, keys: set[str]) -> dict[str, Formatted] | None:
 
 
 def _write_cache(path: Path, formatted: Mapping[str, Formatted]) -> None:
-    """Write atomically (a reader never sees half a file) and drop the cache files of earlier bibliographies.
-    A cache that cannot be written only costs time."""
+    write_cache_file(path, [asdict(f) for f in formatted.values()])
+
+
+def cache_key(data: Any, code: Path) -> str:
+    """A hash of everything a citeproc result depends on: the CSL data, the style, citeproc-py and the code."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    digest.update(Path(get_style_filepath(STYLE)).read_bytes())
+    digest.update(metadata.version("citeproc-py").encode("utf-8"))
+    digest.update(code.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def write_cache_file(path: Path, data: Any) -> None:
+    """Write a cache file atomically (a reader never sees half a file) and drop the earlier files of its kind
+    (named <kind>-<hash>.json). A cache that cannot be written only costs time."""
+    kind = path.name.rsplit("-", 1)[0]
     temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".references-", suffix=".tmp")
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{kind}-", suffix=".tmp")
         temporary = Path(name)
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump([asdict(f) for f in formatted.values()], file, ensure_ascii=False)
+            json.dump(data, file, ensure_ascii=False)
         temporary.replace(path)
         temporary = None
-        for old in path.parent.glob("references-*.json"):
+        for old in path.parent.glob(f"{kind}-*.json"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:

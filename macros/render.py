@@ -546,6 +546,33 @@ def diagnostic_codes_table() -> str:
 # Navigation
 
 
+# At most this many entries side by side in one navigation section; longer lists are split into groups named by
+# their first and last ID (P001-P050, written with an en dash), and groups into groups of groups. With Material's
+# navigation.prune a page then carries only the entries on its own path, so the navigation on each page stays
+# small however large the manual grows (the real manual has no section this long: its navigation is flat).
+NAV_GROUP: Final = 50
+
+
+def _grouped(items: Sequence[Item], entries: list[Any]) -> list[Any]:
+    if len(entries) <= NAV_GROUP:
+        return entries
+    groups: list[tuple[Sequence[Item], list[Any]]] = []
+    for start in range(0, len(entries), NAV_GROUP):
+        chunk = items[start : start + NAV_GROUP]
+        groups.append((chunk, [{f"{chunk[0].id}–{chunk[-1].id}": entries[start : start + NAV_GROUP]}]))
+    if len(groups) <= NAV_GROUP:
+        return [entry for _, group in groups for entry in group]
+    # More groups than fit side by side: group them in turn.
+    firsts = [chunk[0] for chunk, _ in groups]
+    lasts = [chunk[-1] for chunk, _ in groups]
+    outer: list[Any] = []
+    for start in range(0, len(groups), NAV_GROUP):
+        inner = [entry for _, group in groups[start : start + NAV_GROUP] for entry in group]
+        first, last = firsts[start], lasts[min(start + NAV_GROUP, len(groups)) - 1]
+        outer.append({f"{first.id}–{last.id}": inner})
+    return outer
+
+
 def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
     """The site navigation: the configured first entry (Home), the manual's parts, then the rest of the configured
     navigation."""
@@ -562,15 +589,16 @@ def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
     rest = [e for e in configured[1:] if not (isinstance(e, dict) and len(e) == 1 and next(iter(e)) in extra)]
     sections: list[Any] = []
     for part, title in vocab.PART.items():
-        chapters: list[Any] = [{c.label: c.path} for c in manual.of_kind(Kind.CHAPTER) if c.part == part]
-        pages = chapters + extra.get(title, [])
+        in_part = [c for c in manual.of_kind(Kind.CHAPTER) if c.part == part]
+        pages = _grouped(in_part, [{c.label: c.path} for c in in_part]) + extra.get(title, [])
         if pages:
             sections.append({title: pages})
         if part == "foundations":
             for kind in (Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION):
-                items = [{i.label: i.path} for i in manual.of_kind(kind)]
-                if items:
-                    sections.append({kind.plural: items})
+                of_kind = manual.of_kind(kind)
+                if of_kind:
+                    sections.append({kind.plural: _grouped(of_kind, [{i.label: i.path} for i in of_kind])})
     if manual.retired:
-        sections.append({"Retired items": [{f"{i.label} (retired)": i.path} for i in manual.retired]})
+        retired = list(manual.retired)
+        sections.append({"Retired items": _grouped(retired, [{f"{i.label} (retired)": i.path} for i in retired])})
     return configured[:1] + sections + rest

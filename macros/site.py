@@ -47,7 +47,7 @@ class SiteData:
             site_url=root,
             history=history or History(),
             work=work,
-            item_citations=cite_items(work, list(manual.items), urls),
+            item_citations=cite_items(work, list(manual.items), urls, cache_dir),
         )
 
     def permalink(self, item_id: str, anchor: str = "") -> str:

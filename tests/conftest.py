@@ -33,7 +33,7 @@ def make_project(destination: Path, scenario: str | None = None) -> Path:
     destination.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "VERSION", "CITATION.cff"):
         shutil.copy2(ROOT / name, destination / name)
-    for name in ("docs", "overrides", "macros"):
+    for name in ("docs", "overrides", "macros", "hooks"):
         shutil.copytree(ROOT / name, destination / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     source = ROOT if scenario is None else SITES / scenario
     shutil.copytree(source / "manual", destination / "manual")

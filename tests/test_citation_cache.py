@@ -67,3 +67,30 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path, citeproc_runs: list
     first = citations.format_references(_references(), blocked / "cache")
     assert first == citations.format_references(_references())
     assert citeproc_runs == [2, 2]
+
+
+def test_cite_this_is_reused_until_the_version_or_an_item_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from macros import citing
+    from macros.project import load_project
+    from tests.conftest import SITES
+
+    runs: list[int] = []
+    real = citing._format
+
+    def counting(records: list[dict[str, Any]]) -> dict[str, str]:
+        runs.append(len(records))
+        return real(records)
+
+    monkeypatch.setattr(citing, "_format", counting)
+    items = list(load_project(SITES / "valid").manual.items)
+    urls = {i.id: f"https://example.org/0.1/id/{i.id}/" for i in items}
+    work = citing.Work(version="0.1.0", date="2026-01-15")
+    first = citing.cite_items(work, items, urls, tmp_path)
+    assert citing.cite_items(work, items, urls, tmp_path) == first
+    assert runs == [len(items)]
+    newer = citing.cite_items(citing.Work(version="0.2.0", date="2026-03-01"), items, urls, tmp_path)
+    assert runs == [len(items), len(items)]
+    assert "(Version 0.2.0)" in newer["P01"].apa_text
+    assert len(list(tmp_path.glob("items-*.json"))) == 1  # the earlier result is dropped

@@ -120,7 +120,7 @@ def _project_in_git(tmp_path: Path) -> Path:
     shutil.copytree(SITES / "valid", repo)
     for name in ("mkdocs.yml", "CITATION.cff"):
         shutil.copy2(ROOT / name, repo / name)
-    for name in ("docs", "overrides", "macros"):
+    for name in ("docs", "overrides", "macros", "hooks"):
         shutil.copytree(ROOT / name, repo / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     (repo / "VERSION").write_text("0.1.0\n", encoding="utf-8")
     (repo / "CHANGELOG.md").write_text(

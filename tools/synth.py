@@ -3,7 +3,7 @@ bibliography key and glossary term renumbered per copy, so that a 100x manual ha
 links, references and glossary terms of the real one, with pages of the real pages' size and structure.
 
     python -m tools.synth OUT --scale 10        writes a buildable project (manual/, references.bib, glossary.yml,
-                                                 docs/, mkdocs.yml, macros/, overrides/, VERSION) into OUT
+                                                 docs/, mkdocs.yml, macros/, overrides/, hooks/, VERSION) into OUT
 
 Copy 0 is the real manual unchanged; copy k renumbers each kind's IDs past the real ones (with 12 principles,
 P03 of copy 2 becomes P27), appends `x<k>` to each bibliography key and ` <k>` to each glossary term.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("mkdocs.yml", "VERSION")
-PROJECT_DIRS = ("docs", "overrides", "macros")
+PROJECT_DIRS = ("docs", "overrides", "macros", "hooks")
 _ID = re.compile(r"\b([CTPI])(\d{2})\b")
 _HYPOTHESIS = re.compile(r"\bH(\d{2})([a-z])\b")
 _BIB_KEY = re.compile(r"^(@\w+\s*\{\s*)([^,\s]+)(\s*,)", re.MULTILINE)

@@ -497,12 +497,11 @@ def bench_weight(bench: Bench) -> None:
         Figure(
             "weight.bytes",
             "Page weight",
-            "Principle page P03, everything transferred",
+            "Principle page P03, everything fetched, uncompressed",
             total_kb,
             "KB",
-            stats.at_most(total_kb, 500),
-            target="under 500 KB",
-            detail=f"of which the HTML {html_kb:.0f} KB",
+            "INFO",
+            detail=f"from a server that does not compress; of which the HTML {html_kb:.0f} KB",
             runs=tuple(r[0] / 1024 for r in runs),
         )
     )
@@ -511,11 +510,12 @@ def bench_weight(bench: Bench) -> None:
         Figure(
             "weight.gzip",
             "Page weight",
-            "The same, from a server that compresses text (gzip)",
+            "Principle page P03, everything transferred (gzip)",
             gzip_kb,
             "KB",
-            "INFO",
-            detail="as GitHub Pages and most static hosts send it",
+            stats.at_most(gzip_kb, 500),
+            target="under 500 KB",
+            detail="as GitHub Pages, where the manual is published, and most static hosts send it (gzip level 6)",
             runs=tuple(r[3] / 1024 for r in runs),
         )
     )
