@@ -87,6 +87,9 @@ def on_post_page_macros(env: Any) -> None:
         env.markdown = render.item_page(site, item)
     elif retired is not None:
         env.markdown = render.retired_page(site, retired)
+    else:
+        generated = bool(env.page.meta.get("render_macros"))
+        env.markdown += "\n\n" + render.page_footer(site, f"docs/{path}", generated)
     # The diagram script (3 MB) is loaded only by pages that draw a diagram.
     env.page.meta["imap_diagrams"] = markup.has_diagram(env.markdown)
     # Glossary terms and abbreviations show their definition on hover, on every page.

@@ -289,46 +289,56 @@ _PROTECT: Final = re.compile(r"\b[\w-]*[A-Z][\w-]*[A-Z][\w-]*")
 _CASE_FIELDS: Final = frozenset({"title", "booktitle"})
 
 
-def _latex(text: str) -> str:
-    encoder = UnicodeToLatexEncoder(non_ascii_only=False, replacement_latex_protection="braces")
-    return str(encoder.unicode_to_latex(text))
+def _encoder() -> UnicodeToLatexEncoder:
+    """One encoder per file written (building one takes far longer than encoding a field)."""
+    return UnicodeToLatexEncoder(non_ascii_only=False, replacement_latex_protection="braces")
 
 
-def _field_value(name: str, value: str) -> str:
+# Text made only of these characters is its own LaTeX: most fields, which then skip the (slow) encoder.
+_PLAIN: Final = re.compile(r"[A-Za-z0-9 .,;:()/?!*+=@\[\]-]*")
+
+
+def _latex(encoder: UnicodeToLatexEncoder, text: str) -> str:
+    return text if _PLAIN.fullmatch(text) else str(encoder.unicode_to_latex(text))
+
+
+def _field_value(encoder: UnicodeToLatexEncoder, name: str, value: str) -> str:
     if name in _VERBATIM:
         return value
     if name not in _CASE_FIELDS:
-        return _latex(value)
+        return _latex(encoder, value)
     parts: list[str] = []
     position = 0
     for match in _PROTECT.finditer(value):
-        parts.append(_latex(value[position : match.start()]))
-        parts.append("{" + _latex(match.group(0)) + "}")
+        parts.append(_latex(encoder, value[position : match.start()]))
+        parts.append("{" + _latex(encoder, match.group(0)) + "}")
         position = match.end()
-    parts.append(_latex(value[position:]))
+    parts.append(_latex(encoder, value[position:]))
     return "".join(parts)
 
 
-def _bib_names(names: tuple[tuple[str, str], ...]) -> str:
+def _bib_names(encoder: UnicodeToLatexEncoder, names: tuple[tuple[str, str], ...]) -> str:
     people = []
     for family, given in names:
         if family.lower() == "others":
             people.append("others")
         elif not given:
-            people.append("{" + _latex(family) + "}")  # a corporate author: one name, never split
+            people.append("{" + _latex(encoder, family) + "}")  # a corporate author: one name, never split
         else:
-            people.append(f"{_latex(family)}, {_latex(given)}")
+            people.append(f"{_latex(encoder, family)}, {_latex(encoder, given)}")
     return " and ".join(people)
 
 
-def _bib_entry(reference: Reference) -> Entry:
+def _bib_entry(encoder: UnicodeToLatexEncoder, reference: Reference) -> Entry:
     fields = [
-        Field(role, "{" + _bib_names(names) + "}")
+        Field(role, "{" + _bib_names(encoder, names) + "}")
         for role, names in (("author", reference.authors), ("editor", reference.editors))
         if names
     ]
     fields += [
-        Field(name, "{" + _field_value(name, value) + "}") for name, value in sorted(reference.fields.items()) if value
+        Field(name, "{" + _field_value(encoder, name, value) + "}")
+        for name, value in sorted(reference.fields.items())
+        if value
     ]
     return Entry(reference.entry_type, reference.key, fields)
 
@@ -336,7 +346,8 @@ def _bib_entry(reference: Reference) -> Entry:
 def bibtex(site: SiteData) -> str:
     """The bibliography as BibTeX (BibLaTeX entry types kept as written), ASCII with LaTeX escapes, in
     reference-list order."""
-    library = Library([_bib_entry(site.manual.references[key]) for key in site.formatted])
+    encoder = _encoder()
+    library = Library([_bib_entry(encoder, site.manual.references[key]) for key in site.formatted])
     layout = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves its __init__ unannotated
     layout.indent = "  "
     layout.block_separator = "\n"

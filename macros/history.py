@@ -20,6 +20,8 @@ from macros.project import load_items, read_version
 # What a snapshot of the manual at a revision needs (the loader reads nothing else).
 SNAPSHOT_PATHS = ("manual", "references.bib", "VERSION", "glossary.yml")
 TAG_PREFIX = "v"
+# The files whose changes change every page generated from the manual.
+CONTENT_PREFIXES = ("manual/", "references.bib", "glossary.yml")
 _SEMVER_TAG = re.compile(rf"^{TAG_PREFIX}(\d+)\.(\d+)\.(\d+)$")
 
 
@@ -38,6 +40,13 @@ class History:
 
     def date(self, path: str) -> str:
         return self.last_changed.get(path, "")
+
+    def content_date(self) -> str:
+        """When the manual's content (its items, bibliography or glossary) last changed."""
+        return max(
+            (d for p, d in self.last_changed.items() if p.startswith(CONTENT_PREFIXES)),
+            default="",
+        )
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:

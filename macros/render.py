@@ -186,6 +186,15 @@ def last_changed(site: SiteData, path: str) -> str:
     return f"last changed on {date}" if date else "date of last change not recorded"
 
 
+def page_footer(site: SiteData, path: str, generated: bool) -> str:
+    """The last line of a site page (not an item page): when it last changed. A page generated from the manual
+    changes whenever the manual does, so its date is the later of its own file's and the manual's."""
+    dates = [site.history.date(path)] + ([site.history.content_date()] if generated else [])
+    date = max(dates)
+    told = f"Last changed on {date}" if date else "Date of last change not recorded"
+    return f"---\n\n<small>{told} · manual version {md(site.manual.version)}</small>\n"
+
+
 def _history_section(site: SiteData, item: Item) -> str:
     """Since which version the item exists, the changelog entries that name it, and where its changes are shown."""
     released = site.manual.changelog.date_of(item.since)

@@ -350,3 +350,16 @@ def test_editing_a_principle_changes_data_diagrams_and_figures_on_the_next_build
     sources = [_rows(state["overview"], "Distinct sources") for state in (before, after)]
     label = "P01 Work within tolerable arousal"
     assert int(sources[1][label][0]) == int(sources[0][label][0]) + 1
+
+
+def test_plain_fields_skip_the_latex_encoder_with_the_same_result() -> None:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    from macros import datafiles
+
+    encoder = UnicodeToLatexEncoder(non_ascii_only=False, replacement_latex_protection="braces")
+    manual = load_project(ROOT).manual
+    values = [v for r in manual.references.values() for v in r.fields.values()]
+    values += ["A (2) [b] = c + d * e @ f; g: h/i? j! k-l", "Müller & Co. 50% <x> 'q' \"r\" $ # _ { } ~ ^ \\"]
+    for value in values:
+        assert datafiles._latex(encoder, value) == encoder.unicode_to_latex(value), value

@@ -167,6 +167,10 @@ def test_item_page_shows_since_changelog_last_change_and_cite_this(tmp_path: Pat
     assert entry.fields_dict["url"].value == "https://imap-manual.example.org/0.2/id/P01/"
     assert entry.fields_dict["title"].value == "{P01} Stay within tolerable arousal"
 
+    # Every other page says when it last changed: a page generated from the manual when the manual last did.
+    overview = (repo / "site" / "overview" / "index.html").read_text(encoding="utf-8")
+    assert "<small>Last changed on 2026-03-01 · manual version 0.2.0</small>" in overview
+
     changed = (repo / "site" / "reference" / "changes" / "index.html").read_text(encoding="utf-8")
     section = changed.split('id="p01"')[1].split("<h2")[0]
     assert "<strong>0.1.0</strong>: added to the manual." in section
@@ -178,6 +182,7 @@ def test_item_page_shows_since_changelog_last_change_and_cite_this(tmp_path: Pat
 def test_without_git_history_the_page_says_dates_are_not_recorded(valid_site: Path) -> None:
     page = (valid_site / "manual" / "principles" / "P01" / "index.html").read_text(encoding="utf-8")
     assert "date of last change not recorded" in page
+    assert "Date of last change not recorded" in (valid_site / "index.html").read_text(encoding="utf-8")
     changed = (valid_site / "reference" / "changes" / "index.html").read_text(encoding="utf-8")
     assert "Compared: 0.1.0." in changed
 

@@ -18,6 +18,7 @@ import datetime
 import functools
 import gzip
 import http.server
+import itertools
 import json
 import os
 import platform
@@ -137,7 +138,8 @@ def make_plain(project: Path) -> Path:
     captured = project / "plain-docs"
     fresh(project, "plain-docs", "captured.json", "capture-site")
     shutil.copytree(project / "docs", captured, symlinks=False)
-    (project / "capture.yml").write_text(f"INHERIT: mkdocs.yml\nhooks:\n  - {CAPTURE_HOOK}\n", encoding="utf-8")
+    hooks = "".join(f"  - {hook}\n" for hook in [*site_hooks(project), CAPTURE_HOOK])
+    (project / "capture.yml").write_text(f"INHERIT: mkdocs.yml\nhooks:\n{hooks}", encoding="utf-8")
     measured(mkdocs("-f", "capture.yml", "-d", "capture-site"), project, {**ENV, "BENCH_CAPTURE": str(captured)})
     state = json.loads((project / "captured.json").read_text(encoding="utf-8"))
     shutil.copytree(project / "capture-site" / "data", captured / "data", dirs_exist_ok=True)
@@ -146,13 +148,30 @@ def make_plain(project: Path) -> Path:
     config.write_text(
         "INHERIT: mkdocs.yml\n"
         "docs_dir: plain-docs\n"
-        "plugins: [search]\n"
+        f"plugins:\n  - search\n{print_site_plugin(project)}"
         "watch: [plain-docs]\n"
         f"extra: {json.dumps(state['extra'])}\n"
         f"nav: {json.dumps(state['nav'])}\n",
         encoding="utf-8",
     )
     return config
+
+
+def site_hooks(project: Path) -> list[str]:
+    """The hooks the site's own configuration lists (kept in every build the benchmark makes)."""
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    block = text.split("\nhooks:\n", 1)[1] if "\nhooks:\n" in text else ""
+    listed = itertools.takewhile(lambda line: line.startswith("  - "), block.splitlines())
+    return [line.strip()[2:] for line in listed]
+
+
+def print_site_plugin(project: Path) -> str:
+    """The print-site plugin's entry of the site's configuration, as written there: the plain build makes the same
+    print edition, so both builds make the same pages."""
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    start = text.index("  - print-site:")
+    end = text.index("\n\n", start)
+    return text[start:end] + "\n"
 
 
 def compare_sites(one: Path, two: Path) -> tuple[int, int, list[str]]:
