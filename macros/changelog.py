@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from macros import markup
 from macros.diagnostics import Diagnostic, Location, error
 from macros.vocab import ID_NUMBER
 
@@ -21,6 +22,8 @@ CATEGORIES = ("Added", "Changed", "Deprecated", "Removed", "Retired", "Fixed", "
 
 _RELEASE = re.compile(r"^## \[(?P<version>[^\]]+)\](?: - (?P<date>\d{4}-\d{2}-\d{2}))?\s*$")
 _CATEGORY = re.compile(r"^### (?P<name>.+?)\s*$")
+# A heading that names a version but is not in the release form: its entries would otherwise be ignored silently.
+_LOOSE_RELEASE = re.compile(r"^## \[?(?:\d+\.\d+\.\d+|Unreleased)\b", re.IGNORECASE)
 _ID = rf"[CTPI]{ID_NUMBER}|H{ID_NUMBER}[a-z]"
 # An ID, or a range of IDs of one kind (C05-C11, or with an en dash); \b keeps "TP01" or "P010" from matching.
 _MENTION = re.compile(rf"\b(?P<first>{_ID})(?:\s*[–-]\s*(?P<last>{_ID}))?\b")
@@ -100,6 +103,15 @@ def parse(text: str, path: str = FILE) -> tuple[Changelog, list[Diagnostic]]:
             match = _RELEASE.match(line)
             release = None
             category = ""
+            if not match and _LOOSE_RELEASE.match(line):
+                problems.append(
+                    error(
+                        Location(path, number),
+                        "changelog.format",
+                        f"'{line[3:].strip()}' is not a release heading, so its entries would not be read",
+                        "write it as '## [1.2.0] - YYYY-MM-DD' or '## [Unreleased]'",
+                    )
+                )
             if match:
                 version = match.group("version")
                 date = match.group("date") or ""
@@ -140,9 +152,20 @@ def parse(text: str, path: str = FILE) -> tuple[Changelog, list[Diagnostic]]:
 
 
 def check(changelog: Changelog, known: Iterable[str]) -> list[Diagnostic]:
-    """Every ID an entry names must exist (retired items included)."""
+    """Every ID an entry names must exist (retired items included), and no entry may carry markup that could run
+    code (item pages publish the entries that name them)."""
     ids = set(known)
-    return [
+    unsafe = [
+        error(
+            entry.location,
+            "html.unsafe",
+            f"the changelog entry contains {found.what}, which could run code in a reader's browser",
+            "write plain Markdown; to show such markup as text, put it in `code`",
+        )
+        for entry in changelog.entries
+        for found in markup.unsafe_html(entry.text)
+    ]
+    return unsafe + [
         error(
             entry.location,
             "changelog.unknown-item",

@@ -53,7 +53,9 @@ def test_changelog_problems_have_file_and_line(tmp_path: Path) -> None:
     shutil.copytree(SITES / "valid", project)
     text = CHANGELOG.replace("## [0.1.0] - 2026-01-15", "## [0.1.0]").replace("### Added", "### Novelties")
     (project / "CHANGELOG.md").write_text(
-        text + "\n## [0.0.1] - 2025-12-01\n\n### Fixed\n- P07 wording.\n", encoding="utf-8"
+        text + "\n## [0.0.1] - 2025-12-01\n\n### Fixed\n- P07 wording.\n- <script>x()</script> fixed.\n"
+        "\n## 0.0.0 - 2025-11-01\n",
+        encoding="utf-8",
     )
     result = imap_check(project)
     assert result.returncode == 1
@@ -66,6 +68,12 @@ def test_changelog_problems_have_file_and_line(tmp_path: Path) -> None:
     assert (
         "CHANGELOG.md:18: error: the changelog entry names P07, which is not an item or hypothesis of the manual "
         "[changelog.unknown-item]" in lines
+    )
+    assert any(
+        line.startswith("CHANGELOG.md:19: error: the changelog entry contains a <script> element") for line in lines
+    )
+    assert any(
+        line.startswith("CHANGELOG.md:21: error: '0.0.0 - 2025-11-01' is not a release heading") for line in lines
     )
 
 

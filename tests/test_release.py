@@ -77,3 +77,22 @@ def test_releases_are_tagged_and_old_versions_carry_the_outdated_banner(releases
     banner = old.split('data-md-component="outdated"')[1].split("</aside>")[0]
     assert "You are reading an earlier version of the manual." in banner
     assert 'href="../../../../latest/manual/chapters/C01/"' in banner
+
+
+def test_a_malformed_citation_file_stops_the_release_with_its_line(tmp_path: Path) -> None:
+    import pytest
+
+    from tests.conftest import make_project
+    from tools.release import ReleaseError, preflight
+
+    project = make_project(tmp_path / "p", "valid")
+    (project / "VERSION").write_text("0.1.0\n", encoding="utf-8")
+    (project / "CHANGELOG.md").write_text("# Changelog\n\n## [0.1.0] - 2026-01-15\n", encoding="utf-8")
+    (project / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: [0.1.0\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"^CITATION.cff:3: not valid YAML"):
+        preflight(project)
+    (project / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: 0.0.9\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=re.escape("CITATION.cff names version 0.0.9, but VERSION is 0.1.0")):
+        preflight(project)
+    (project / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: 0.1.0\n", encoding="utf-8")
+    assert preflight(project) == "0.1.0"

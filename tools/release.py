@@ -61,9 +61,15 @@ def preflight(root: Path) -> str:
         raise ReleaseError(f"CHANGELOG.md has no dated release '## [{version}] - YYYY-MM-DD' for VERSION {version}")
     cff = root / "CITATION.cff"
     if cff.is_file():
-        data = yaml.safe_load(cff.read_text(encoding="utf-8")) or {}
-        if str(data.get("version")) != version:
-            raise ReleaseError(f"CITATION.cff names version {data.get('version')}, but VERSION is {version}")
+        try:
+            data = yaml.safe_load(cff.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"CITATION.cff:{mark.line + 1}" if mark is not None else "CITATION.cff"
+            raise ReleaseError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+        if not isinstance(data, dict) or str(data.get("version")) != version:
+            named = data.get("version") if isinstance(data, dict) else None
+            raise ReleaseError(f"CITATION.cff names version {named}, but VERSION is {version}")
     return version
 
 
@@ -96,6 +102,8 @@ def write_root_addresses(root: Path, branch: str) -> int:
             for redirect in redirects:
                 page = addresses.redirect_page(redirect)
                 commit.add_file(git_utils.FileInfo(f"{redirect.source}index.html", page))
+    except git_utils.GitError as exc:
+        raise ReleaseError(f"could not write the root addresses to the {branch} branch: {exc}") from exc
     finally:
         os.chdir(cwd)
     return len(redirects)
