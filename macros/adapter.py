@@ -13,16 +13,15 @@ from macros import benchmarks, citing, datafiles, figures, history, markup, rend
 from macros.addresses import read_registry, write_redirects
 from macros.diagnostics import Severity, has_errors, report
 from macros.model import Kind
-from macros.project import load_project
+from macros.project import CACHE_DIR, load_project
 from macros.site import SiteData
 
 log = logging.getLogger("mkdocs.plugins.imap")
 _ATTRIBUTE = "imap_site"
-CACHE_DIR = ".cache/imap"  # formatted references kept between builds (gitignored)
 
 
 def define_env(env: Any) -> None:
-    project = load_project(Path(env.project_dir))
+    project = load_project(Path(env.project_dir), Path(env.project_dir) / CACHE_DIR)
     if has_errors(project.diagnostics):
         raise PluginError("the manual has content errors:\n" + report(project.diagnostics))
     for diagnostic in project.diagnostics:

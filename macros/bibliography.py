@@ -10,6 +10,8 @@ import datetime
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, Final
 
 from bibtexparser import middlewares
@@ -26,6 +28,7 @@ from pylatexenc.latexwalker import get_default_latex_context_db as get_default_p
 
 from macros.diagnostics import Diagnostic, Location, error
 from macros.model import Reference
+from macros.parsecache import ParseCache, digest
 
 _CSL_TYPES: Final = {
     "article": "article-journal",
@@ -147,50 +150,131 @@ def _plain(value: Any) -> str:
     return " ".join(str(value).replace("{", "").replace("}", "").split())
 
 
-def load(path: str, text: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
+_ENTRY_START: Final = re.compile(r"^[ \t]*@", re.MULTILINE)
+_SHARED_BLOCK: Final = re.compile(r"@\s*(?:string|preamble)\b", re.IGNORECASE)
+
+
+def pieces(text: str) -> list[tuple[int, str]]:
+    """The text cut before every line that opens an entry outside braces, with the 0-based line each piece starts
+    on. A piece parses on its own as it does in the whole file, so one that has not changed since the last run is not
+    parsed again. Text with @string or @preamble blocks, which other entries may use, is kept whole."""
+    if _SHARED_BLOCK.search(text):
+        return [(0, text)]
+    found: list[tuple[int, str]] = []
+    start = start_line = depth = line = last = 0
+    for match in _ENTRY_START.finditer(text):
+        at = match.start()
+        depth += text.count("{", last, at) - text.count("}", last, at)
+        line += text.count("\n", last, at)
+        last = at
+        if depth == 0 and at > start:
+            found.append((start_line, text[start:at]))
+            start, start_line = at, line
+    found.append((start_line, text[start:]))
+    return found
+
+
+@dataclass(frozen=True)
+class ParsedBlock:
+    """One block of a piece of the file as parsed, with lines counted from the piece's first line."""
+
+    key: str  # "" for a block that is not an entry
+    line: int
+    reference: Reference | None  # None: not an entry (a block that failed, or a duplicate)
+    problems: tuple[Diagnostic, ...] = ()
+    duplicate: bool = False  # a second entry with a key already used in the same piece
+
+
+class _Decoders:
+    """The LaTeX decoders, built when the first piece is parsed (building one is expensive; most runs reuse every
+    piece and need none)."""
+
+    @cached_property
+    def fields(self) -> LatexNodes2Text:
+        return field_decoder()
+
+    @cached_property
+    def names(self) -> LatexNodes2Text:
+        return name_decoder()
+
+
+def load(
+    path: str, text: str, cache: ParseCache[tuple[ParsedBlock, ...]] | None = None
+) -> tuple[dict[str, Reference], list[Diagnostic]]:
+    """The references of the file and every problem in it. With a cache, only pieces not parsed before are parsed."""
     diagnostics: list[Diagnostic] = []
-    # One decoder of each kind per load: building one is expensive, and no state outlives the load.
-    latex = name_decoder()
+    decoders = _Decoders()
+    first_seen: dict[str, int] = {}
+    references: dict[str, Reference] = {}
+    for offset, piece in pieces(text):
+        key = digest(path, piece)
+        parsed = cache.get(key) if cache is not None else None
+        if parsed is None:
+            parsed = _parse(path, piece, decoders)
+            if cache is not None:
+                cache.put(key, parsed)
+        for block in parsed:
+            line = block.line + offset
+            if block.duplicate or (block.reference is not None and block.key in first_seen):
+                diagnostics.append(
+                    error(
+                        Location(path, line),
+                        "bib.duplicate-key",
+                        f"entry key '{block.key}' is used twice",
+                        f"the first entry with this key is on line {first_seen.get(block.key, '?')}",
+                    )
+                )
+                continue
+            if block.reference is not None:
+                first_seen[block.key] = line
+                references[block.key] = replace(block.reference, location=Location(path, line))
+            diagnostics.extend(_shifted(p, offset) for p in block.problems)
+    return references, diagnostics
+
+
+def _shifted(diagnostic: Diagnostic, offset: int) -> Diagnostic:
+    where = diagnostic.location
+    return replace(diagnostic, location=Location(where.path, where.line + offset)) if where.line else diagnostic
+
+
+def _parse(path: str, text: str, decoders: _Decoders) -> tuple[ParsedBlock, ...]:
     with _quiet_bibtexparser():
         library = parse_string(
             text,
             append_middleware=[
                 middlewares.SeparateCoAuthors(),
                 middlewares.SplitNameParts(),
-                middlewares.LatexDecodingMiddleware(decoder=field_decoder()),
+                middlewares.LatexDecodingMiddleware(decoder=decoders.fields),
             ],
         )
-    first_seen: dict[str, int] = {}
-    references: dict[str, Reference] = {}
+    found: list[ParsedBlock] = []
     for block in library.blocks:
         if isinstance(block, Entry):
-            first_seen.setdefault(block.key, _line(block))
-            reference, problems = _entry(path, block, latex)
-            references[block.key] = reference
-            diagnostics.extend(problems)
+            reference, problems = _entry(path, block, decoders.names)
+            found.append(ParsedBlock(block.key, _line(block), reference, tuple(problems)))
         elif isinstance(block, DuplicateBlockKeyBlock):
-            diagnostics.append(
-                error(
-                    Location(path, _line(block)),
-                    "bib.duplicate-key",
-                    f"entry key '{block.key}' is used twice",
-                    f"the first entry with this key is on line {first_seen.get(block.key, '?')}",
-                )
-            )
+            found.append(ParsedBlock(block.key, _line(block), None, duplicate=True))
         elif isinstance(block, DuplicateFieldKeyBlock):
             fields = ", ".join(sorted(f"'{k}'" for k in block.duplicate_keys))
             key = getattr(block.ignore_error_block, "key", "?")
-            diagnostics.append(
-                error(
-                    Location(path, _line(block)),
-                    "bib.parse",
-                    f"entry '{key}' has a field more than once: {fields}",
-                    "keep one of each field",
+            found.append(
+                ParsedBlock(
+                    "",
+                    0,
+                    None,
+                    (
+                        error(
+                            Location(path, _line(block)),
+                            "bib.parse",
+                            f"entry '{key}' has a field more than once: {fields}",
+                            "keep one of each field",
+                        ),
+                    ),
                 )
             )
         elif isinstance(block, ParsingFailedBlock):
-            diagnostics.append(_failed(path, block))
-    return references, diagnostics
+            found.append(ParsedBlock("", 0, None, (_failed(path, block),)))
+    return tuple(found)
 
 
 def _line(block: Block) -> int:

@@ -10,6 +10,7 @@ python -m macros.cli register SITE              add a built site's addresses to 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import re
 import sys
@@ -19,12 +20,12 @@ from pathlib import Path
 from macros import addresses, history
 from macros.diagnostics import has_errors, report
 from macros.model import Kind, Manual
-from macros.project import Project, load_project
+from macros.project import CACHE_DIR, Project, load_project
 from macros.vocab import ID_NUMBER
 
 
 def _load_checked(root: Path) -> Project | None:
-    project = load_project(root)
+    project = load_project(root, root / CACHE_DIR)
     if project.diagnostics:
         print(report(project.diagnostics), file=sys.stderr)
     return None if has_errors(project.diagnostics) else project
@@ -135,4 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # One run, whose data is kept to its end: the cyclic garbage collector would only scan it again and again (on a
+    # large manual that made `check` half again as slow). Reference counting still frees what is no longer used.
+    gc.disable()
     raise SystemExit(main())

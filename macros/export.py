@@ -52,7 +52,7 @@ def _item(site: SiteData, item: Item) -> dict[str, Any]:
         "theories": [r.target for r in item.theories],
         "evidence": [_link(link) for link in item.evidence],
         "related": [r.target for r in item.related],
-        "cites": sorted({c.key for c in manual.citations if c.item_id == item.id}),
+        "cites": list(manual.cites.get(item.id, [])),
     }
     if item.kind is Kind.PRINCIPLE:
         record["interventions"] = [i.id for i in manual.interventions_of_principle(item.id)]

@@ -9,16 +9,33 @@ from pathlib import Path
 from macros import frontmatter, schema
 from macros.diagnostics import Diagnostic, Location, error
 from macros.model import Item, Term
+from macros.parsecache import ParseCache, digest
 
 GLOSSARY_FILE = "glossary.yml"
 
 
-def load(root: Path) -> tuple[tuple[Term, ...], list[Diagnostic]]:
-    """The glossary, sorted case-insensitively by term, with every problem in the file. No file: no glossary."""
+GlossaryResult = tuple[tuple[Term, ...], tuple[Diagnostic, ...]]
+
+
+def load(root: Path, cache: ParseCache[GlossaryResult] | None = None) -> tuple[tuple[Term, ...], list[Diagnostic]]:
+    """The glossary, sorted case-insensitively by term, with every problem in the file. No file: no glossary. With a
+    cache, a glossary parsed before is not parsed again."""
     path = root / GLOSSARY_FILE
     if not path.exists():
         return (), []
-    text, problems = frontmatter.decode(GLOSSARY_FILE, path.read_bytes())
+    data = path.read_bytes()
+    key = digest(GLOSSARY_FILE, data)
+    stored = cache.get(key) if cache is not None else None
+    if stored is None:
+        terms, problems = _parse(data)
+        stored = (terms, tuple(problems))
+        if cache is not None:
+            cache.put(key, stored)
+    return stored[0], list(stored[1])
+
+
+def _parse(data: bytes) -> tuple[tuple[Term, ...], list[Diagnostic]]:
+    text, problems = frontmatter.decode(GLOSSARY_FILE, data)
     if text is None:
         return (), problems
     node, problems = frontmatter.parse_yaml(GLOSSARY_FILE, text, 1, "the glossary")

@@ -135,6 +135,21 @@ class Item:
         """The citations, cross-references and diagram links in the text (found once; the rules read them twice)."""
         return tuple(markup.scan(self.body))
 
+    @cached_property
+    def headings(self) -> tuple[markup.Heading, ...]:
+        """The headings of the text, outside code."""
+        return tuple(markup.headings(self.body))
+
+    @cached_property
+    def unsafe_html(self) -> tuple[markup.UnsafeHtml, ...]:
+        """Markup in the text that could run code in a reader's browser."""
+        return tuple(markup.unsafe_html(self.body))
+
+    def parsed(self) -> Item:
+        """The item with everything found in its text worked out, so that a stored copy carries it."""
+        _ = self.marks, self.headings, self.unsafe_html
+        return self
+
     def all_evidence(self) -> tuple[EvidenceLink, ...]:
         return self.evidence + tuple(link for h in self.hypotheses for link in h.evidence)
 
@@ -215,8 +230,15 @@ class Manual:
     def hypotheses(self) -> dict[str, Hypothesis]:
         return {h.id: h for item in self.items for h in item.hypotheses}
 
+    @cached_property
+    def _by_kind(self) -> dict[Kind, tuple[Item, ...]]:
+        index: dict[Kind, list[Item]] = {kind: [] for kind in Kind}
+        for item in sorted(self.items, key=lambda i: i.id):
+            index[item.kind].append(item)
+        return {kind: tuple(items) for kind, items in index.items()}
+
     def of_kind(self, kind: Kind) -> list[Item]:
-        return sorted((i for i in self.items if i.kind is kind), key=lambda i: i.id)
+        return list(self._by_kind[kind])
 
     @cached_property
     def _reverse(self) -> dict[tuple[str, str], list[Item]]:
@@ -250,6 +272,15 @@ class Manual:
             if citation.item_id:
                 index.setdefault(citation.key, set()).add(citation.item_id)
         return {key: sorted(ids) for key, ids in index.items()}
+
+    @cached_property
+    def cites(self) -> dict[str, list[str]]:
+        """Item ID -> sorted keys of the references it cites (the reverse of cited_by)."""
+        index: dict[str, set[str]] = {}
+        for citation in self.citations:
+            if citation.item_id:
+                index.setdefault(citation.item_id, set()).add(citation.key)
+        return {item_id: sorted(keys) for item_id, keys in index.items()}
 
     @cached_property
     def terms_by_word(self) -> dict[str, list[tuple[int, Term]]]:

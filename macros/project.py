@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros import bibliography, changelog, frontmatter, glossary, rules, schema
+from macros import bibliography, changelog, frontmatter, glossary, parsecache, rules, schema
 from macros.diagnostics import Diagnostic, Location, error, sort_diagnostics
 from macros.model import Citation, Item, Kind, Manual, Reference
+from macros.parsecache import ParseCache
 
 MANUAL_DIR = "manual"
 BIB_FILE = "references.bib"
 VERSION_FILE = "VERSION"
 DOCS_DIR = "docs"
+CACHE_DIR = ".cache/imap"  # parse results and formatted references kept between runs (gitignored)
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,35 @@ class Project:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def load_item(root: Path, path: Path) -> tuple[Item | None, list[Diagnostic]]:
+ItemResult = tuple[Item | None, tuple[Diagnostic, ...]]
+
+
+@dataclass
+class Caches:
+    """The parse caches of one load (see macros.parsecache); without a directory they store nothing."""
+
+    items: ParseCache[ItemResult]
+    references: ParseCache[tuple[bibliography.ParsedBlock, ...]]
+    terms: ParseCache[glossary.GlossaryResult]
+
+    @classmethod
+    def open(cls, directory: Path | None) -> Caches:
+        code = parsecache.fingerprint() if directory is not None else ""
+
+        def at(name: str) -> Path | None:
+            return directory / f"parsed-{name}.pickle" if directory is not None else None
+
+        return cls(ParseCache(at("items"), code), ParseCache(at("references"), code), ParseCache(at("glossary"), code))
+
+    def save(self) -> None:
+        self.items.save()
+        self.references.save()
+        self.terms.save()
+
+
+def load_item(
+    root: Path, path: Path, cache: ParseCache[ItemResult] | None = None
+) -> tuple[Item | None, list[Diagnostic]]:
     relative = path.relative_to(root).as_posix()
     parts = relative.split("/")
     kind = Kind.from_folder(parts[1]) if len(parts) == 3 else None
@@ -36,7 +66,19 @@ def load_item(root: Path, path: Path) -> tuple[Item | None, list[Diagnostic]]:
                 f"manual pages are .md files directly inside {folders}",
             )
         ]
-    text, problems = frontmatter.decode(relative, path.read_bytes())
+    data = path.read_bytes()
+    key = parsecache.digest(relative, data)
+    stored = cache.get(key) if cache is not None else None
+    if stored is None:
+        item, problems = _parse_item(relative, kind, data)
+        stored = (item.parsed() if item is not None else None, tuple(problems))
+        if cache is not None:
+            cache.put(key, stored)
+    return stored[0], list(stored[1])
+
+
+def _parse_item(relative: str, kind: Kind, data: bytes) -> tuple[Item | None, list[Diagnostic]]:
+    text, problems = frontmatter.decode(relative, data)
     if text is None:
         return None, problems
     split, problems = frontmatter.split(relative, text)
@@ -48,19 +90,21 @@ def load_item(root: Path, path: Path) -> tuple[Item | None, list[Diagnostic]]:
     return schema.read_item(relative, kind, node, split.yaml_line, split.body, split.body_line)
 
 
-def load_items(root: Path) -> tuple[list[Item], list[Diagnostic]]:
+def load_items(root: Path, cache: ParseCache[ItemResult] | None = None) -> tuple[list[Item], list[Diagnostic]]:
     items: list[Item] = []
     diagnostics: list[Diagnostic] = []
     manual_dir = root / MANUAL_DIR
-    for path in sorted(p for p in manual_dir.rglob("*") if p.is_file()):
-        item, problems = load_item(root, path)
+    for path in sorted((p for p in manual_dir.rglob("*") if p.is_file()), key=str):
+        item, problems = load_item(root, path, cache)
         diagnostics.extend(problems)
         if item is not None:
             items.append(item)
     return items, diagnostics
 
 
-def load_references(root: Path) -> tuple[dict[str, Reference], list[Diagnostic]]:
+def load_references(
+    root: Path, cache: ParseCache[tuple[bibliography.ParsedBlock, ...]] | None = None
+) -> tuple[dict[str, Reference], list[Diagnostic]]:
     path = root / BIB_FILE
     try:
         data = path.read_bytes()
@@ -69,7 +113,7 @@ def load_references(root: Path) -> tuple[dict[str, Reference], list[Diagnostic]]
     text, problems = frontmatter.decode(BIB_FILE, data)
     if text is None:
         return {}, problems
-    return bibliography.load(BIB_FILE, text)
+    return bibliography.load(BIB_FILE, text, cache)
 
 
 def load_pages(root: Path, items: list[Item]) -> tuple[tuple[Citation, ...], list[Diagnostic]]:
@@ -108,9 +152,12 @@ def read_version(root: Path) -> str:
         return "0.0.0"
 
 
-def load_project(root: Path) -> Project:
-    items, diagnostics = load_items(root)
-    references, bib_problems = load_references(root)
+def load_project(root: Path, cache_dir: Path | None = None) -> Project:
+    """The project and all its problems. With a cache directory, files (and bibliography entries) whose bytes have
+    not changed since the last load are not parsed again."""
+    caches = Caches.open(cache_dir)
+    items, diagnostics = load_items(root, caches.items)
+    references, bib_problems = load_references(root, caches.references)
     diagnostics.extend(bib_problems)
     page_citations, page_problems = load_pages(root, items)
     diagnostics.extend(page_problems)
@@ -118,7 +165,8 @@ def load_project(root: Path) -> Project:
     items = [i for i in items if not i.retired]
     citations = rules.collect_citations(items) + page_citations
     diagnostics.extend(rules.check(items, references, citations, retired))
-    terms, glossary_problems = glossary.load(root)
+    terms, glossary_problems = glossary.load(root, caches.terms)
+    caches.save()
     diagnostics.extend(glossary_problems)
     diagnostics.extend(glossary.check_links(terms, {i.id: i for i in items}))
     history, changelog_problems = load_changelog(root)

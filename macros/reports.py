@@ -257,9 +257,17 @@ def abbreviations(site: SiteData, text: str) -> str:
     text site-wide. A page defines only the terms it can show, so its cost does not grow with the glossary; each
     definition is a block of its own (the `abbr` extension re-reads a block of definitions once per definition)."""
     index = site.manual.terms_by_word
-    words = set(_WORD.findall(text)) & index.keys()
+    starts: dict[str, list[int]] = {}
+    for match in _WORD.finditer(text):
+        if match.group(0) in index:
+            starts.setdefault(match.group(0), []).append(match.start())
     always = index.get("", [])  # terms the text may show escaped: defined on every page
-    used = [entry for word in words for entry in index[word] if entry[1].term in text]
+    used = [
+        entry
+        for word, places in starts.items()
+        for entry in index[word]
+        if any(text.startswith(entry[1].term, at) for at in places)
+    ]
     lines = []
     for _, term in sorted([*always, *used]):
         definition = f"{term.expansion}: {term.definition}" if term.expansion else term.definition

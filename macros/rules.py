@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from macros import markup
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from macros.model import Citation, Item, Kind, Reference
 from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, REQUIRED_SECTIONS
@@ -143,7 +142,7 @@ def body_markup(
 def sections(items: Sequence[Item]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for item in items:
-        level_two = [h for h in markup.headings(item.body) if h.level == 2]
+        level_two = [h for h in item.headings if h.level == 2]
         titles = [h.text for h in level_two]
         required = REQUIRED_SECTIONS[item.kind]
         for heading in level_two:
@@ -249,7 +248,7 @@ def unsafe_html(items: Sequence[Item]) -> list[Diagnostic]:
             "write plain Markdown; to show such markup as text, put it in `code`",
         )
         for item in items
-        for found in markup.unsafe_html(item.body)
+        for found in item.unsafe_html
     ]
 
 
@@ -269,13 +268,15 @@ def retired_links(items: Sequence[Item], retired: Mapping[str, Item]) -> list[Di
             )
         )
 
+    if not retired:
+        return found
     for item in items:
         for (kind, field_name), _ in LINK_TARGETS.items():
             if item.kind is kind:
                 for ref in getattr(item, field_name):
                     if ref.target in retired:
                         flag(ref.location, ref.target, f"'{field_name}' refers to")
-        for mark in markup.scan(item.body):
+        for mark in item.marks:
             target = mark.values[0] if mark.kind == "xref" else mark.values[1] if mark.kind == "diagram-link" else ""
             if target in retired:
                 flag(Location(item.path, item.body_line + mark.line), target, "cross-reference to")
