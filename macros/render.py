@@ -455,18 +455,41 @@ def theory_map_table(site: SiteData, from_path: str) -> str:
     return "\n".join(["| Theory | Principle | Interventions |", "|---|---|---|", *rows])
 
 
+# A matrix wider than this is no longer read as a matrix (and its size grows with the square of the manual's): the
+# interventions are then listed with the principles each serves.
+MATRIX_COLUMNS: Final = 30
+
+
 def intervention_matrix(site: SiteData, from_path: str) -> str:
-    """Intervention by principle: a cell says 'serves' where the intervention lists the principle."""
+    """Intervention by principle: a cell says 'serves' where the intervention lists the principle. With more
+    principles than fit across a page, a list: each intervention with the principles it serves."""
     manual = site.manual
     principles = manual.of_kind(Kind.PRINCIPLE)
     interventions = manual.of_kind(Kind.INTERVENTION)
     if not principles or not interventions:
         return "*No interventions yet.*"
+    if len(principles) > MATRIX_COLUMNS:
+        rows = [
+            f"With {len(principles)} principles a matrix would be too wide to read, so each intervention is listed "
+            "with the principles it serves.",
+            "",
+            "| Intervention | Serves |",
+            "|---|---|",
+        ]
+        for intervention in interventions:
+            served = ", ".join(id_link(p, from_path) for p in manual.resolve(intervention.principles))
+            rows.append(f"| {item_link(intervention, from_path)} | {served or '*none listed*'} |")
+        return "\n".join(rows)
     header = "| Intervention | " + " | ".join(id_link(p, from_path) for p in principles) + " |"
-    rows = [header, "|---|" + "---|" * len(principles)]
+    rows = [
+        'A cell reads "✓ serves" where the intervention lists the principle among those it serves.',
+        "",
+        header,
+        "|---|" + "---|" * len(principles),
+    ]
     for intervention in interventions:
-        served = {r.target for r in intervention.principles}
-        cells = ["✓ serves" if p.id in served else "" for p in principles]
+        served_ids = {r.target for r in intervention.principles}
+        cells = ["✓ serves" if p.id in served_ids else "" for p in principles]
         rows.append(f"| {item_link(intervention, from_path)} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 

@@ -125,3 +125,16 @@ def test_item_list_and_reference_tables_cover_everything(site: SiteData) -> None
 
 def test_golden_directory_has_no_stale_files() -> None:
     assert {p.name for p in Path(GOLDEN).glob("*.md")} == set(GOLDEN_NAMES)
+
+
+def test_a_matrix_too_wide_to_read_becomes_a_list_of_what_each_intervention_serves(
+    site: SiteData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "MATRIX_COLUMNS", 0)
+    listed = render.intervention_matrix(site, "overview/intervention-matrix.md")
+    assert "too wide to read" in listed
+    assert "| Intervention | Serves |" in listed
+    assert "✓ serves" not in listed
+    intervention = site.manual.by_id["I01"]
+    for principle in site.manual.resolve(intervention.principles):
+        assert render.id_link(principle, "overview/intervention-matrix.md") in listed

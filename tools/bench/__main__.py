@@ -44,7 +44,9 @@ from tools.bench import stats
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURE_HOOK = Path(__file__).resolve().parent / "capture.py"
-ZENSICAL = "zensical==0.1.3"
+# The newest Zensical whose dependencies the package index reachable from the benchmark machine has: 0.0.74 and
+# later depend on zensical-ui, which is not on it.
+ZENSICAL = "zensical==0.0.73"
 ZENSICAL_VENV = ROOT / ".bench-venv"
 LIVE_FILE = "manual/principles/P03.md"
 LIVE_URL = "manual/principles/P03/"
@@ -112,7 +114,10 @@ def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None, l
     except (IndexError, ValueError) as exc:
         raise BenchError(f"{command[0]}: no report ({done.stderr.strip()[-500:]})") from exc
     if report["rc"] != 0:
-        raise BenchError(f"{' '.join(command[:4])} failed: {report['stderr'].strip()[-800:]}")
+        stderr = report["stderr"].strip()
+        errors = [line.strip() for line in stderr.splitlines() if "Error:" in line]
+        headline = f"{errors[-1]}\n" if errors else ""  # a traceback's last line says what went wrong
+        raise BenchError(f"{' '.join(command[:4])} failed: {headline}{stderr[-800:]}")
     return Run(seconds=report["seconds"], rss_mb=report["rss_kb"] / 1024)
 
 
@@ -644,9 +649,13 @@ def bench_zensical(bench: Bench) -> None:
     for _ in range(bench.repeats):
         fresh(project, "site-zensical", "site")
         try:
-            runs.append(measured([str(ZENSICAL_VENV / "bin" / "zensical"), "build", "--clean"], project).seconds)
+            # Zensical loads the macros module from its file, without the project on the import path (MkDocs adds it).
+            zensical_env = {**ENV, "PYTHONPATH": str(project)}
+            command = [str(ZENSICAL_VENV / "bin" / "zensical"), "build", "--clean"]
+            runs.append(measured(command, project, zensical_env).seconds)
         except BenchError as exc:
-            raise BenchError(f"Zensical did not build the site: {exc}") from exc
+            errors = [line.strip() for line in str(exc).splitlines() if "Error:" in line]
+            raise BenchError(f"{ZENSICAL} did not build the site: {errors[0] if errors else exc}") from exc
         base.append(measured(mkdocs("-d", "site"), project).seconds)
     seconds, mkdocs_s = stats.median(runs), stats.median(base)
     bench.add(
