@@ -4,6 +4,7 @@ manuals it builds, and the page that shows its results."""
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,14 @@ def test_a_synthetic_manual_is_valid_and_scales_items_references_and_terms(tmp_p
     assert all(link.source.endswith("x1") for link in copy.evidence)
     assert [h.id for h in copy.hypotheses] == ["H15a", "H15b"]
     assert all(ref.target in manual.by_id for item in manual.items for ref in item.theories + item.principles)
+    # Each copy's references are other works (dated a year earlier per copy): works that share authors and a year,
+    # which APA tells apart with year letters, stay as few as one author list's works, however many copies there are.
+    first = next(iter(real.references.values()))
+    assert manual.references[f"{first.key}x3"].fields.get("year") == str(int(first.fields["year"]) - 3)
+    same_year = Counter(
+        (r.authors, r.fields.get("year") or r.fields.get("date", "")[:4]) for r in manual.references.values()
+    )
+    assert max(same_year.values()) <= max(Counter(r.authors for r in real.references.values()).values())
 
 
 def _results(**changes: object) -> Results:

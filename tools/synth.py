@@ -6,7 +6,10 @@ links, references and glossary terms of the real one, with pages of the real pag
                                                  docs/, mkdocs.yml, macros/, overrides/, hooks/, VERSION) into OUT
 
 Copy 0 is the real manual unchanged; copy k renumbers each kind's IDs past the real ones (with 12 principles,
-P03 of copy 2 becomes P27), appends `x<k>` to each bibliography key and ` <k>` to each glossary term.
+P03 of copy 2 becomes P27), appends `x<k>` to each bibliography key and ` <k>` to each glossary term, and dates
+each reference k years earlier. A copy's references are thus other works, as in a real manual of that size: copies
+with the same authors and year would be told apart in APA style by year letters (2000a, 2000b, ... 2000cv), work
+that grows with the number of copies and that no real bibliography asks for.
 The result passes `python -m macros.cli --root OUT check`.
 """
 
@@ -24,6 +27,7 @@ PROJECT_DIRS = ("docs", "overrides", "macros", "hooks")
 _ID = re.compile(r"\b([CTPI])(\d{2})\b")
 _HYPOTHESIS = re.compile(r"\bH(\d{2})([a-z])\b")
 _BIB_KEY = re.compile(r"^(@\w+\s*\{\s*)([^,\s]+)(\s*,)", re.MULTILINE)
+_BIB_YEAR = re.compile(r"^(\s*(?:year|date)\s*=\s*[{\"]?)(\d{4})", re.MULTILINE | re.IGNORECASE)
 _TERM = re.compile(r"^(- term: )(.*)$", re.MULTILINE)
 _SEE = re.compile(r"^(\s+see: )(.*)$", re.MULTILINE)
 
@@ -87,7 +91,8 @@ def _suffixed(value: str, copy: int) -> str:
 def _copy_bib(bib: str, copy: int) -> str:
     if copy == 0:
         return bib
-    return _BIB_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}x{copy}{m.group(3)}", bib)
+    renamed = _BIB_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}x{copy}{m.group(3)}", bib)
+    return _BIB_YEAR.sub(lambda m: f"{m.group(1)}{int(m.group(2)) - copy}", renamed)
 
 
 def _copy_glossary(glossary: str, copy: int, rewrite: Callable[[str], str]) -> str:
