@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ ItemResult = tuple[Item | None, tuple[Diagnostic, ...]]
 class Caches:
     """The parse caches of one load (see macros.parsecache); without a directory they store nothing."""
 
-    items: ParseCache[ItemResult]
+    items: dict[str, ParseCache[ItemResult]]  # by item folder: an edit rewrites only its own folder's file
     references: ParseCache[tuple[bibliography.ParsedBlock, ...]]
     terms: ParseCache[glossary.GlossaryResult]
 
@@ -42,10 +43,15 @@ class Caches:
         def at(name: str) -> Path | None:
             return directory / f"parsed-{name}.pickle" if directory is not None else None
 
-        return cls(ParseCache(at("items"), code), ParseCache(at("references"), code), ParseCache(at("glossary"), code))
+        return cls(
+            {kind.folder: ParseCache(at(f"items-{kind.folder}"), code) for kind in Kind},
+            ParseCache(at("references"), code),
+            ParseCache(at("glossary"), code),
+        )
 
     def save(self) -> None:
-        self.items.save()
+        for cache in self.items.values():
+            cache.save()
         self.references.save()
         self.terms.save()
 
@@ -90,12 +96,15 @@ def _parse_item(relative: str, kind: Kind, data: bytes) -> tuple[Item | None, li
     return schema.read_item(relative, kind, node, split.yaml_line, split.body, split.body_line)
 
 
-def load_items(root: Path, cache: ParseCache[ItemResult] | None = None) -> tuple[list[Item], list[Diagnostic]]:
+def load_items(
+    root: Path, caches: Mapping[str, ParseCache[ItemResult]] | None = None
+) -> tuple[list[Item], list[Diagnostic]]:
+    """Every item in manual/; with caches (by item folder), files parsed before are not parsed again."""
     items: list[Item] = []
     diagnostics: list[Diagnostic] = []
     manual_dir = root / MANUAL_DIR
     for path in sorted((p for p in manual_dir.rglob("*") if p.is_file()), key=str):
-        item, problems = load_item(root, path, cache)
+        item, problems = load_item(root, path, (caches or {}).get(path.parent.name))
         diagnostics.extend(problems)
         if item is not None:
             items.append(item)

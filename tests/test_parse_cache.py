@@ -32,7 +32,10 @@ def test_the_real_manual_loads_the_same_from_the_cache(tmp_path: Path) -> None:
     first = load_project(ROOT, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "parsed-glossary.pickle",
-        "parsed-items.pickle",
+        "parsed-items-chapters.pickle",
+        "parsed-items-interventions.pickle",
+        "parsed-items-principles.pickle",
+        "parsed-items-theories.pickle",
         "parsed-references.pickle",
     ]
     again = load_project(ROOT, tmp_path)
@@ -101,7 +104,7 @@ def test_a_cache_from_other_code_or_a_damaged_cache_file_is_ignored_and_rewritte
     root, cache = minimal(tmp_path / "project"), tmp_path / "cache"
     expected = reported(load_project(root))
     load_project(root, cache)
-    items = cache / "parsed-items.pickle"
+    items = cache / "parsed-items-principles.pickle"
     items.write_bytes(items.read_bytes()[:100])
     assert reported(load_project(root, cache)) == expected
     principle = root / "manual" / "principles" / "P01.md"
@@ -115,6 +118,6 @@ def test_make_check_keeps_its_cache_in_the_projects_cache_directory(tmp_path: Pa
 
     root = minimal(tmp_path / "project")
     assert cli.main(["--root", str(root), "check"]) == 0
-    assert (root / CACHE_DIR / "parsed-items.pickle").is_file()
+    assert (root / CACHE_DIR / "parsed-items-principles.pickle").is_file()
     shutil.rmtree(root / CACHE_DIR)
     assert cli.main(["--root", str(root), "check"]) == 0
