@@ -31,15 +31,15 @@ T = TypeVar("T")
 
 def fingerprint() -> str:
     """A digest of everything besides a file's bytes that a parse result depends on."""
-    digest = hashlib.blake2b(digest_size=16)
+    found = hashlib.blake2b(digest_size=16)
     for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
-    digest.update(sys.version.encode())
+        found.update(source.name.encode())
+        found.update(source.read_bytes())
+    found.update(sys.version.encode())
     for library in _LIBRARIES:
-        digest.update(f"{library}=={metadata.version(library)}".encode())
-    digest.update(str(datetime.date.today().year).encode())
-    return digest.hexdigest()
+        found.update(f"{library}=={metadata.version(library)}".encode())
+    found.update(str(datetime.date.today().year).encode())
+    return found.hexdigest()
 
 
 def digest(*parts: str | bytes) -> bytes:
@@ -64,14 +64,14 @@ class ParseCache(Generic[T]):
 
     def _read(self) -> dict[bytes, T]:
         assert self._path is not None
-        # The collector would run hundreds of times over the objects being created (it made loading eight times
-        # slower); none of them can form a cycle that needs it.
+        # The cyclic collector would scan the objects being created again and again (it made loading eight times
+        # slower); they are plain data without cycles, kept for the whole run.
         collecting = gc.isenabled()
         gc.disable()
         try:
             with self._path.open("rb") as stream:
                 stored = pickle.load(stream)  # the project's own cache: see the module docstring
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        except Exception:  # noqa: BLE001 -- a missing or damaged cache file only means parsing everything again
             return {}
         finally:
             if collecting:
