@@ -59,7 +59,6 @@ class ParseCache(Generic[T]):
         self._fingerprint = fingerprint
         self._old: dict[bytes, T] = self._read() if path is not None else {}
         self._new: dict[bytes, T] = {}
-        self.hits = 0
         self.misses = 0
 
     def _read(self) -> dict[bytes, T]:
@@ -86,15 +85,13 @@ class ParseCache(Generic[T]):
         if key in self._new:
             return self._new[key]
         if key in self._old:
-            self.hits += 1
             self._new[key] = self._old[key]
             return self._new[key]
         self.misses += 1
         return None
 
-    def put(self, key: bytes, value: T) -> T:
+    def put(self, key: bytes, value: T) -> None:
         self._new[key] = value
-        return value
 
     def save(self) -> None:
         """Write the results of this run, when they differ from what was read; never fails the run."""
