@@ -25,7 +25,7 @@ $(VENDOR): vendor.lock.json tools/vendor.py
 
 vendor: $(VENDOR) ## fetch the pinned front-end files (Mermaid, axe-core) from the npm registry, hash-checked
 
-serve: $(STAMP) $(VENDOR) ## the site, live, at http://127.0.0.1:8000 (reloads on changes to manual/, docs/, references.bib)
+serve: $(STAMP) $(VENDOR) ## the site, live, at http://127.0.0.1:8000 (reloads on changes to manual/, docs/, references.bib, glossary.yml)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(STAMP) $(VENDOR) ## strict build of the site into site/

@@ -14,7 +14,7 @@ from macros.addresses import read_registry, write_redirects
 from macros.diagnostics import Severity, has_errors, report
 from macros.model import Kind
 from macros.project import CACHE_DIR, load_project
-from macros.site import SiteData
+from macros.site import SiteData, source_files
 
 log = logging.getLogger("mkdocs.plugins.imap")
 _ATTRIBUTE = "imap_site"
@@ -40,6 +40,8 @@ def define_env(env: Any) -> None:
     )
     setattr(env, _ATTRIBUTE, site)
     env.conf["nav"] = render.navigation(site, env.conf.get("nav"))
+    watched = env.conf["watch"]  # `mkdocs serve` rebuilds when one of these changes
+    watched.extend(str(path) for path in source_files(root) if str(path) not in watched)
     env.conf["extra"]["manual_version"] = site.manual.version
 
     def here() -> str:

@@ -52,8 +52,14 @@ def _md_html(fragment: str) -> str:
 
 
 def rel(from_path: str, to_path: str, anchor: str = "") -> str:
-    """A relative link from one docs page to another (both paths relative to the docs directory)."""
-    target = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    """A relative link from one docs page to another (both normalised paths relative to the docs directory): what
+    posixpath.relpath gives, without its trip through the working directory, as a build makes thousands of links."""
+    folders = from_path.split("/")[:-1]
+    parts = to_path.split("/")
+    shared = 0
+    while shared < min(len(folders), len(parts) - 1) and folders[shared] == parts[shared]:
+        shared += 1
+    target = "/".join([".."] * (len(folders) - shared) + parts[shared:])
     return f"{target}#{anchor}" if anchor else target
 
 

@@ -233,6 +233,15 @@ def principle_cards(site: SiteData, from_path: str) -> str:
 # Glossary
 
 _WORD: Final = re.compile(r"\w+")
+_WORD_CHARACTER: Final = re.compile(r"\w")
+
+
+def _starts_a_word(text: str, phrase: str) -> bool:
+    """Whether `phrase` occurs in `text` at the start of a word."""
+    at = text.find(phrase)
+    while at > 0 and _WORD_CHARACTER.match(text, at - 1):
+        at = text.find(phrase, at + 1)
+    return at >= 0
 
 
 def glossary_page(site: SiteData, from_path: str) -> str:
@@ -257,16 +266,12 @@ def abbreviations(site: SiteData, text: str) -> str:
     text site-wide. A page defines only the terms it can show, so its cost does not grow with the glossary; each
     definition is a block of its own (the `abbr` extension re-reads a block of definitions once per definition)."""
     index = site.manual.terms_by_word
-    starts: dict[str, list[int]] = {}
-    for match in _WORD.finditer(text):
-        if match.group(0) in index:
-            starts.setdefault(match.group(0), []).append(match.start())
     always = index.get("", [])  # terms the text may show escaped: defined on every page
     used = [
         entry
-        for word, places in starts.items()
+        for word in index.keys() & set(_WORD.findall(text))
         for entry in index[word]
-        if any(text.startswith(entry[1].term, at) for at in places)
+        if entry[1].term == word or _starts_a_word(text, entry[1].term)
     ]
     lines = []
     for _, term in sorted([*always, *used]):

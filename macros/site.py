@@ -8,11 +8,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from macros import addresses, changelog, citing, glossary, project
 from macros.addresses import ID_PREFIX, version_path
 from macros.citations import Formatted, format_references
 from macros.citing import ItemCitation, Work, cite_items
 from macros.history import History
 from macros.model import Manual
+
+# The files besides docs/ that the site is made from. manual/ is not among them: the site reaches it through the
+# docs/manual link, inside the docs directory.
+SOURCE_FILES = (
+    project.BIB_FILE,
+    glossary.GLOSSARY_FILE,
+    project.VERSION_FILE,
+    changelog.FILE,
+    citing.FILE,
+    addresses.REGISTRY,
+)
+
+
+def source_files(root: Path) -> list[Path]:
+    """Those of the SOURCE_FILES the project has (a live preview rebuilds when one of them changes)."""
+    return [root / name for name in SOURCE_FILES if (root / name).is_file()]
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
+from mkdocs.config import load_config
+
+from macros import site
 from tests.conftest import ROOT, SITES
 
 
@@ -43,3 +49,17 @@ def test_macros_plugin_is_strict_and_opt_in() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for setting in ("strict: true", "render_by_default: false", "on_error_fail: true", "on_undefined: strict"):
         assert setting in config
+
+
+def test_live_preview_watches_every_source_file_once(project: Callable[[str | None], Path]) -> None:
+    """`make serve` rebuilds when any file the site is made from is saved, and sees each save once: manual/ is
+    reached through the docs/manual link, and a second watch on it made one save two changes (often two builds)."""
+    root = project(None)
+    for name in site.SOURCE_FILES:
+        shutil.copy2(ROOT / name, root / name)
+    config = load_config(str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config = config.plugins.on_config(config)
+    watched = sorted(Path(path).relative_to(root).as_posix() for path in config.watch)
+    assert watched == sorted(["macros", "overrides", *site.SOURCE_FILES])
+    assert (root / "docs" / "manual").resolve() == (root / "manual").resolve()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros import bibliography, frontmatter, schema
+from macros import bibliography, frontmatter, render, schema
 from macros.citations import format_references
 from macros.model import Kind
 from tests.helpers import BIB, PRINCIPLE
@@ -91,3 +92,18 @@ def test_plain_text_decodes_as_pylatexenc_decodes_it(text: str) -> None:
     full = LatexNodes2Text()
     assert bibliography.name_decoder().latex_to_text(text) == full.latex_to_text(text)
     assert bibliography.field_decoder().latex_to_text(text) == full.latex_to_text(text)
+
+
+_DOCS_PATH = st.builds(
+    lambda folders, name: "/".join([*folders, name]),
+    st.lists(st.sampled_from(["manual", "principles", "a", "P01", "x y"]), max_size=3),
+    st.sampled_from(["index.md", "P01.md", "a.md", "bibliography.md"]),
+)
+
+
+@given(_DOCS_PATH, _DOCS_PATH)
+@_SETTINGS
+def test_relative_links_are_the_standard_library_relpath(from_path: str, to_path: str) -> None:
+    expected = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    assert render.rel(from_path, to_path) == expected
+    assert render.rel(from_path, to_path, "cite") == expected + "#cite"
