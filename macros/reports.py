@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from macros import changes, markup, vocab
-from macros.model import KIND_ORDER, EvidenceLink, Item, Kind
+from macros.model import KIND_ORDER, EvidenceLink, Item, Kind, Term
+from macros.parsecache import digest
 from macros.render import cite, hypothesis_fields, id_link, item_link, md, prose, rel, table_caption
 from macros.site import SiteData
 
@@ -265,7 +266,21 @@ def abbreviations(site: SiteData, text: str) -> str:
     """Abbreviation definitions (Python-Markdown `abbr` syntax) for the glossary terms that occur in `text`: hover
     text site-wide. A page defines only the terms it can show, so its cost does not grow with the glossary; each
     definition is a block of its own (the `abbr` extension re-reads a block of definitions once per definition)."""
-    index = site.manual.terms_by_word
+    key = digest(text)
+    used = site.page_terms.get(key)
+    if used is None:
+        used = _terms_in(site.manual.terms_by_word, text)
+        site.page_terms.put(key, used)
+    lines = []
+    for position in used:
+        term = site.manual.glossary[position]
+        definition = f"{term.expansion}: {term.definition}" if term.expansion else term.definition
+        lines.append(f"*[{term.term}]: {' '.join(definition.split())}")
+    return "\n\n".join(lines)
+
+
+def _terms_in(index: Mapping[str, list[tuple[int, Term]]], text: str) -> tuple[int, ...]:
+    """The positions in the glossary of the terms that `text` may show, in glossary order."""
     always = index.get("", [])  # terms the text may show escaped: defined on every page
     used = [
         entry
@@ -273,11 +288,7 @@ def abbreviations(site: SiteData, text: str) -> str:
         for entry in index[word]
         if entry[1].term == word or _starts_a_word(text, entry[1].term)
     ]
-    lines = []
-    for _, term in sorted([*always, *used]):
-        definition = f"{term.expansion}: {term.definition}" if term.expansion else term.definition
-        lines.append(f"*[{term.term}]: {' '.join(definition.split())}")
-    return "\n\n".join(lines)
+    return tuple(sorted(position for position, _ in [*always, *used]))
 
 
 # ---------------------------------------------------------------------------------------------------------------

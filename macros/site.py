@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from macros import addresses, changelog, citing, glossary, project
+from macros import addresses, changelog, citing, glossary, parsecache, project
 from macros.addresses import ID_PREFIX, version_path
 from macros.citations import Formatted, format_references
 from macros.citing import ItemCitation, Work, cite_items
 from macros.history import History
 from macros.model import Manual
+from macros.parsecache import ParseCache
 
 # The files besides docs/ that the site is made from. manual/ is not among them: the site reaches it through the
 # docs/manual link, inside the docs directory.
@@ -25,6 +26,9 @@ SOURCE_FILES = (
     citing.FILE,
     addresses.REGISTRY,
 )
+
+
+PAGE_TERMS_FILE = "page-terms.pickle"
 
 
 def source_files(root: Path) -> list[Path]:
@@ -40,6 +44,9 @@ class SiteData:
     history: History = field(default_factory=History)
     work: Work = field(default_factory=Work)
     item_citations: Mapping[str, ItemCitation] = field(default_factory=dict)
+    # The glossary terms each page shows (positions in the glossary), by digest of the page's text: most pages of a
+    # rebuild are the same text as in the build before, and finding the terms means reading every word of a page.
+    page_terms: ParseCache[tuple[int, ...]] = field(default_factory=lambda: ParseCache(None, ""))
 
     @classmethod
     def create(
@@ -50,7 +57,8 @@ class SiteData:
         work: Work | None = None,
         cache_dir: Path | None = None,
     ) -> SiteData:
-        """cache_dir: where formatted references are kept between builds (None: format them every time)."""
+        """cache_dir: where formatted references (and the glossary terms of each page) are kept between builds
+        (None: found again every time)."""
         root = site_url.rstrip("/") + "/" if site_url else ""
         work = work or Work(version=manual.version)
         # Citations need absolute addresses; without a site URL (a local preview) they name none.
@@ -65,7 +73,15 @@ class SiteData:
             history=history or History(),
             work=work,
             item_citations=cite_items(work, list(manual.items), urls, cache_dir),
+            page_terms=ParseCache(
+                cache_dir / PAGE_TERMS_FILE if cache_dir is not None else None,
+                parsecache.fingerprint() + parsecache.digest(repr(manual.glossary)).hex() if cache_dir else "",
+            ),
         )
+
+    def save_caches(self) -> None:
+        """Keep what this build found for the next one (see page_terms)."""
+        self.page_terms.save()
 
     def permalink(self, item_id: str, anchor: str = "") -> str:
         """The permanent address of an item (or of a section in it): <site>/id/<ID>/ whatever its file or title.

@@ -28,6 +28,17 @@ def test_median_ratio_and_overhead() -> None:
         stats.ratio(1.0, 0.0)
 
 
+def test_paired_overhead_is_judged_pair_by_pair() -> None:
+    # The machine ran at full speed for two pairs and at half speed for three; each value is 10% over its pair's
+    # baseline, but the fourth value was disturbed as well.
+    values = [1.1, 2.2, 2.2, 6.0, 1.1]
+    baselines = [1.0, 2.0, 2.0, 2.0, 1.0]
+    assert stats.paired_overhead_percent(values, baselines) == pytest.approx(10.0)
+    assert stats.paired_overhead_percent([1.0, 1.3], [1.0, 1.0]) == pytest.approx(15.0)
+    with pytest.raises(ValueError, match="one baseline per value"):
+        stats.paired_overhead_percent([1.0], [1.0, 2.0])
+
+
 def test_targets_are_limits_that_a_value_meets_or_misses() -> None:
     assert stats.at_most(15.0, 15) == "PASS"
     assert stats.at_most(15.1, 15) == "FAIL"

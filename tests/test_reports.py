@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from macros import reports
-from macros.model import Manual
+from macros.diagnostics import Location
+from macros.model import Manual, Term
 from macros.project import load_project
 from macros.site import SiteData
 from tests.conftest import SITES
@@ -104,6 +105,22 @@ def test_a_page_defines_only_the_glossary_terms_it_uses() -> None:
     assert "*[window of tolerance]: " in used
     assert reports.abbreviations(site, "A page about nothing in the glossary.") == ""
     assert reports.abbreviations(site, "cPTSD and PTSDs") == ""  # only whole words become abbreviations
+
+
+def test_the_terms_a_page_shows_are_kept_between_builds_while_the_glossary_stays(tmp_path: Path) -> None:
+    manual = load_project(SITES / "valid").manual
+    text = "Within the window of tolerance, PTSD symptoms ..."
+    first = SiteData.create(manual, cache_dir=tmp_path)
+    expected = reports.abbreviations(first, text)
+    first.save_caches()
+    again = SiteData.create(manual, cache_dir=tmp_path)
+    assert reports.abbreviations(again, text) == expected
+    assert again.page_terms.misses == 0
+    # A new first term moves every other term's position: what was kept for the old glossary is not used.
+    added = Term("symptoms", "What a person notices.", Location("glossary.yml", 1))
+    changed = SiteData.create(dataclasses.replace(manual, glossary=(added, *manual.glossary)), cache_dir=tmp_path)
+    shown = reports.abbreviations(changed, text)
+    assert shown.split("\n\n") == ["*[symptoms]: What a person notices.", *expected.split("\n\n")]
 
 
 def test_glossary_problems_are_reported_with_their_lines(tmp_path: Path) -> None:

@@ -6,8 +6,10 @@ and the Zensical canary; print every figure with its ratio and target; write doc
     python -m tools.bench --quick         one run each, scales 1x and 2x, no Zensical: a smoke test of the bench
     python -m tools.bench --only build,check
 
-Every figure is the median of its runs; every target is a ratio to a baseline measured in the same run (runs of the
-two alternate), so that a busy machine slows both alike.
+Every figure is the median of its runs; every target is a ratio to a baseline measured in the same run. The full
+build and the live preview are compared with plain Material for MkDocs in pairs of runs made back to back (which of
+the two goes first alternates), and judged by the median of the pairs' ratios, so that a machine whose speed drifts
+slows both runs of a pair alike.
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ class Bench:
     work: Path
     repeats: int
     quick: bool
+    pairs: int = 11  # runs of each build for the two comparisons with plain Material (full build, live preview)
     timeout: float = TIMEOUT
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -199,14 +202,22 @@ def bench_build(bench: Bench) -> None:
     warm: list[float] = []
     cold: list[float] = []
     base: list[float] = []
-    measured(mkdocs("-d", "site"), project)  # fills the reference cache
-    for _ in range(bench.repeats):
+
+    def with_macros() -> None:
         fresh(project, "site")
         warm.append(measured(mkdocs("-d", "site"), project).seconds)
+
+    def plain_build() -> None:
         fresh(project, "plain-site")
         base.append(measured(mkdocs("-f", plain.name, "-d", "plain-site"), project).seconds)
-        fresh(project, "site-cold", ".cache")
-        cold.append(measured(mkdocs("-d", "site-cold"), project).seconds)
+
+    measured(mkdocs("-d", "site"), project)  # fills the reference cache
+    for n in range(bench.pairs):
+        for build in (with_macros, plain_build) if n % 2 == 0 else (plain_build, with_macros):
+            build()
+        if n < bench.repeats:
+            fresh(project, "site-cold", ".cache")
+            cold.append(measured(mkdocs("-d", "site-cold"), project).seconds)
     both, same, only = compare_sites(project / "site", project / "plain-site")
     if only:
         raise BenchError(f"the plain build is not equivalent: files in one site only: {', '.join(only[:10])}")
@@ -215,7 +226,7 @@ def bench_build(bench: Bench) -> None:
         f"{same} of them byte-identical."
     )
     plain_s, warm_s, cold_s = stats.median(base), stats.median(warm), stats.median(cold)
-    over = stats.overhead_percent(warm_s, plain_s)
+    over = stats.paired_overhead_percent(warm, base)
     bench.add(
         Figure(
             "build.plain",
@@ -237,7 +248,7 @@ def bench_build(bench: Bench) -> None:
             "s",
             stats.at_most(over, 15),
             target="at most 15% over plain",
-            detail=f"{over:+.0f}% over plain",
+            detail=f"{over:+.0f}% over plain, the median of {len(warm)} pairs",
             runs=tuple(warm),
         )
     )
@@ -442,18 +453,25 @@ def bench_live(bench: Bench) -> None:
         make_plain(project)
     macros_times: list[float] = []
     plain_times: list[float] = []
-    with serving(project, "mkdocs.yml", free_port()) as base_macros:
-        for n in range(bench.repeats):
-            time.sleep(1.5)  # mkdocs serve ignores changes that come too soon after its last build
+    with (
+        serving(project, "mkdocs.yml", free_port()) as base_macros,
+        serving(project, "plain.yml", free_port()) as base_plain,
+    ):
+
+        def with_macros(n: int) -> None:
             macros_times.append(reload_time(base_macros, project / LIVE_FILE, f"Benchmark edit macros {n}."))
-    with serving(project, "plain.yml", free_port()) as base_plain:
-        for n in range(bench.repeats):
-            time.sleep(1.5)
+
+        def plain_build(n: int) -> None:
             plain_times.append(
                 reload_time(base_plain, project / "plain-docs" / LIVE_FILE, f"Benchmark edit plain {n}.")
             )
+
+        for n in range(bench.pairs):
+            for edit in (with_macros, plain_build) if n % 2 == 0 else (plain_build, with_macros):
+                time.sleep(1.5)  # mkdocs serve ignores changes that come too soon after its last build
+                edit(n)
     macros_s, plain_s = stats.median(macros_times), stats.median(plain_times)
-    growth = stats.ratio(macros_s, plain_s)
+    over = stats.paired_overhead_percent(macros_times, plain_times)
     bench.add(
         Figure(
             "live.plain",
@@ -473,9 +491,9 @@ def bench_live(bench: Bench) -> None:
             "Save to served page, with the macros",
             macros_s,
             "s",
-            stats.at_most(growth, 1.15),
+            stats.at_most(over, 15),
             target="at most 15% over plain",
-            detail=f"{(growth - 1) * 100:+.0f}% over plain",
+            detail=f"{over:+.0f}% over plain, the median of {len(macros_times)} pairs",
             runs=tuple(macros_times),
         )
     )
@@ -717,6 +735,12 @@ def run_section(bench: Bench, name: str, action: Callable[[], None], section: st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="runs per figure (default 5; the median is kept)")
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=11,
+        help="pairs of runs (with the macros, plain) for the full build and live preview comparisons (default 11)",
+    )
     parser.add_argument("--quick", action="store_true", help="one run each, scales 1x and 2x, no Zensical")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections: {','.join(SECTIONS)}")
     parser.add_argument("--output", type=Path, default=ROOT / RESULTS_FILE, help="results file to write")
@@ -725,12 +749,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     if args.quick:
-        args.repeats, only = 1, only - {"zensical"}
+        args.repeats, args.pairs, only = 1, 1, only - {"zensical"}
     scales = (1, 2) if args.quick else (1, 10, 100)
     info = machine()
     with contextlib.ExitStack() as stack:
         work = args.work or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imap-bench-")))
-        bench = Bench(work=work, repeats=max(1, args.repeats), quick=args.quick, timeout=args.timeout)
+        bench = Bench(
+            work=work, repeats=max(1, args.repeats), quick=args.quick, pairs=max(1, args.pairs), timeout=args.timeout
+        )
         plan: list[tuple[str, str, Callable[[], None]]] = [
             ("build", "Full build", lambda: bench_build(bench)),
             ("scale", "Scale", lambda: bench_scale(bench, scales)),
@@ -744,7 +770,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_section(bench, name, action, section)
     with contextlib.suppress(OSError):
         info["load average at end (1, 5, 15 min)"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    commands = ["make bench", f"# or: .venv/bin/python -m tools.bench --repeats {bench.repeats}"]
+    commands = ["make bench", f"# or: .venv/bin/python -m tools.bench --repeats {bench.repeats} --pairs {bench.pairs}"]
     if args.quick:
         commands = ["python -m tools.bench --quick"]
     results = Results(

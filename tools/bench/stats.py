@@ -27,6 +27,15 @@ def overhead_percent(value: float, baseline: float) -> float:
     return (ratio(value, baseline) - 1) * 100
 
 
+def paired_overhead_percent(values: Sequence[float], baselines: Sequence[float]) -> float:
+    """For runs made in pairs (one value and one baseline, back to back): the median of each pair's overhead, in
+    percent. The two runs of a pair share the machine's speed at that moment, so a machine that slows down and
+    speeds up over minutes (as a shared one does) moves both, where the two medians taken apart would carry it."""
+    if len(values) != len(baselines):
+        raise ValueError("one baseline per value")
+    return median([overhead_percent(value, baseline) for value, baseline in zip(values, baselines, strict=True)])
+
+
 def at_most(value: float, limit: float) -> str:
     return "PASS" if value <= limit else "FAIL"
 
