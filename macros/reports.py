@@ -237,12 +237,16 @@ _WORD: Final = re.compile(r"\w+")
 _WORD_CHARACTER: Final = re.compile(r"\w")
 
 
-def _starts_a_word(text: str, phrase: str) -> bool:
-    """Whether `phrase` occurs in `text` at the start of a word."""
-    at = text.find(phrase)
-    while at > 0 and _WORD_CHARACTER.match(text, at - 1):
-        at = text.find(phrase, at + 1)
-    return at >= 0
+def _word_starts(text: str, word: str) -> list[int]:
+    """Where `word` stands in `text` as a whole word."""
+    starts = []
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _WORD_CHARACTER.match(text, at - 1)) and not _WORD_CHARACTER.match(text, end):
+            starts.append(at)
+        at = text.find(word, at + 1)
+    return starts
 
 
 def glossary_page(site: SiteData, from_path: str) -> str:
@@ -280,15 +284,21 @@ def abbreviations(site: SiteData, text: str) -> str:
 
 
 def _terms_in(index: Mapping[str, list[tuple[int, Term]]], text: str) -> tuple[int, ...]:
-    """The positions in the glossary of the terms that `text` may show, in glossary order."""
-    always = index.get("", [])  # terms the text may show escaped: defined on every page
-    used = [
-        entry
-        for word in index.keys() & set(_WORD.findall(text))
-        for entry in index[word]
-        if entry[1].term == word or _starts_a_word(text, entry[1].term)
-    ]
-    return tuple(sorted(position for position, _ in [*always, *used]))
+    """The positions in the glossary of the terms that `text` may show, in glossary order. A term of several words
+    is looked for only where its first word stands, so the cost does not grow with the number of terms that share
+    that word."""
+    used = list(index.get("", []))  # terms the text may show escaped: defined on every page
+    for word in index.keys() & set(_WORD.findall(text)):
+        starts: list[int] | None = None
+        for entry in index[word]:
+            if entry[1].term == word:
+                used.append(entry)
+                continue
+            if starts is None:
+                starts = _word_starts(text, word)
+            if any(text.startswith(entry[1].term, at) for at in starts):
+                used.append(entry)
+    return tuple(sorted(position for position, _ in used))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -107,6 +107,14 @@ def test_a_page_defines_only_the_glossary_terms_it_uses() -> None:
     assert reports.abbreviations(site, "cPTSD and PTSDs") == ""  # only whole words become abbreviations
 
 
+def test_terms_that_share_a_first_word_are_told_apart() -> None:
+    manual = load_project(SITES / "valid").manual
+    terms = tuple(Term(f"window {n}", f"Window number {n}.", Location("glossary.yml", n)) for n in range(1, 41))
+    site = _site(dataclasses.replace(manual, glossary=terms))
+    shown = reports.abbreviations(site, "Past window 7, then the xwindow 3 and window-8, and a window.")
+    assert shown == "*[window 7]: Window number 7."
+
+
 def test_the_terms_a_page_shows_are_kept_between_builds_while_the_glossary_stays(tmp_path: Path) -> None:
     manual = load_project(SITES / "valid").manual
     text = "Within the window of tolerance, PTSD symptoms ..."
