@@ -215,7 +215,7 @@ def results_page(results: Results | None) -> str:
         "| Property | Value |",
         "|---|---|",
         f"| date | {md(results.date)} |",
-        f"| runs per figure | {results.repeats} (the median is shown) |",
+        f"| runs per figure | {results.repeats} (the median is shown; a figure run more often says how often) |",
         *(f"| {md(key)} | {md(value)} |" for key, value in results.machine.items()),
         "",
         "## Reproduce { #bench-reproduce }",
