@@ -458,16 +458,16 @@ def bench_live(bench: Bench) -> None:
         serving(project, "plain.yml", free_port()) as base_plain,
     ):
 
-        def with_macros(n: int) -> None:
+        def edit_with_macros(n: int) -> None:
             macros_times.append(reload_time(base_macros, project / LIVE_FILE, f"Benchmark edit macros {n}."))
 
-        def plain_build(n: int) -> None:
+        def edit_plain(n: int) -> None:
             plain_times.append(
                 reload_time(base_plain, project / "plain-docs" / LIVE_FILE, f"Benchmark edit plain {n}.")
             )
 
         for n in range(bench.pairs):
-            for edit in (with_macros, plain_build) if n % 2 == 0 else (plain_build, with_macros):
+            for edit in (edit_with_macros, edit_plain) if n % 2 == 0 else (edit_plain, edit_with_macros):
                 time.sleep(1.5)  # mkdocs serve ignores changes that come too soon after its last build
                 edit(n)
     macros_s, plain_s = stats.median(macros_times), stats.median(plain_times)
