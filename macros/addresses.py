@@ -4,12 +4,12 @@ every address the site has ever published (addresses.txt), which must keep resol
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from macros.model import Kind, Manual
+from macros.paths import relpath
 from macros.vocab import ID_NUMBER
 
 REGISTRY = "addresses.txt"
@@ -38,7 +38,7 @@ def permanent_redirects(manual: Manual) -> list[Redirect]:
 def redirect_page(redirect: Redirect) -> str:
     """A small page that forwards at once, keeping any #section of the address, and works without JavaScript."""
     page, _, anchor = redirect.target.partition("#")
-    relative = posixpath.relpath(page or ".", redirect.source.rstrip("/")) + "/"
+    relative = relpath(page, redirect.source) + "/"
     target = f"{relative}#{anchor}" if anchor else relative
     quoted = html.escape(target, quote=True)
     label = html.escape(redirect.label)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from macros import export
 from macros.bibliography import issued
 from macros.dataschema import SCHEMA_FILE, SCHEMA_VERSION, manual_schema
 from macros.model import Item, Kind, Reference
+from macros.paths import relpath
 from macros.render import md, page_url, table_caption
 from macros.site import SiteData
 
@@ -383,13 +383,35 @@ def _json(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def _json_records(data: object) -> str:
+    """JSON whose lists of records (items, references) hold one record per line, keys sorted: a change to one
+    record is a change to one line, and the fast (C) encoder writes each record where the indenting one is several
+    times slower on a file of this size."""
+
+    def compact(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+    def records(values: list[Any], indent: str) -> str:
+        return "[\n" + ",\n".join(indent + "  " + compact(v) for v in values) + "\n" + indent + "]" if values else "[]"
+
+    if isinstance(data, list):
+        return records(data, "") + "\n"
+    if isinstance(data, dict):
+        fields = [
+            f"  {compact(key)}: " + (records(value, "  ") if isinstance(value, list) else compact(value))
+            for key, value in sorted(data.items())
+        ]
+        return "{\n" + ",\n".join(fields) + "\n}\n"
+    return compact(data) + "\n"
+
+
 def data_files(site: SiteData) -> dict[str, str]:
     """The name and content of every file under data/."""
     return {
-        "manual.json": _json(export.manual_json(site)),
+        "manual.json": _json_records(export.manual_json(site)),
         SCHEMA_FILE: _json(manual_schema(site.site_url)),
         **{table.file: table_csv(site, table) for table in TABLES},
-        "references.csl.json": _json(csl_json(site)),
+        "references.csl.json": _json_records(csl_json(site)),
         "references.bib": bibtex(site),
     }
 
@@ -409,7 +431,7 @@ def write_data_files(site: SiteData, site_dir: Path) -> list[Path]:
 
 def data_url(from_path: str, name: str = "") -> str:
     """The relative URL of a data file from the page built from a docs path."""
-    return posixpath.relpath(DATA_DIR, page_url(from_path).rstrip("/") or ".") + "/" + name
+    return relpath(DATA_DIR, page_url(from_path)) + "/" + name
 
 
 def files_table(from_path: str) -> str:

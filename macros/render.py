@@ -8,7 +8,6 @@ which MkDocs (in strict mode) checks and rewrites.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
@@ -16,6 +15,7 @@ from typing import Any, Final
 from macros import markup, vocab
 from macros.diagnostics import CODES
 from macros.model import KIND_ORDER, EvidenceLink, Hypothesis, Item, Kind
+from macros.paths import relpath
 from macros.schema import FIELDS, GENERATED_SECTIONS, REQUIRED_SECTIONS
 from macros.site import SiteData
 
@@ -52,14 +52,8 @@ def _md_html(fragment: str) -> str:
 
 
 def rel(from_path: str, to_path: str, anchor: str = "") -> str:
-    """A relative link from one docs page to another (both normalised paths relative to the docs directory): what
-    posixpath.relpath gives, without its trip through the working directory, as a build makes thousands of links."""
-    folders = from_path.split("/")[:-1]
-    parts = to_path.split("/")
-    shared = 0
-    while shared < min(len(folders), len(parts) - 1) and folders[shared] == parts[shared]:
-        shared += 1
-    target = "/".join([".."] * (len(folders) - shared) + parts[shared:])
+    """A relative link from one docs page to another (both normalised paths relative to the docs directory)."""
+    target = relpath(to_path, from_path.rpartition("/")[0])
     return f"{target}#{anchor}" if anchor else target
 
 
@@ -115,7 +109,7 @@ def page_url(path: str) -> str:
 def url_from(from_path: str, to_path: str) -> str:
     """A relative URL from the page built from one docs path to the page built from another."""
     source, target = page_url(from_path), page_url(to_path)
-    relative = posixpath.relpath(target or ".", source.rstrip("/") or ".")
+    relative = relpath(target, source)
     return relative.rstrip("/") + "/" if relative != "." else "./"
 
 

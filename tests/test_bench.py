@@ -46,12 +46,23 @@ def test_targets_are_limits_that_a_value_meets_or_misses() -> None:
 
 
 def test_linear_growth_allows_twelve_times_the_time_for_ten_times_the_content() -> None:
-    steps = stats.linear([1, 10, 100], [2.0, 23.0, 400.0])
+    steps = stats.linear([1, 10, 100], [[2.0], [23.0], [400.0]])
     assert [(small, large) for small, large, _, _ in steps] == [(1, 10), (10, 100)]
     assert [verdict for *_, verdict in steps] == ["PASS", "FAIL"]  # 11.5x is linear enough; 17.4x is not
     assert steps[0][2] == pytest.approx(11.5)
-    assert stats.linear([1, 10], [1.0, 12.0])[0][3] == "PASS"
-    assert stats.linear([1, 10], [1.0, 12.1])[0][3] == "FAIL"
+    assert stats.linear([1, 10], [[1.0], [12.0]])[0][3] == "PASS"
+    assert stats.linear([1, 10], [[1.0], [12.1]])[0][3] == "FAIL"
+
+
+def test_a_large_build_is_compared_with_the_smaller_builds_made_either_side_of_it() -> None:
+    # Rounds of a 10 s build, then a 100 s one; the machine slows during the second large build (the small build
+    # after it takes 15 s). Each large build over the mean of the small builds either side: 100/10 and 150/12.5,
+    # 10x and 12x, median 11x. Over the small build before it alone: 10x and 15x; the medians apart: 12.5x.
+    assert stats.bracketed_ratio([10.0, 10.0, 15.0], [100.0, 150.0]) == pytest.approx(11.0)
+    # The last large build, with no smaller build after it, is compared with the one before it.
+    assert stats.bracketed_ratio([10.0, 20.0], [100.0, 300.0]) == pytest.approx((100 / 15 + 300 / 20) / 2)
+    with pytest.raises(ValueError):
+        stats.bracketed_ratio([], [1.0])
 
 
 def test_a_synthetic_manual_is_valid_and_scales_items_references_and_terms(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from macros import bibliography, frontmatter, render, schema
+from macros import bibliography, frontmatter, paths, render, schema
 from macros.citations import format_references
 from macros.model import Kind
 from tests.helpers import BIB, PRINCIPLE
@@ -107,3 +107,22 @@ def test_relative_links_are_the_standard_library_relpath(from_path: str, to_path
     expected = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
     assert render.rel(from_path, to_path) == expected
     assert render.rel(from_path, to_path, "cite") == expected + "#cite"
+
+
+_SITE_PATH = st.builds(
+    lambda parts, slash: "/".join(parts) + slash,
+    st.lists(st.sampled_from(["manual", "principles", "P01", "id", "data", "a b"]), max_size=4),
+    st.sampled_from(["", "/"]),
+)
+
+
+@given(_SITE_PATH, _SITE_PATH)
+@_SETTINGS
+def test_every_relative_address_is_the_standard_library_relpath(target: str, start: str) -> None:
+    # The /id/ forwarding pages, the data file links and the diagram links go through paths.relpath.
+    expected = posixpath.relpath(target.rstrip("/") or ".", start.rstrip("/") or ".")
+    assert paths.relpath(target, start) == expected
+    page = start.rstrip("/") + "/index.md" if start.rstrip("/") else "index.md"
+    assert render.url_from(page, target.rstrip("/") + ".md" if target.rstrip("/") else "index.md") == (
+        expected.rstrip("/") + "/" if expected != "." else "./"
+    )

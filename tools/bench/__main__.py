@@ -1,7 +1,7 @@
 """`make bench` (python -m tools.bench): measure the build, its scaling, `make check`, the live preview, page weight
 and the Zensical canary; print every figure with its ratio and target; write docs/benchmarks/results.json.
 
-    python -m tools.bench                 everything, 5 runs per figure (about an hour on two cores)
+    python -m tools.bench                 everything, 5 runs per figure (about 75 minutes on two cores)
     python -m tools.bench --repeats 3     fewer runs
     python -m tools.bench --quick         one run each, scales 1x and 2x, no Zensical: a smoke test of the bench
     python -m tools.bench --only build,check
@@ -54,6 +54,7 @@ LIVE_FILE = "manual/principles/P03.md"
 LIVE_URL = "manual/principles/P03/"
 PAGE_URL = "manual/principles/P03/"
 SECTIONS = ("build", "scale", "check", "live", "weight", "zensical")
+LARGEST_RUNS = 3  # builds of the largest synthetic manual (100x: about a quarter of an hour each on two cores)
 PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "Markdown", "pymdown-extensions", "citeproc-py")
 # Every run keeps Python's compiled bytecode, as a build on an author's or CI's machine does (some machines, this
 # benchmark's among them, turn that off in their environment): otherwise each build with the macros would also pay
@@ -92,7 +93,7 @@ class Bench:
     work: Path
     repeats: int
     quick: bool
-    pairs: int = 11  # runs of each build for the two comparisons with plain Material (full build, live preview)
+    pairs: int = 21  # runs of each build for the two comparisons with plain Material (full build, live preview)
     timeout: float = TIMEOUT
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -272,26 +273,36 @@ def bench_build(bench: Bench) -> None:
 
 
 def bench_scale(bench: Bench, scales: tuple[int, ...]) -> None:
+    """Builds in rounds, each round every scale from the smallest up, so that each build of a larger manual has
+    builds of the next smaller one just before and just after it (see stats.bracketed_ratio). The largest manual
+    is built in the first LARGEST_RUNS rounds only: one build of it takes many minutes."""
     print(f"Scale: synthetic manuals at {', '.join(f'{s}x' for s in scales)} (fresh checkout, no cache)", flush=True)
-    medians: list[float] = []
+    projects = {scale: synth.generate(bench.work / f"x{scale}", scale) for scale in scales}
+    runs: dict[int, list[Run]] = {scale: [] for scale in scales}
+    failed: dict[int, str] = {}
+    largest_runs = min(bench.repeats, LARGEST_RUNS)
+    for round_number in range(bench.repeats):
+        for scale in scales:
+            if scale in failed or (scale == scales[-1] and len(scales) > 1 and round_number >= largest_runs):
+                continue
+            project = projects[scale]
+            fresh(project, "site", ".cache")
+            try:
+                runs[scale].append(measured(mkdocs("-d", "site"), project, limit=bench.timeout))
+            except BenchError as exc:
+                failed[scale] = str(exc)
+                fresh(project, "site")
+            outcome = "failed" if scale in failed else f"{runs[scale][-1].seconds:.1f} s"
+            print(f"  round {round_number + 1}, {scale}x: {outcome}", flush=True)
     measured_scales: list[int] = []
     for scale in scales:
-        project = synth.generate(bench.work / f"x{scale}", scale)
-        repeats = bench.repeats if scale < 100 else 1  # one 100x build takes many minutes
-        runs: list[Run] = []
-        try:
-            for _ in range(repeats):
-                fresh(project, "site", ".cache")
-                runs.append(measured(mkdocs("-d", "site"), project, limit=bench.timeout))
-        except BenchError as exc:
-            fresh(project, "site")
-            bench.add(
-                Figure(f"scale.{scale}x.time", "Scale", f"Build at {scale}x", None, "s", "ERROR", detail=str(exc))
-            )
+        project = projects[scale]
+        if scale in failed or not runs[scale]:
+            problem = failed.get(scale, "not built")
+            bench.add(Figure(f"scale.{scale}x.time", "Scale", f"Build at {scale}x", None, "s", "ERROR", detail=problem))
             continue
         measured_scales.append(scale)
-        seconds = stats.median([r.seconds for r in runs])
-        medians.append(seconds)
+        seconds = stats.median([r.seconds for r in runs[scale]])
         pages = sum(1 for _ in (project / "manual").rglob("*.md"))
         size_mb = sum(p.stat().st_size for p in (project / "site").rglob("*") if p.is_file()) / 1e6
         index_mb = (project / "site" / "search" / "search_index.json").stat().st_size / 1e6
@@ -303,11 +314,11 @@ def bench_scale(bench: Bench, scales: tuple[int, ...]) -> None:
                 seconds,
                 "s",
                 "INFO",
-                detail=f"{seconds / pages * 1000:.0f} ms per item",
-                runs=tuple(r.seconds for r in runs),
+                detail=f"{seconds / pages * 1000:.0f} ms per item, {_builds(len(runs[scale]))}",
+                runs=tuple(r.seconds for r in runs[scale]),
             )
         )
-        rss = stats.median([r.rss_mb for r in runs])
+        rss = stats.median([r.rss_mb for r in runs[scale]])
         bench.add(
             Figure(
                 f"scale.{scale}x.memory",
@@ -317,14 +328,16 @@ def bench_scale(bench: Bench, scales: tuple[int, ...]) -> None:
                 "MB",
                 "INFO",
                 detail=f"site {size_mb:,.0f} MB, search index {index_mb:,.1f} MB",
-                runs=tuple(r.rss_mb for r in runs),
+                runs=tuple(r.rss_mb for r in runs[scale]),
             )
         )
         if scale != scales[0]:
             shutil.rmtree(project / "site", ignore_errors=True)
-    for small, large, growth, verdict in stats.linear(measured_scales, medians):
+    times = [[r.seconds for r in runs[scale]] for scale in measured_scales]
+    for small, large, growth, verdict in stats.linear(measured_scales, times):
         factor = large / small
-        before, after = medians[measured_scales.index(int(small))], medians[measured_scales.index(int(large))]
+        before = stats.median([r.seconds for r in runs[int(small)]])
+        after = stats.median([r.seconds for r in runs[int(large)]])
         bench.add(
             Figure(
                 f"scale.growth.{small:g}x-{large:g}x",
@@ -334,9 +347,13 @@ def bench_scale(bench: Bench, scales: tuple[int, ...]) -> None:
                 "x",
                 verdict,
                 target=f"at most {stats.LINEAR_SLACK * factor:g}× ({factor:g}× the content)",
-                detail=f"{before:.1f} s → {after:.1f} s",
+                detail=f"{before:.1f} s → {after:.1f} s; each {large:g}x build against the {small:g}x ones either side",
             )
         )
+
+
+def _builds(count: int) -> str:
+    return "one build" if count == 1 else f"the median of {count} builds"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -738,8 +755,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pairs",
         type=int,
-        default=11,
-        help="pairs of runs (with the macros, plain) for the full build and live preview comparisons (default 11)",
+        default=21,
+        help="pairs of runs (with the macros, plain) for the full build and live preview comparisons (default 21)",
     )
     parser.add_argument("--quick", action="store_true", help="one run each, scales 1x and 2x, no Zensical")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections: {','.join(SECTIONS)}")

@@ -40,15 +40,28 @@ def at_most(value: float, limit: float) -> str:
     return "PASS" if value <= limit else "FAIL"
 
 
+def bracketed_ratio(small: Sequence[float], large: Sequence[float]) -> float:
+    """For builds made in rounds (each round builds the smaller manual, then the larger one): the median, over the
+    larger builds, of each one's time over the mean of the smaller builds made just before and just after it (the
+    same round's and the next round's). A large build takes minutes, over which a shared machine's speed drifts;
+    the smaller builds on either side of it measure the machine over the same stretch of time."""
+    if not small or not large:
+        raise ValueError("no measurements")
+    ratios = [ratio(big, statistics.fmean(small[index : index + 2] or small[-1:])) for index, big in enumerate(large)]
+    return median(ratios)
+
+
 def linear(
-    sizes: Sequence[float], times: Sequence[float], slack: float = LINEAR_SLACK
+    sizes: Sequence[float], runs: Sequence[Sequence[float]], slack: float = LINEAR_SLACK
 ) -> list[tuple[float, float, float, str]]:
-    """For each step between consecutive sizes: (smaller size, larger size, time ratio, verdict), where the verdict
-    is PASS when the time grows by at most `slack` times the size ratio (no worse than linear)."""
-    if len(sizes) != len(times):
-        raise ValueError("one time per size")
+    """For each step between consecutive sizes, from the times of their builds made in rounds (`runs[k]` for
+    `sizes[k]`, in the order they ran): (smaller size, larger size, time ratio, verdict), where the ratio is the
+    bracketed one and the verdict is PASS when the time grows by at most `slack` times the size ratio (no worse than
+    linear)."""
+    if len(sizes) != len(runs):
+        raise ValueError("one list of runs per size")
     steps: list[tuple[float, float, float, str]] = []
-    for (s1, t1), (s2, t2) in itertools.pairwise(zip(sizes, times, strict=True)):
-        growth = ratio(t2, t1)
+    for (s1, r1), (s2, r2) in itertools.pairwise(zip(sizes, runs, strict=True)):
+        growth = bracketed_ratio(r1, r2)
         steps.append((s1, s2, growth, at_most(growth, slack * (s2 / s1))))
     return steps
