@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Final
 
 from macros.bibliography import ET_AL_MARKER
@@ -12,7 +10,6 @@ from macros.dataschema import SCHEMA_VERSION, schema_url
 from macros.model import EvidenceLink, Item, Kind
 from macros.site import SiteData
 
-OUTPUT = "data/manual.json"
 # How an author list that was not seen in full appears in published CSL-JSON (the build's internal marker never does).
 CSL_ET_AL: Final = "et al."
 
@@ -101,12 +98,3 @@ def manual_json(site: SiteData) -> dict[str, Any]:
             for key, reference in manual.references.items()
         ],
     }
-
-
-def write_manual_json(site: SiteData, site_dir: Path) -> Path:
-    path = site_dir / OUTPUT
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(manual_json(site), indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    return path

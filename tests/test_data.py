@@ -174,6 +174,21 @@ def test_text_with_commas_quotes_and_line_breaks_survives_the_csv(tmp_path: Path
     assert claim in [r["claim"] for r in rows]
 
 
+def test_json_files_hold_one_record_per_line(site: SiteData) -> None:
+    """A change to one item or reference shows as a change to one line of manual.json or references.csl.json."""
+    files = datafiles.data_files(site)
+    document = json.loads(files["manual.json"])
+    assert document == json.loads(json.dumps(export.manual_json(site)))
+    lines = files["manual.json"].splitlines()
+    for key in ("items", "references"):
+        start = lines.index(f'  "{key}": [')
+        records = [json.loads(line.strip().rstrip(",")) for line in lines[start + 1 : start + 1 + len(document[key])]]
+        assert records == document[key]
+        assert lines[start + 1 + len(document[key])] in ("  ],", "  ]")
+    csl_lines = files["references.csl.json"].splitlines()
+    assert [json.loads(line.rstrip(",")) for line in csl_lines[1:-1]] == json.loads(files["references.csl.json"])
+
+
 def test_csl_json_and_bibtex_hold_every_reference_and_read_back(site: SiteData) -> None:
     files = datafiles.data_files(site)
     csl = json.loads(files["references.csl.json"])

@@ -274,7 +274,7 @@ def bench_build(bench: Bench) -> None:
 
 def bench_scale(bench: Bench, scales: tuple[int, ...]) -> None:
     """Builds in rounds, each round every scale from the smallest up, so that each build of a larger manual has
-    builds of the next smaller one just before and just after it (see stats.bracketed_ratio). The largest manual
+    builds of the next smaller one before and after it (see stats.bracketed_ratio). The largest manual
     is built in the first LARGEST_RUNS rounds only: one build of it takes many minutes."""
     print(f"Scale: synthetic manuals at {', '.join(f'{s}x' for s in scales)} (fresh checkout, no cache)", flush=True)
     projects = {scale: synth.generate(bench.work / f"x{scale}", scale) for scale in scales}

@@ -42,8 +42,8 @@ def at_most(value: float, limit: float) -> str:
 
 def bracketed_ratio(small: Sequence[float], large: Sequence[float]) -> float:
     """For builds made in rounds (each round builds the smaller manual, then the larger one): the median, over the
-    larger builds, of each one's time over the mean of the smaller builds made just before and just after it (the
-    same round's and the next round's). A large build takes minutes, over which a shared machine's speed drifts;
+    larger builds, of each one's time over the mean of the smaller builds made before and after it (the same
+    round's and the next round's). A large build takes minutes, over which a shared machine's speed drifts;
     the smaller builds on either side of it measure the machine over the same stretch of time."""
     if not small or not large:
         raise ValueError("no measurements")
