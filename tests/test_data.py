@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -187,6 +188,38 @@ def test_json_files_hold_one_record_per_line(site: SiteData) -> None:
         assert lines[start + 1 + len(document[key])] in ("  ],", "  ]")
     csl_lines = files["references.csl.json"].splitlines()
     assert [json.loads(line.rstrip(",")) for line in csl_lines[1:-1]] == json.loads(files["references.csl.json"])
+
+
+def test_the_bibtex_export_is_reused_until_a_reference_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Encoding every field as LaTeX is a good part of a rebuild's own work; a rebuild with the same references
+    writes the same file without it, and a changed reference is written anew."""
+    encodings: list[int] = []
+    real = datafiles._bibtex
+
+    def counting(version: str, references: list[Any]) -> str:
+        encodings.append(len(references))
+        return real(version, references)
+
+    monkeypatch.setattr(datafiles, "_bibtex", counting)
+    manual = load_project(SITES / "valid").manual
+
+    def build(manual: Any) -> str:
+        site = SiteData.create(manual, SITE_URL, cache_dir=tmp_path)
+        text = datafiles.bibtex(site)
+        site.save_caches()
+        return text
+
+    first = build(manual)
+    assert build(manual) == first
+    assert len(encodings) == 1
+    key = next(iter(manual.references))
+    changed = dataclasses.replace(
+        manual.references[key], fields={**manual.references[key].fields, "title": "A changed title"}
+    )
+    edited = build(dataclasses.replace(manual, references={**manual.references, key: changed}))
+    assert len(encodings) == 2
+    assert "A changed title" in edited
+    assert edited != first
 
 
 def test_csl_json_and_bibtex_hold_every_reference_and_read_back(site: SiteData) -> None:
