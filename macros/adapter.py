@@ -99,7 +99,7 @@ def on_post_page_macros(env: Any) -> None:
 
 def on_post_build(env: Any) -> None:
     site: SiteData = getattr(env, _ATTRIBUTE)
-    site.save_caches()
     site_dir = Path(env.conf["site_dir"])
     datafiles.write_data_files(site, site_dir)
     write_redirects(site.manual, site_dir, read_registry(Path(env.project_dir)))
+    site.save_caches()  # last: writing the data files fills one of them

@@ -27,6 +27,14 @@ def test_every_manual_file_is_one_page_and_one_item(built_site: Path) -> None:
     assert sorted(i["source_file"] for i in data["items"]) == sorted(f"manual/{f}.md" for f in files)
 
 
+def test_a_build_keeps_what_the_next_build_reuses(built_site: Path) -> None:
+    """The next build (a save under `make serve`) takes the page terms and the BibTeX download from the cache, so
+    the build must save them after everything that fills them has run."""
+    cache = built_site.parent / ".cache" / "imap"
+    for name in ("page-terms.pickle", "exports.pickle"):
+        assert (cache / name).is_file(), name
+
+
 def test_manual_json_lists_every_reference_with_apa_and_cited_by(built_site: Path) -> None:
     data = _manual_json(built_site)
     bib_keys = re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "references.bib").read_text(encoding="utf-8"), re.MULTILINE)
