@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from macros import addresses, history
+from macros.checking import check_project
 from macros.diagnostics import has_errors, report
 from macros.model import Kind, Manual
 from macros.project import CACHE_DIR, Project, load_project
@@ -32,11 +33,13 @@ def _load_checked(root: Path) -> Project | None:
 
 
 def _check(root: Path) -> int:
-    project = _load_checked(root)
-    if project is None:
+    checked = check_project(root, root / CACHE_DIR)
+    if checked.diagnostics:
+        print(report(checked.diagnostics), file=sys.stderr)
+    if has_errors(checked.diagnostics):
         return 1
-    if not project.diagnostics:
-        print(f"ok: {len(project.manual.items)} items, {len(project.manual.references)} references", file=sys.stderr)
+    if not checked.diagnostics:
+        print(f"ok: {checked.items} items, {checked.references} references", file=sys.stderr)
     return 0
 
 

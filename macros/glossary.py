@@ -3,12 +3,12 @@ hover definitions wherever the term appears."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container
 from pathlib import Path
 
 from macros import frontmatter, schema
 from macros.diagnostics import Diagnostic, Location, error
-from macros.model import Item, Term
+from macros.model import Term
 from macros.parsecache import ParseCache, digest
 
 GLOSSARY_FILE = "glossary.yml"
@@ -67,12 +67,13 @@ def _parse(data: bytes) -> tuple[tuple[Term, ...], list[Diagnostic]]:
     return tuple(sorted(terms, key=lambda t: (t.term.casefold(), t.term))), problems
 
 
-def check_links(terms: tuple[Term, ...], by_id: Mapping[str, Item]) -> list[Diagnostic]:
+def check_links(terms: tuple[Term, ...], known: Container[str]) -> list[Diagnostic]:
+    """Glossary links to items not `known` (by ID)."""
     return [
         error(
             ref.location, "link.unknown-item", f"glossary entry '{t.term}' refers to {ref.target}, which does not exist"
         )
         for t in terms
         for ref in t.see
-        if ref.target not in by_id
+        if ref.target not in known
     ]

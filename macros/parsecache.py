@@ -52,14 +52,22 @@ def digest(*parts: str | bytes) -> bytes:
 
 
 class ParseCache(Generic[T]):
-    """Results of one kind of parse, by digest of the input. Without a file (`path` None) it stores nothing."""
+    """Results of one kind of parse, by digest of the input. Without a file (`path` None) it stores nothing. The file
+    is read when the first result is looked up, so a cache that a run does not need costs nothing."""
 
     def __init__(self, path: Path | None, fingerprint: str) -> None:
         self._path = path
         self._fingerprint = fingerprint
-        self._old: dict[bytes, T] = self._read() if path is not None else {}
+        self._stored: dict[bytes, T] | None = None
         self._new: dict[bytes, T] = {}
         self.misses = 0
+        self._changed = False
+
+    @property
+    def _old(self) -> dict[bytes, T]:
+        if self._stored is None:
+            self._stored = self._read() if self._path is not None else {}
+        return self._stored
 
     def _read(self) -> dict[bytes, T]:
         assert self._path is not None
@@ -80,6 +88,10 @@ class ParseCache(Generic[T]):
         results = stored[1]
         return results if isinstance(results, dict) else {}
 
+    def __len__(self) -> int:
+        """How many results the file held when read."""
+        return len(self._old)
+
     def get(self, key: bytes) -> T | None:
         """The stored result for this input, if any (kept for the next run)."""
         if key in self._new:
@@ -92,10 +104,13 @@ class ParseCache(Generic[T]):
 
     def put(self, key: bytes, value: T) -> None:
         self._new[key] = value
+        self._changed = True
 
     def save(self) -> None:
         """Write the results of this run, when they differ from what was read; never fails the run."""
-        if self._path is None or (self.misses == 0 and self._new.keys() == self._old.keys()):
+        if self._path is None or self._stored is None:
+            return  # nothing looked up: the file stays as it is
+        if not self._changed and self._new.keys() == self._old.keys():
             return
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)

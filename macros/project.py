@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,13 +56,24 @@ class Caches:
         self.terms.save()
 
 
+def manual_files(root: Path) -> list[Path]:
+    """Every file under manual/, in the order items are loaded."""
+    return sorted((p for p in (root / MANUAL_DIR).rglob("*") if p.is_file()), key=str)
+
+
+def item_kind(relative: str) -> Kind | None:
+    """The kind of item a file under manual/ holds (by its folder), or None if it is not a manual page."""
+    parts = relative.split("/")
+    kind = Kind.from_folder(parts[1]) if len(parts) == 3 else None
+    return kind if relative.endswith(".md") else None
+
+
 def load_item(
     root: Path, path: Path, cache: ParseCache[ItemResult] | None = None
 ) -> tuple[Item | None, list[Diagnostic]]:
     relative = path.relative_to(root).as_posix()
-    parts = relative.split("/")
-    kind = Kind.from_folder(parts[1]) if len(parts) == 3 else None
-    if kind is None or not relative.endswith(".md"):
+    kind = item_kind(relative)
+    if kind is None:
         folders = ", ".join(f"{MANUAL_DIR}/{k.folder}/" for k in Kind)
         return None, [
             error(
@@ -102,8 +113,7 @@ def load_items(
     """Every item in manual/; with caches (by item folder), files parsed before are not parsed again."""
     items: list[Item] = []
     diagnostics: list[Diagnostic] = []
-    manual_dir = root / MANUAL_DIR
-    for path in sorted((p for p in manual_dir.rglob("*") if p.is_file()), key=str):
+    for path in manual_files(root):
         item, problems = load_item(root, path, (caches or {}).get(path.parent.name))
         diagnostics.extend(problems)
         if item is not None:
@@ -125,12 +135,12 @@ def load_references(
     return bibliography.load(BIB_FILE, text, cache)
 
 
-def load_pages(root: Path, items: list[Item]) -> tuple[tuple[Citation, ...], list[Diagnostic]]:
+def load_pages(root: Path, known: Iterable[str]) -> tuple[tuple[Citation, ...], list[Diagnostic]]:
     """cite() and xref() calls in the site's own pages under docs/ (the manual itself is mounted there and
-    skipped): the citations, and the cross-references to items that do not exist."""
+    skipped): the citations, and the cross-references to IDs not `known`."""
     found: list[Citation] = []
     problems: list[Diagnostic] = []
-    known = [i.id for i in items] + [h.id for i in items for h in i.hypotheses]
+    known = set(known)
     docs = root / DOCS_DIR
     for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
         relative = path.relative_to(root).as_posix()
@@ -168,7 +178,8 @@ def load_project(root: Path, cache_dir: Path | None = None) -> Project:
     items, diagnostics = load_items(root, caches.items)
     references, bib_problems = load_references(root, caches.references)
     diagnostics.extend(bib_problems)
-    page_citations, page_problems = load_pages(root, items)
+    known = [i.id for i in items] + [h.id for i in items for h in i.hypotheses]  # retired items' too
+    page_citations, page_problems = load_pages(root, known)
     diagnostics.extend(page_problems)
     retired = [i for i in items if i.retired]
     items = [i for i in items if not i.retired]
@@ -177,7 +188,7 @@ def load_project(root: Path, cache_dir: Path | None = None) -> Project:
     terms, glossary_problems = glossary.load(root, caches.terms)
     caches.save()
     diagnostics.extend(glossary_problems)
-    diagnostics.extend(glossary.check_links(terms, {i.id: i for i in items}))
+    diagnostics.extend(glossary.check_links(terms, {i.id for i in items}))
     history, changelog_problems = load_changelog(root)
     diagnostics.extend(changelog_problems)
     known = [i.id for i in items + retired] + [h.id for i in items for h in i.hypotheses]

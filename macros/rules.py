@@ -4,13 +4,122 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Protocol
 
+from macros import parsecache
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
-from macros.model import Citation, Item, Kind, Reference
+from macros.model import Citation, Item, Kind, Ref, Reference
 from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, REQUIRED_SECTIONS
 
 
-def duplicate_ids(items: Sequence[Item]) -> list[Diagnostic]:
+class Named(Protocol):
+    """Something with an ID, written at a place (an item, a hypothesis)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def location(self) -> Location: ...
+
+
+class Target(Protocol):
+    """What the rules for links need to know of the item a link points to: an Item, or its Outline."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def kind(self) -> Kind: ...
+
+    @property
+    def part(self) -> str: ...
+
+    @property
+    def retired(self) -> str: ...
+
+    @property
+    def replaced_by(self) -> tuple[Ref, ...]: ...
+
+
+class Owner(Named, Target, Protocol):
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def hypotheses(self) -> Sequence[Named]: ...
+
+
+@dataclass(frozen=True)
+class Anchor:
+    id: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What the rules for other items need to know of one item, without its text: enough to check links to it, its
+    IDs for duplicates, and what it makes known (its hypotheses). `make check` keeps one for every file."""
+
+    id: str
+    kind: Kind
+    part: str
+    path: str
+    location: Location
+    retired: str
+    replaced_by: tuple[Ref, ...]
+    hypotheses: tuple[Anchor, ...]
+
+    @classmethod
+    def of(cls, item: Item) -> Outline:
+        return cls(
+            item.id,
+            item.kind,
+            item.part,
+            item.path,
+            item.location,
+            item.retired,
+            item.replaced_by,
+            tuple(Anchor(h.id, h.location) for h in item.hypotheses),
+        )
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """Everything outside one item that the rules for that item read: the items (live and retired) by ID, the live
+    items' hypotheses, and the reference keys. Its digest changes whenever any of these does, so that a result of
+    `item_rules` kept with the digest it was found under is still right while the digest is the same."""
+
+    by_id: Mapping[str, Target]
+    hypotheses: frozenset[str]
+    references: Mapping[str, object]  # keys in the file's order (suggestions pick the first of equally close keys)
+
+    @classmethod
+    def of(cls, items: Sequence[Owner], references: Mapping[str, object]) -> Namespace:
+        """From every item in load order, live ones first (a later item takes a duplicate ID, as in `check`)."""
+        return cls(
+            {i.id: i for i in items},
+            frozenset(h.id for i in items if not i.retired for h in i.hypotheses),
+            references,
+        )
+
+    @cached_property
+    def retired(self) -> dict[str, Target]:
+        return {key: target for key, target in self.by_id.items() if target.retired}
+
+    @cached_property
+    def digest(self) -> bytes:
+        records = [
+            "\x1f".join((t.id, t.kind.value, t.part, t.retired, *(r.target for r in t.replaced_by)))
+            for t in self.by_id.values()
+        ]
+        return parsecache.digest(
+            "\x1e".join(records), "\x1e".join(sorted(self.hypotheses)), "\x1e".join(self.references)
+        )
+
+
+def duplicate_ids(items: Sequence[Owner]) -> list[Diagnostic]:
     first: dict[str, Location] = {}
     found: list[Diagnostic] = []
     for item in sorted(items, key=lambda i: i.path):
@@ -32,7 +141,7 @@ def duplicate_ids(items: Sequence[Item]) -> list[Diagnostic]:
     return found
 
 
-def item_links(items: Sequence[Item], by_id: Mapping[str, Item]) -> list[Diagnostic]:
+def item_links(items: Sequence[Item], by_id: Mapping[str, Target]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for item in items:
         for (kind, field_name), target_kind in LINK_TARGETS.items():
@@ -73,7 +182,7 @@ def item_links(items: Sequence[Item], by_id: Mapping[str, Item]) -> list[Diagnos
     return found
 
 
-def evidence_sources(items: Sequence[Item], references: Mapping[str, Reference]) -> list[Diagnostic]:
+def evidence_sources(items: Sequence[Item], references: Mapping[str, object]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for item in items:
         seen: set[tuple[str, str]] = set()
@@ -100,9 +209,15 @@ def evidence_sources(items: Sequence[Item], references: Mapping[str, Reference])
 
 
 def body_markup(
-    items: Sequence[Item], by_id: Mapping[str, Item], references: Mapping[str, Reference]
+    items: Sequence[Item],
+    by_id: Mapping[str, Target],
+    references: Mapping[str, object],
+    hypotheses: Iterable[str] | None = None,
 ) -> list[Diagnostic]:
-    known_ids = set(by_id) | {h.id for i in items for h in i.hypotheses}
+    """Citations, cross-references and diagram links in the text; `hypotheses` (default: those of `items`) are the
+    hypothesis IDs a cross-reference may name."""
+    known = {h.id for i in items for h in i.hypotheses} if hypotheses is None else hypotheses
+    known_ids = set(by_id) | set(known)
     found: list[Diagnostic] = []
     for item in items:
         for mark in item.marks:
@@ -179,11 +294,16 @@ def sections(items: Sequence[Item]) -> list[Diagnostic]:
 
 
 def uncited(references: Mapping[str, Reference], citations: Iterable[Citation]) -> list[Diagnostic]:
-    cited = {c.key for c in citations}
+    return uncited_keys({key: ref.location for key, ref in references.items()}, {c.key for c in citations})
+
+
+def uncited_keys(references: Mapping[str, Location], cited: Iterable[str]) -> list[Diagnostic]:
+    """References (by key, where each is written) that no item cites."""
+    keys = set(cited)
     return [
-        warning(ref.location, "bib.uncited", f"reference '{key}' is not cited by any item")
-        for key, ref in sorted(references.items())
-        if key not in cited
+        warning(location, "bib.uncited", f"reference '{key}' is not cited by any item")
+        for key, location in sorted(references.items())
+        if key not in keys
     ]
 
 
@@ -231,7 +351,7 @@ def page_xrefs(path: str, text: str, known_ids: Iterable[str]) -> list[Diagnosti
     ]
 
 
-def unknown_page_citations(citations: Iterable[Citation], references: Mapping[str, Reference]) -> list[Diagnostic]:
+def unknown_page_citations(citations: Iterable[Citation], references: Mapping[str, object]) -> list[Diagnostic]:
     return [
         error(c.location, "citation.unknown-key", f"citation of unknown key '{c.key}'", did_you_mean(c.key, references))
         for c in citations
@@ -252,7 +372,7 @@ def unsafe_html(items: Sequence[Item]) -> list[Diagnostic]:
     ]
 
 
-def retired_links(items: Sequence[Item], retired: Mapping[str, Item]) -> list[Diagnostic]:
+def retired_links(items: Sequence[Item], retired: Mapping[str, Target]) -> list[Diagnostic]:
     """Links and cross-references from live items (or from a retired item's replacement list) to retired items."""
     found: list[Diagnostic] = []
 
@@ -283,6 +403,20 @@ def retired_links(items: Sequence[Item], retired: Mapping[str, Item]) -> list[Di
     return found
 
 
+def item_rules(item: Item, namespace: Namespace) -> list[Diagnostic]:
+    """Every rule for one item against the rest of the project. A retired item is checked for its links only: it is
+    exempt from the rules for the content of live items."""
+    found = [*item_links([item], namespace.by_id), *retired_links([item], namespace.retired)]
+    if not item.retired:
+        found += [
+            *evidence_sources([item], namespace.references),
+            *body_markup([item], namespace.by_id, namespace.references, namespace.hypotheses),
+            *sections([item]),
+            *unsafe_html([item]),
+        ]
+    return found
+
+
 def check(
     items: Sequence[Item],
     references: Mapping[str, Reference],
@@ -291,16 +425,11 @@ def check(
 ) -> list[Diagnostic]:
     """Every cross-item rule. Retired items count as existing (so links to them get a specific error), are checked
     for their own replacement links, and are exempt from the rules for the content of live items."""
-    by_id = {i.id: i for i in [*items, *retired]}
-    retired_by_id = {i.id: i for i in retired}
+    everything = [*items, *retired]
+    namespace = Namespace.of(everything, references)
     return [
-        *duplicate_ids([*items, *retired]),
-        *item_links([*items, *retired], by_id),
-        *retired_links([*items, *retired], retired_by_id),
-        *evidence_sources(items, references),
-        *body_markup(items, by_id, references),
-        *sections(items),
-        *unsafe_html(items),
+        *duplicate_ids(everything),
+        *(found for item in everything for found in item_rules(item, namespace)),
         *unknown_page_citations(citations, references),
         *uncited(references, citations),
     ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 from pathlib import Path
 
+from macros.checking import check_project
 from macros.diagnostics import Diagnostic
 from macros.project import load_project
 
@@ -115,7 +117,13 @@ def minimal(root: Path) -> Path:
 
 
 def diagnostics(root: Path) -> list[Diagnostic]:
-    return list(load_project(root).diagnostics)
+    """The project's diagnostics as the site build finds them; `make check`'s own path must find the same, on a
+    first run and on a run that reuses what the first kept."""
+    found = list(load_project(root).diagnostics)
+    with tempfile.TemporaryDirectory() as cache:
+        for _ in range(2):
+            assert list(check_project(root, Path(cache)).diagnostics) == found
+    return found
 
 
 def formatted(root: Path) -> list[str]:
