@@ -143,11 +143,15 @@ def _outline(found: _File) -> rules.Outline | None:
 def _check_file(root: Path, found: _File, namespace: rules.Namespace, parsed: project.Caches) -> FileCheck:
     item, problems = found.item, found.problems
     if found.entry is not None:  # unchanged, but the namespace is not: the parse result is in the build's cache
-        cached, more = project.load_item(root, found.path, parsed.items.get(found.path.parent.name))
-        item, problems = cached, tuple(more)
+        cache = parsed.items.get(found.path.parent.name)
+        stored = cache.get(found.key) if cache is not None else None
+        if stored is None:
+            item, more = project.load_item(root, found.path, cache)
+            stored = (item, tuple(more))
+        item, problems = stored
     if item is None:
         return FileCheck(None, frozenset(), namespace.digest, problems)
-    cited = frozenset() if item.retired else frozenset(c.key for c in rules.collect_citations([item]))
+    cited = frozenset() if item.retired else rules.cited_keys(item)
     return FileCheck(
         rules.Outline.of(item), cited, namespace.digest, problems + tuple(rules.item_rules(item, namespace))
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
@@ -103,6 +104,11 @@ class Namespace:
             frozenset(h.id for i in items if not i.retired for h in i.hypotheses),
             references,
         )
+
+    @cached_property
+    def known(self) -> frozenset[str]:
+        """The IDs a cross-reference may name: every item's (live or retired) and the live items' hypotheses'."""
+        return frozenset(self.by_id) | self.hypotheses
 
     @cached_property
     def retired(self) -> dict[str, Target]:
@@ -212,12 +218,11 @@ def body_markup(
     items: Sequence[Item],
     by_id: Mapping[str, Target],
     references: Mapping[str, object],
-    hypotheses: Iterable[str] | None = None,
+    known: AbstractSet[str] | None = None,
 ) -> list[Diagnostic]:
-    """Citations, cross-references and diagram links in the text; `hypotheses` (default: those of `items`) are the
-    hypothesis IDs a cross-reference may name."""
-    known = {h.id for i in items for h in i.hypotheses} if hypotheses is None else hypotheses
-    known_ids = set(by_id) | set(known)
+    """Citations, cross-references and diagram links in the text; `known` (default: the items of `by_id` and the
+    hypotheses of `items`) are the IDs a cross-reference may name."""
+    known_ids = (set(by_id) | {h.id for i in items for h in i.hypotheses}) if known is None else known
     found: list[Diagnostic] = []
     for item in items:
         for mark in item.marks:
@@ -319,6 +324,12 @@ def collect_citations(items: Iterable[Item]) -> tuple[Citation, ...]:
     return tuple(found)
 
 
+def cited_keys(item: Item) -> frozenset[str]:
+    """The reference keys an item cites (the keys of its citations in `collect_citations`)."""
+    marks = (key for mark in item.marks if mark.kind == "cite" for key in mark.values)
+    return frozenset(link.source for link in item.all_evidence()).union(marks)
+
+
 _MACRO_CITE = re.compile(r"\bcite\(([^)]*)\)")
 
 
@@ -410,7 +421,7 @@ def item_rules(item: Item, namespace: Namespace) -> list[Diagnostic]:
     if not item.retired:
         found += [
             *evidence_sources([item], namespace.references),
-            *body_markup([item], namespace.by_id, namespace.references, namespace.hypotheses),
+            *body_markup([item], namespace.by_id, namespace.references, namespace.known),
             *sections([item]),
             *unsafe_html([item]),
         ]
