@@ -283,14 +283,17 @@ class Manual:
         return {item_id: sorted(keys) for item_id, keys in index.items()}
 
     @cached_property
-    def terms_by_word(self) -> dict[str, list[tuple[int, Term]]]:
-        """Glossary terms (with their position in the glossary) by their first word, to find the terms a text uses
-        without trying every term. A term with characters other than word characters, spaces and hyphens (which a
-        Markdown text may show escaped) is filed under "", meaning: always a candidate."""
-        index: dict[str, list[tuple[int, Term]]] = {}
+    def terms_by_word(self) -> dict[str, dict[int, dict[str, list[int]]]]:
+        """Glossary positions by a term's first word, then by the term's length, then by the term: a text is searched
+        for a term only where the term's first word stands, and there once for each length of the terms that begin
+        with that word, not once for each term, so that finding a page's terms does not cost more as the glossary
+        grows. A term with characters other than word characters, spaces and hyphens (which a Markdown text may show
+        escaped) is filed under "", meaning: always a candidate."""
+        index: dict[str, dict[int, dict[str, list[int]]]] = {}
         for position, term in enumerate(self.glossary):
             first = _FIRST_WORD.match(term.term) if _PLAIN_TERM.fullmatch(term.term) else None
-            index.setdefault(first.group(0) if first else "", []).append((position, term))
+            by_length = index.setdefault(first.group(0) if first else "", {})
+            by_length.setdefault(len(term.term), {}).setdefault(term.term, []).append(position)
         return index
 
     def resolve(self, refs: tuple[Ref, ...]) -> list[Item]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from macros import changes, markup, vocab
-from macros.model import KIND_ORDER, EvidenceLink, Item, Kind, Term
+from macros.model import KIND_ORDER, EvidenceLink, Item, Kind
 from macros.parsecache import digest
 from macros.render import cite, hypothesis_fields, id_link, item_link, md, prose, rel, table_caption
 from macros.site import SiteData
@@ -283,22 +283,21 @@ def abbreviations(site: SiteData, text: str) -> str:
     return "\n\n".join(lines)
 
 
-def _terms_in(index: Mapping[str, list[tuple[int, Term]]], text: str) -> tuple[int, ...]:
-    """The positions in the glossary of the terms that `text` may show, in glossary order. A term of several words
-    is looked for only where its first word stands, so the cost does not grow with the number of terms that share
-    that word."""
-    used = list(index.get("", []))  # terms the text may show escaped: defined on every page
+def _terms_in(index: Mapping[str, Mapping[int, Mapping[str, list[int]]]], text: str) -> tuple[int, ...]:
+    """The positions in the glossary of the terms that `text` may show, in glossary order: a term whose first word
+    stands in the text as a whole word, and the whole term from there (see Manual.terms_by_word)."""
+    used = {position for terms in index.get("", {}).values() for found in terms.values() for position in found}
     for word in index.keys() & set(_WORD.findall(text)):
         starts: list[int] | None = None
-        for entry in index[word]:
-            if entry[1].term == word:
-                used.append(entry)
+        for length, terms in index[word].items():
+            if length == len(word):  # the term is the word itself
+                used.update(terms[word])
                 continue
             if starts is None:
                 starts = _word_starts(text, word)
-            if any(text.startswith(entry[1].term, at) for at in starts):
-                used.append(entry)
-    return tuple(sorted(position for position, _ in used))
+            for at in starts:
+                used.update(terms.get(text[at : at + length], ()))
+    return tuple(sorted(used))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from macros import bibliography, frontmatter, paths, render, schema
+from macros import bibliography, frontmatter, paths, render, reports, schema
 from macros.citations import format_references
-from macros.model import Kind
+from macros.diagnostics import Location
+from macros.model import Kind, Manual, Term
 from tests.helpers import BIB, PRINCIPLE
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -126,3 +128,41 @@ def test_every_relative_address_is_the_standard_library_relpath(target: str, sta
     assert render.url_from(page, target.rstrip("/") + ".md" if target.rstrip("/") else "index.md") == (
         expected.rstrip("/") + "/" if expected != "." else "./"
     )
+
+
+_TERM_WORDS = st.text("ab", min_size=1, max_size=3)
+
+
+@st.composite
+def glossary_terms(draw: st.DrawFn) -> str:
+    words = draw(st.lists(_TERM_WORDS, min_size=1, max_size=3))
+    term = "".join(w + draw(st.sampled_from([" ", "-"])) for w in words[:-1]) + words[-1]
+    return term + draw(st.sampled_from(["", "", "", " (b)"]))  # sometimes a term the text may show escaped
+
+
+def _terms_shown(terms: list[str], text: str) -> tuple[int, ...]:
+    """The definition: every term that is not plain words, spaces and hyphens; and every term that starts, in the
+    text, where its first word stands as a whole word."""
+    shown = []
+    for position, term in enumerate(terms):
+        first = re.match(r"\w+", term)
+        if not re.fullmatch(r"\w[\w -]*", term) or first is None:
+            shown.append(position)
+            continue
+        starts = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(first.group(0))}(?!\w)", text)]
+        if any(text.startswith(term, at) for at in starts):
+            shown.append(position)
+    return tuple(shown)
+
+
+@_SETTINGS
+@given(
+    st.lists(glossary_terms(), max_size=12),
+    st.lists(st.one_of(_TERM_WORDS, st.sampled_from([" ", "-", ". ", "x", "(b)"])), max_size=30),
+)
+@example(["a b", "a", "b-a"], ["xa b", " b-a"])  # "a" inside "xa" is not the word "a"
+def test_the_terms_a_page_shows_are_found_by_their_first_word(terms: list[str], pieces: list[str]) -> None:
+    text = "".join(pieces)
+    glossary = tuple(Term(term, "Definition.", Location("glossary.yml", n)) for n, term in enumerate(terms, 1))
+    index = Manual(items=(), references={}, glossary=glossary).terms_by_word
+    assert reports._terms_in(index, text) == _terms_shown(terms, text)
