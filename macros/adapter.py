@@ -93,8 +93,10 @@ def on_post_page_macros(env: Any) -> None:
         env.markdown += "\n\n" + render.page_footer(site, f"docs/{path}", generated)
     # The diagram script (3 MB) is loaded only by pages that draw a diagram.
     env.page.meta["imap_diagrams"] = markup.has_diagram(env.markdown)
-    # Glossary terms and abbreviations show their definition on hover, on every page.
-    env.markdown += "\n\n" + reports.abbreviations(site, env.markdown) + "\n"
+    # Glossary terms and abbreviations show their definition on hover, on every page but one that says it defines
+    # them itself (the glossary).
+    if env.page.meta.get("hover_definitions", True) is not False:
+        env.markdown += "\n\n" + reports.abbreviations(site, env.markdown) + "\n"
 
 
 def on_post_build(env: Any) -> None:

@@ -152,6 +152,7 @@ def test_glossary_terms_show_their_definition_on_hover(valid_site: Path) -> None
     assert '<abbr title="post-traumatic stress disorder: A disorder that can follow' in chapter
     glossary = (valid_site / "reference" / "glossary" / "index.html").read_text(encoding="utf-8")
     assert 'id="term-window-of-tolerance"' in glossary
+    assert "<abbr" not in glossary  # every term is defined in full there (see hover_definitions in its front matter)
 
 
 HOSTILE = '<script>alert(1)</script> x\\" onerror=alert(2) <img src=x onerror=alert(3)> [y](javascript:alert(4))'
