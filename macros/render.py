@@ -578,31 +578,35 @@ def diagnostic_codes_table() -> str:
 # Navigation
 
 
-# At most this many entries side by side in one navigation section; longer lists are split into groups named by
-# their first and last ID (P001-P050, written with an en dash), and groups into groups of groups. With Material's
-# navigation.prune a page then carries only the entries on its own path, so the navigation on each page stays
-# small however large the manual grows (the real manual has no section this long: its navigation is flat).
+# At most this many pages side by side in one navigation section; longer lists are split into groups named by their
+# first and last ID (P001-P050, written with an en dash). With Material's navigation.prune a page carries only the
+# entries on its own path, but every section's top-level entries too: more than NAV_FANOUT groups side by side are
+# grouped in turn, as often as needed, so that what each page carries grows with the logarithm of the manual, not
+# with the manual (the real manual has no section this long: its navigation is flat).
 NAV_GROUP: Final = 50
+NAV_FANOUT: Final = 10
+
+
+_Member = tuple[Item, Item, Any]  # a page or group: its first and last item, and its navigation entry
+
+
+def _chunked(members: Sequence[_Member], size: int) -> list[_Member]:
+    """Consecutive members, `size` at a time, each run made one group named by its first and last ID."""
+    groups: list[_Member] = []
+    for start in range(0, len(members), size):
+        run = members[start : start + size]
+        first, last = run[0][0], run[-1][1]
+        groups.append((first, last, {f"{first.id}–{last.id}": [entry for _, _, entry in run]}))
+    return groups
 
 
 def _grouped(items: Sequence[Item], entries: list[Any]) -> list[Any]:
     if len(entries) <= NAV_GROUP:
         return entries
-    groups: list[tuple[Sequence[Item], list[Any]]] = []
-    for start in range(0, len(entries), NAV_GROUP):
-        chunk = items[start : start + NAV_GROUP]
-        groups.append((chunk, [{f"{chunk[0].id}–{chunk[-1].id}": entries[start : start + NAV_GROUP]}]))
-    if len(groups) <= NAV_GROUP:
-        return [entry for _, group in groups for entry in group]
-    # More groups than fit side by side: group them in turn.
-    firsts = [chunk[0] for chunk, _ in groups]
-    lasts = [chunk[-1] for chunk, _ in groups]
-    outer: list[Any] = []
-    for start in range(0, len(groups), NAV_GROUP):
-        inner = [entry for _, group in groups[start : start + NAV_GROUP] for entry in group]
-        first, last = firsts[start], lasts[min(start + NAV_GROUP, len(groups)) - 1]
-        outer.append({f"{first.id}–{last.id}": inner})
-    return outer
+    groups = _chunked(list(zip(items, items, entries, strict=True)), NAV_GROUP)
+    while len(groups) > NAV_FANOUT:
+        groups = _chunked(groups, NAV_FANOUT)
+    return [entry for _, _, entry in groups]
 
 
 def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:

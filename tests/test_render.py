@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,6 +118,34 @@ def test_navigation_puts_the_manual_after_home(site: SiteData) -> None:
         {"Reference": [{"Glossary": "reference/glossary.md"}]},
         {"Bibliography": "bibliography.md"},
     ]
+
+
+def _pages(entries: list[Any], depth: int = 0) -> list[tuple[int, str]]:
+    """Every page of a navigation list with the depth of groups it sits in, checking the width of each level."""
+    assert len(entries) <= max(render.NAV_GROUP, render.NAV_FANOUT)
+    found: list[tuple[int, str]] = []
+    for entry in entries:
+        ((_label, value),) = entry.items()
+        found += _pages(value, depth + 1) if isinstance(value, list) else [(depth, value)]
+    return found
+
+
+@pytest.mark.parametrize(("count", "top", "depth"), [(50, 50, 0), (51, 2, 1), (500, 10, 1), (501, 2, 2), (6900, 2, 3)])
+def test_a_long_section_is_grouped_so_that_no_level_grows_with_the_manual(
+    site: SiteData, count: int, top: int, depth: int
+) -> None:
+    """Every page still listed once, in order; the entries side by side (what each page's navigation carries of
+    each level) stay few however long the section."""
+    principle = site.manual.by_id["P01"]
+    ids = [f"P{n:02d}" for n in range(1, count + 1)]
+    items = [dataclasses.replace(principle, id=i, path=f"manual/principles/{i}.md") for i in ids]
+    grouped = render._grouped(items, [{i: item.path} for i, item in zip(ids, items, strict=True)])
+    assert len(grouped) == top
+    assert _pages(grouped) == [(depth, item.path) for item in items]
+    if depth:
+        assert (
+            next(iter(grouped[0])) == f"P01–{ids[min(count, render.NAV_GROUP * render.NAV_FANOUT ** (depth - 1)) - 1]}"
+        )
 
 
 def test_item_list_and_reference_tables_cover_everything(site: SiteData) -> None:
