@@ -1,5 +1,5 @@
-"""`make check`: every diagnostic that loading the project gives (macros.project.load_project), found without
-holding the whole manual in memory, and, on a run after an edit, without reading back what did not change.
+"""`make check`: every diagnostic that loading the project gives (macros.project.load_project), found, on a run
+after an edit, without parsing, reading back or checking again what the edit cannot have changed.
 
 For each manual file the check keeps, under a digest of the file's bytes, what its result depends on and what other
 files' results depend on it:
@@ -94,9 +94,9 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
     references, bib_problems = _references(root, checked_bib, parsed)
     diagnostics.extend(bib_problems)
 
-    outlines = {id(f): _outline(f) for f in files}
-    live = [o for f in files if (o := outlines[id(f)]) is not None and not o.retired]
-    retired = [o for f in files if (o := outlines[id(f)]) is not None and o.retired]
+    outlines = [outline for found in files if (outline := _outline(found)) is not None]
+    live = [o for o in outlines if not o.retired]
+    retired = [o for o in outlines if o.retired]
     namespace = rules.Namespace.of([*live, *retired], dict.fromkeys(references))
 
     cited: set[str] = set()
