@@ -360,6 +360,20 @@ def _builds(count: int) -> str:
 # 3. make check on the largest manual
 
 
+def _after_edits(bench: Bench, command: list[str], path: Path, appended: str) -> list[float]:
+    """Times of `command`, each run after appending `appended` (formatted with the run's number) to the file as it
+    was; the file is restored afterwards."""
+    original = path.read_text(encoding="utf-8")
+    times: list[float] = []
+    try:
+        for run in range(bench.repeats):
+            path.write_text(original + appended.format(run=run), encoding="utf-8")
+            times.append(measured(command, ROOT).seconds)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    return times
+
+
 def bench_check(bench: Bench, scale: int) -> None:
     """Three situations: a fresh checkout (CI, a new clone: nothing parsed yet); an author's loop (edit one
     principle, run `make check` again: only that file is checked again, the rest is kept from the run before); and
@@ -374,25 +388,16 @@ def bench_check(bench: Bench, scale: int) -> None:
     for _ in range(bench.repeats):
         fresh(project, CACHE_DIR)
         cold.append(measured(command, ROOT).seconds)
-    edited = project / "manual" / "principles" / "P03.md"
-    original = edited.read_text(encoding="utf-8")
-    warm: list[float] = []
-    try:
-        for run in range(bench.repeats):
-            edited.write_text(f"{original}\nEdited for the benchmark, run {run}.\n", encoding="utf-8")
-            warm.append(measured(command, ROOT).seconds)
-    finally:
-        edited.write_text(original, encoding="utf-8")
-    bib = project / "references.bib"
-    original_bib = bib.read_text(encoding="utf-8")
-    added: list[float] = []
-    try:
-        for run in range(bench.repeats):
-            entry = f"\n@book{{benchmark{run}added,\n  author = {{Doe, Jane}},\n  title = {{Added}},\n"
-            bib.write_text(f"{original_bib}{entry}  publisher = {{P}},\n  year = {{2020}}\n}}\n", encoding="utf-8")
-            added.append(measured(command, ROOT).seconds)
-    finally:
-        bib.write_text(original_bib, encoding="utf-8")
+    warm = _after_edits(
+        bench, command, project / "manual" / "principles" / "P03.md", "\nEdited for the benchmark, run {run}.\n"
+    )
+    added = _after_edits(
+        bench,
+        command,
+        project / "references.bib",
+        "\n@book{{benchmark{run}added,\n  author = {{Doe, Jane}},\n  title = {{Added}},\n  publisher = {{P}},\n"
+        "  year = {{2020}}\n}}\n",
+    )
     cold_s, warm_s = stats.median(cold), stats.median(warm)
     bench.add(
         Figure(
