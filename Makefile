@@ -52,9 +52,14 @@ test: lint typecheck check unit linkcheck ## everything: lint, types, content ch
 bench: $(STAMP) $(VENDOR) ## measure build time, scaling, check, live preview, page weight (long; not in make test)
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
+# KIND and TITLE are author text: they reach Python only through the environment, as typed ($(value ...): make
+# expands nothing in them), never through the recipe's shell text; the CLI checks them and prints the usage.
+# Unexported, because make would otherwise expand them (running any $(shell ...) in them) to pass them on.
+unexport KIND TITLE
+new: export IMAP_NEW_KIND = $(value KIND)
+new: export IMAP_NEW_TITLE = $(value TITLE)
 new: $(STAMP) ## scaffold a new item with the next free ID: make new KIND=principle TITLE="..."
-	@test -n "$(KIND)" -a -n "$(TITLE)" || { echo 'usage: make new KIND=principle|intervention|theory|chapter TITLE="..."'; exit 2; }
-	$(BIN)/python -m macros.cli new $(KIND) "$(TITLE)"
+	$(BIN)/python -m macros.cli new --from-env
 
 diff-report: $(STAMP) ## what a change does to items, evidence links and references: make diff-report BASE=main HEAD=HEAD
 	$(BIN)/python -m macros.cli diff-report $(or $(BASE),main) $(or $(HEAD),HEAD)

@@ -4,16 +4,17 @@ and hands Python-rendered Markdown to the pages. All logic lives in the domain m
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from macros import benchmarks, citing, datafiles, figures, history, markup, render, reports
+from macros import benchmarks, citing, datafiles, figures, history, markup, render, reports, sanitize, templates
 from macros.addresses import read_registry, write_redirects
 from macros.diagnostics import Severity, has_errors, report
 from macros.model import Kind
-from macros.project import CACHE_DIR, load_project
+from macros.project import CACHE_DIR, DOCS_DIR, MANUAL_DIR, load_project
 from macros.site import SiteData, source_files
 
 log = logging.getLogger("mkdocs.plugins.imap")
@@ -47,33 +48,64 @@ def define_env(env: Any) -> None:
     def here() -> str:
         return str(env.page.file.src_path).replace("\\", "/")
 
-    env.macro(lambda *keys: render.cite(site, keys, here()), "cite")
-    env.macro(lambda item_id: render.xref(site, item_id, here()), "xref")
-    env.macro(lambda: render.principle_evidence_table(site, here()), "principle_evidence_table")
-    env.macro(lambda: render.evidence_principles_table(site, here()), "evidence_principles_table")
-    env.macro(lambda: render.theory_map_table(site, here()), "theory_map_table")
-    env.macro(lambda: render.intervention_matrix(site, here()), "intervention_matrix")
-    env.macro(lambda kind: render.item_list(site, Kind(kind), here()), "item_list")
-    env.macro(lambda: render.bibliography_page(site, here()), "bibliography")
-    env.macro(render.vocabulary_tables, "vocabulary_tables")
-    env.macro(render.required_sections_table, "required_sections_table")
-    env.macro(lambda kind: render.fields_table(Kind(kind)), "fields_table")
-    env.macro(render.diagnostic_codes_table, "diagnostic_codes_table")
-    env.macro(lambda: reports.hypotheses_registry(site, here()), "hypotheses_registry")
-    env.macro(lambda: reports.fidelity_scale(site, here()), "fidelity_scale")
-    env.macro(lambda: reports.gap_map(site, here()), "gap_map")
-    env.macro(lambda: reports.principle_cards(site, here()), "principle_cards")
-    env.macro(lambda: reports.glossary_page(site, here()), "glossary")
-    env.macro(lambda: reports.changes_page(site, here()), "item_changes")
-    env.macro(lambda: figures.manual_map(site, here()), "manual_map")
-    env.macro(lambda: figures.coverage(site, here()), "coverage_figures")
-    env.macro(lambda: datafiles.files_table(here()), "data_files_table")
-    env.macro(datafiles.columns_table, "data_columns")
-    env.macro(lambda: datafiles.versions(site), "data_versions")
     results, problems = benchmarks.load_results(Path(env.project_dir))
     if problems:
         raise PluginError("the benchmark results cannot be read:\n" + report(problems))
-    env.macro(lambda: benchmarks.results_page(results), "benchmarks")
+    macros: dict[str, Callable[..., str]] = {
+        "cite": lambda *keys: render.cite(site, keys, here()),
+        "xref": lambda item_id: render.xref(site, item_id, here()),
+        "principle_evidence_table": lambda: render.principle_evidence_table(site, here()),
+        "evidence_principles_table": lambda: render.evidence_principles_table(site, here()),
+        "theory_map_table": lambda: render.theory_map_table(site, here()),
+        "intervention_matrix": lambda: render.intervention_matrix(site, here()),
+        "item_list": lambda kind: render.item_list(site, Kind(kind), here()),
+        "bibliography": lambda: render.bibliography_page(site, here()),
+        "vocabulary_tables": render.vocabulary_tables,
+        "required_sections_table": render.required_sections_table,
+        "fields_table": lambda kind: render.fields_table(Kind(kind)),
+        "diagnostic_codes_table": render.diagnostic_codes_table,
+        "hypotheses_registry": lambda: reports.hypotheses_registry(site, here()),
+        "fidelity_scale": lambda: reports.fidelity_scale(site, here()),
+        "gap_map": lambda: reports.gap_map(site, here()),
+        "principle_cards": lambda: reports.principle_cards(site, here()),
+        "glossary": lambda: reports.glossary_page(site, here()),
+        "item_changes": lambda: reports.changes_page(site, here()),
+        "manual_map": lambda: figures.manual_map(site, here()),
+        "coverage_figures": lambda: figures.coverage(site, here()),
+        "data_files_table": lambda: datafiles.files_table(here()),
+        "data_columns": datafiles.columns_table,
+        "data_versions": lambda: datafiles.versions(site),
+        "benchmarks": lambda: benchmarks.results_page(results),
+        "markup_allowlist": sanitize.allowlist_tables,
+    }
+    # Pages are checked (macros.templates) to call only these names: the two lists are one.
+    if sorted(macros) != sorted(templates.MACROS):
+        different = ", ".join(sorted(set(macros) ^ set(templates.MACROS)))
+        raise PluginError(f"the macros registered differ from macros.templates.MACROS: {different}")
+    for name, function in macros.items():
+        env.macro(function, name)
+
+
+def on_pre_page_macros(env: Any) -> None:
+    """The text mkdocs-macros is about to render passes the template check, whatever made the page render.
+    define_env has checked every page under docs/ already (with MkDocs' own rule for reading front matter); this is
+    the backstop should that rule and mkdocs-macros' decision ever differ."""
+    meta = env.page.meta
+    if meta.get("render_macros") == False:  # noqa: E712 -- mkdocs-macros' own test: this page never renders
+        return
+    source = str(env.page.file.src_path).replace("\\", "/")
+    renders = meta.get("render_macros") == True  # noqa: E712 -- as mkdocs-macros tests it (1 and 1.0 too)
+    if not (renders or env.config["render_by_default"] or env.force_page_rendering(env.page.file.src_path)):
+        return
+    path = source if source.startswith(f"{MANUAL_DIR}/") else f"{DOCS_DIR}/{source}"
+    markdown = str(env.markdown)
+    text = str(env.page.file.content_string)
+    first_line = text[: len(text) - len(markdown)].count("\n") + 1 if text.endswith(markdown) else 1
+    problems = templates.check_template(path, markdown, first_line)
+    if isinstance(env.page.title, str):
+        problems.extend(templates.check_template(path, env.page.title, 0))
+    if problems:
+        raise PluginError("a page that renders macros does more than call them:\n" + report(problems))
 
 
 def on_post_page_macros(env: Any) -> None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from macros import markup
+from macros import sanitize
 from macros.diagnostics import Diagnostic, Location, error
 from macros.vocab import ID_NUMBER
 
@@ -158,12 +158,12 @@ def check(changelog: Changelog, known: Iterable[str]) -> list[Diagnostic]:
     unsafe = [
         error(
             entry.location,
-            "html.unsafe",
-            f"the changelog entry contains {found.what}, which could run code in a reader's browser",
-            "write plain Markdown; to show such markup as text, put it in `code`",
+            found.code,
+            found.message("the changelog entry"),
+            found.hint,
         )
         for entry in changelog.entries
-        for found in markup.unsafe_html(entry.text)
+        for found in sanitize.unsafe_markup(entry.text)
     ]
     return unsafe + [
         error(

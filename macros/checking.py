@@ -70,12 +70,12 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
     code = parsecache.fingerprint() if cache_dir is not None else ""
 
     def cache(name: str) -> Path | None:
-        return cache_dir / f"checked-{name}.pickle" if cache_dir is not None else None
+        return cache_dir / f"checked-{name}.json" if cache_dir is not None else None
 
     checked: ParseCache[FileCheck] = ParseCache(cache("items"), code)
     checked_bib: ParseCache[BibCheck] = ParseCache(cache("references"), code)
     parsed = project.Caches.open(cache_dir)  # opened lazily: read only when an unchanged item must be checked again
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = project.check_inputs(root)
     first_run = len(checked) == 0
 
     files: list[_File] = []
@@ -121,6 +121,7 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
     diagnostics.extend(glossary.check_links(terms, {o.id for o in live}))
     history, changelog_problems = project.load_changelog(root)
     diagnostics.extend(changelog_problems)
+    diagnostics.extend(project.version_problems(root))
     known = [o.id for o in live + retired] + [h.id for o in live for h in o.hypotheses]
     diagnostics.extend(changelog.check(history, known))
 

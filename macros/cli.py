@@ -3,6 +3,7 @@
 python -m macros.cli check                      validate manual/, references.bib and glossary.yml
 python -m macros.cli export OUT                 the manual as JSON (as site/data/manual.json)
 python -m macros.cli new principle "Title"      scaffold a new item with the next free ID
+python -m macros.cli new --from-env             the same, from IMAP_NEW_KIND and IMAP_NEW_TITLE (as make new does)
 python -m macros.cli diff-report BASE HEAD      traceability report between two git revisions (Markdown)
 python -m macros.cli register SITE              add a built site's addresses to addresses.txt
 """
@@ -12,10 +13,15 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
+import os
 import re
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
+
+import yaml
 
 from macros import addresses, history
 from macros.checking import check_project
@@ -66,14 +72,57 @@ def next_id(root: Path, kind: Kind) -> str:
     return f"{kind.prefix}{max(numbers, default=0) + 1:02d}"
 
 
-def _new(root: Path, kind_name: str, title: str) -> int:
+# `make new` hands its KIND and TITLE over in these variables, so that no author text is part of a shell command.
+NEW_KIND_VARIABLE = "IMAP_NEW_KIND"
+NEW_TITLE_VARIABLE = "IMAP_NEW_TITLE"
+NEW_USAGE = 'usage: make new KIND=principle|intervention|theory|chapter TITLE="..."'
+# Control characters, line and paragraph separators, and unpaired surrogates: none belongs in a one-line title.
+_NOT_IN_TITLE = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
+def title_problem(title: str) -> str | None:
+    """Why a title cannot be scaffolded, or None: it must be one line of printable text."""
+    if not title.strip():
+        return "the title is empty"
+    for position, char in enumerate(title, start=1):
+        if unicodedata.category(char) in _NOT_IN_TITLE:
+            return (
+                f"the title contains a line break or control character (U+{ord(char):04X}, character {position}); "
+                "give the title on one line"
+            )
+    return None
+
+
+def yaml_string(text: str) -> str:
+    """A string as one double-quoted YAML scalar (escaped by the YAML library) that loads back as exactly the text."""
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=math.inf).rstrip("\n")
+
+
+def scaffold(template: str, item_id: str, title: str, version: str) -> str:
+    """A template with its ID, title and version filled in (the replacements are functions: no backslash or group
+    reference in the title is interpreted)."""
+    text = re.sub(r"(?m)^id: .*$", lambda _: f"id: {item_id}", template, count=1)
+    text = re.sub(r"(?m)^title: .*$", lambda _: f"title: {yaml_string(title)}", text, count=1)
+    return re.sub(r"(?m)^since: .*$", lambda _: f"since: {version}", text, count=1)
+
+
+def _new(root: Path, kind_name: str | None, title: str | None) -> int:
+    if not kind_name or not title:
+        print(NEW_USAGE, file=sys.stderr)
+        return 2
+    kinds = [k.value for k in Kind]
+    if kind_name not in kinds:
+        print(f"error: unknown kind {kind_name!r} (choose {', '.join(kinds)})", file=sys.stderr)
+        return 2
+    problem = title_problem(title)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     kind = Kind(kind_name)
     item_id = next_id(root, kind)
     template = (root / "templates" / f"{kind.value}.md").read_text(encoding="utf-8")
     version = (root / "VERSION").read_text(encoding="utf-8").strip()
-    text = re.sub(r"(?m)^id: .*$", f"id: {item_id}", template, count=1)
-    text = re.sub(r"(?m)^title: .*$", "title: " + json.dumps(title, ensure_ascii=False), text, count=1)
-    text = re.sub(r"(?m)^since: .*$", f"since: {version}", text, count=1)
+    text = scaffold(template, item_id, title, version)
     path = root / "manual" / kind.folder / f"{item_id}.md"
     path.write_text(text, encoding="utf-8")
     print(path.relative_to(root).as_posix())
@@ -118,8 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("export", help="write the manual as JSON (the same data as site/data/manual.json)")
     export.add_argument("output", type=Path, help="file to write, or - for standard output")
     new = commands.add_parser("new", help="scaffold a new item from its template with the next free ID")
-    new.add_argument("kind", choices=[k.value for k in Kind])
-    new.add_argument("title")
+    new.add_argument("kind", nargs="?", choices=[k.value for k in Kind])
+    new.add_argument("title", nargs="?")
+    new.add_argument(
+        "--from-env",
+        action="store_true",
+        help=f"take the kind and title from {NEW_KIND_VARIABLE} and {NEW_TITLE_VARIABLE} (as make new does)",
+    )
     diff = commands.add_parser("diff-report", help="traceability report between two git revisions, as Markdown")
     diff.add_argument("base")
     diff.add_argument("head", nargs="?", default="HEAD")
@@ -132,6 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return _export(root, args.output)
     if args.command == "new":
+        if args.from_env:
+            if args.kind is not None or args.title is not None:
+                new.error("--from-env takes no kind or title arguments")
+            return _new(root, os.environ.get(NEW_KIND_VARIABLE), os.environ.get(NEW_TITLE_VARIABLE))
+        if args.kind is None or args.title is None:
+            new.error("the kind and the title are required")
         return _new(root, args.kind, args.title)
     if args.command == "diff-report":
         return _diff_report(root, args.base, args.head)

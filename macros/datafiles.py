@@ -2,8 +2,9 @@
 bibliography as CSL-JSON and BibTeX. All are written by the build from the model, in a fixed order, so two builds of
 one commit are byte-identical.
 
-The columns of each table are declared once here, with their meaning; the site's data page shows these declarations,
-so the documentation is the code.
+The columns of each table are declared once here, with their meaning (and whether they hold numbers); the site's data
+page shows these declarations, so the documentation is the code. The one CSV writer, table_csv, neutralises
+spreadsheet formulas in every text cell.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ NAME_SEPARATOR: Final = "; "
 class Column:
     name: str
     meaning: str
+    numeric: bool = False  # a count or a year, written as a number; every other column holds text
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ class Table:
 
 def _c(name: str, meaning: str) -> Column:
     return Column(name, meaning)
+
+
+def _n(name: str, meaning: str) -> Column:
+    return Column(name, meaning, numeric=True)
 
 
 def _ids(items: Sequence[Item]) -> str:
@@ -118,7 +124,7 @@ ITEMS: Final = Table(
         _c("related", "related items of the same kind"),
         _c("phases", "interventions: preparation, medicine and/or integration"),
         _c("source_therapy", "interventions: the therapy or tradition it is drawn from"),
-        _c("evidence_links", "how many evidence links the item has (its hypotheses' links not counted)"),
+        _n("evidence_links", "how many evidence links the item has (its hypotheses' links not counted)"),
         _c("url", "its page, relative to the site root"),
         _c("permalink", "its permanent address (/id/<ID>/), which never changes"),
         _c("source_file", "the Markdown file it is written in"),
@@ -205,7 +211,7 @@ REFERENCES: Final = Table(
         _c("entry_type", "the BibTeX or BibLaTeX entry type"),
         _c("csl_type", "the CSL item type"),
         _c("authors", "family, given names; separated by '; '; 'et al.' ends a list not seen in full"),
-        _c("year", "the year of publication"),
+        _n("year", "the year of publication"),
         _c("title", "the title"),
         _c("container", "the journal or book it appeared in"),
         _c("volume", "the volume"),
@@ -218,7 +224,7 @@ REFERENCES: Final = Table(
         _c("in_text", "the APA parenthetical citation"),
         _c("apa", "the APA 7th edition reference-list entry, plain text"),
         _c("cited_by", "the IDs of the items that cite it"),
-        _c("evidence_links", "how many evidence links (items' and hypotheses') name it"),
+        _n("evidence_links", "how many evidence links (items' and hypotheses') name it"),
     ),
     _reference_rows,
 )
@@ -265,12 +271,30 @@ HYPOTHESES: Final = Table(
 TABLES: Final = (ITEMS, EVIDENCE, REFERENCES, HYPOTHESES)
 
 
+# A spreadsheet runs a cell beginning with one of these as a formula (CSV injection); OWASP's remedy is a leading
+# apostrophe, behind which a spreadsheet shows the cell as text.
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER: Final = re.compile(r"-?[0-9]+")
+
+
+def csv_cell(column: Column, value: str) -> str:
+    """A cell as written: a text cell that a spreadsheet would run as a formula gets a leading apostrophe; a numeric
+    column's cell is written as it is, and must be a whole number (or empty)."""
+    if column.numeric:
+        if value and not _NUMBER.fullmatch(value):
+            raise ValueError(f"column {column.name} is numeric, but holds {value!r}")
+        return value
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def table_csv(site: SiteData, table: Table) -> str:
-    """A table as CSV (RFC 4180: comma-separated, double quotes where needed, CRLF line ends), header first."""
+    """A table as CSV (RFC 4180: comma-separated, double quotes where needed, CRLF line ends), header first; every
+    cell passes csv_cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([column.name for column in table.columns])
-    writer.writerows(table.rows(site))
+    for row in table.rows(site):
+        writer.writerow([csv_cell(column, value) for column, value in zip(table.columns, row, strict=True)])
     return buffer.getvalue()
 
 

@@ -26,6 +26,8 @@ CODES: dict[str, str] = {
     "file.encoding": "The file is not valid UTF-8 text.",
     "file.empty": "The file is empty.",
     "file.unexpected": "A file in manual/ that is not a Markdown page in one of the item folders.",
+    "file.symlink": "A symbolic link in manual/ or docs/ (but docs/manual, to ../manual) or as a file the build reads: "
+    "the build would read or publish what it points to, from outside the repository or past the checks.",
     "frontmatter.missing": "The file does not start with a YAML front matter block (a line with ---).",
     "frontmatter.unclosed": "The front matter block has no closing --- line.",
     "frontmatter.yaml": "The front matter is not valid YAML.",
@@ -55,7 +57,14 @@ CODES: dict[str, str] = {
     "section.order": "The required headings are present but not in the required order.",
     "section.generated": "The text contains a heading that the build generates; it would appear twice.",
     "glossary.duplicate": "The glossary defines the same term twice.",
-    "html.unsafe": "Raw HTML or a link in the text that could run code (script, iframe, onerror=, javascript:).",
+    "glossary.term": "A glossary term with characters outside the term grammar (letters, digits, single separators).",
+    "template.syntax": "A page with render_macros: true is not a valid Jinja template.",
+    "template.unsafe": "A page with render_macros: true does more than call the site's macros with literal strings or "
+    "numbers (a variable, attribute, filter, tag, or a computed argument).",
+    "template.config": "mkdocs.yml sets a macros plugin option that lets pages reach more than the site's macros "
+    "(include_dir, modules, j2_*, ...), or drops one of its strict settings.",
+    "html.unsafe": "Markup the sanitiser removes from a page: HTML, attributes or link schemes outside its allowlist.",
+    "text.too-complex": "A text past the stated bounds on '<' and '[' (Markdown reads such runs in quadratic time).",
     "benchmarks.malformed": "The benchmark results file (written by make bench) is not valid JSON or lacks a field.",
     "bib.parse": "A BibTeX entry could not be parsed (often unbalanced braces or a missing comma).",
     "bib.duplicate-key": "Two entries in references.bib have the same key.",
@@ -64,6 +73,7 @@ CODES: dict[str, str] = {
     "bib.doi": "A DOI is not of the form 10.NNNN/suffix (write it without https://doi.org/).",
     "bib.uncited": "A reference that no item cites.",
     "bib.file": "references.bib is missing or cannot be read.",
+    "version.format": "VERSION is not one line holding one version, MAJOR.MINOR.PATCH.",
     "changelog.format": "A CHANGELOG.md heading that is not a dated release or a Keep a Changelog category.",
     "changelog.unknown-item": "A changelog entry names an item or hypothesis ID that does not exist.",
 }

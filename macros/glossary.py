@@ -3,8 +3,10 @@ hover definitions wherever the term appears."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
 from pathlib import Path
+from typing import Final
 
 from macros import frontmatter, schema
 from macros.diagnostics import Diagnostic, Location, error
@@ -12,6 +14,13 @@ from macros.model import Term
 from macros.parsecache import ParseCache, digest
 
 GLOSSARY_FILE = "glossary.yml"
+
+# A term is words: letters and digits, joined by single spaces, hyphens, apostrophes, full stops or slashes, at most
+# 80 characters. It is written into every page's Markdown as an abbreviation definition (`*[term]: ...`), so
+# Markdown punctuation (brackets, backslashes, asterisks, backticks, angle brackets) is refused, not escaped.
+TERM_GRAMMAR: Final = "letters and digits, separated by single spaces, hyphens, apostrophes, full stops or slashes"
+_TERM: Final = re.compile(r"[^\W_]+(?:[ \-'’./][^\W_]+)*[.]?")
+_TERM_LENGTH: Final = 80
 
 
 GlossaryResult = tuple[tuple[Term, ...], tuple[Diagnostic, ...]]
@@ -52,6 +61,16 @@ def _parse(data: bytes) -> tuple[tuple[Term, ...], list[Diagnostic]]:
             expansion=values.get("expansion", ""),
             see=values.get("see", ()),
         )
+        if len(term.term) > _TERM_LENGTH or not _TERM.fullmatch(term.term):
+            problems.append(
+                error(
+                    location,
+                    "glossary.term",
+                    f"the term {term.term[:_TERM_LENGTH]!r} is not a term this glossary can show",
+                    f"a term is {TERM_GRAMMAR}, at most {_TERM_LENGTH} characters",
+                )
+            )
+            continue
         if term.term in seen:
             problems.append(
                 error(

@@ -17,7 +17,7 @@ _CITE: Final = re.compile(r"\[(@[\w:.\-/]+(?:\s*;\s*@[\w:.\-/]+)*)\]")
 _XREF: Final = re.compile(r"\[\[([^\[\]\s]+)\]\]")
 _NEWLINE: Final = re.compile(r"\n")
 _FENCE: Final = re.compile(r"^\s*(`{3,}|~{3,})")
-_CODE_SPAN: Final = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_BACKTICKS: Final = re.compile(r"`+")
 _HEADING: Final = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _ATTRS: Final = re.compile(r"\s*\{[^}]*\}\s*$")
 _MERMAID_FENCE: Final = re.compile(r"^\s*(`{3,}|~{3,})\s*mermaid\s*$")
@@ -58,23 +58,49 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
         offset += len(line) + 1
     if fence is not None:
         ranges.append((fence_start, len(text)))
-    for span in _CODE_SPAN.finditer(text):
-        ranges.append(span.span())
+    ranges.extend(_code_spans(text))
     return ranges
 
 
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Inline code spans, as CommonMark reads them: a run of backticks opens a span that the next run of exactly as
+    many backticks closes; a run that nothing closes is text. One pass over the runs (linear in the text: each
+    length keeps a pointer into its own runs, which only moves forward)."""
+    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    pointer = dict.fromkeys(by_length, 0)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        at = pointer[end - start]
+        while at < len(same) and same[at] <= index:
+            at += 1
+        pointer[end - start] = at
+        if at < len(same):
+            closing = same[at]
+            spans.append((start, runs[closing][1]))
+            index = closing + 1
+        else:
+            index += 1
+    return spans
+
+
 def scan(text: str) -> list[Mark]:
-    code = _code_mask(text)
-    line_starts = _line_starts(text)
+    code = code_mask(text)
+    starts = line_starts(text)
     marks: list[Mark] = []
     for match in _CITE.finditer(text):
         if not code[match.start()]:
             keys = tuple(part.strip().lstrip("@") for part in match.group(1).split(";"))
-            line = bisect.bisect_right(line_starts, match.start()) - 1
+            line = bisect.bisect_right(starts, match.start()) - 1
             marks.append(Mark("cite", keys, match.start(), match.end(), line))
     for match in _XREF.finditer(text):
         if not code[match.start()]:
-            line = bisect.bisect_right(line_starts, match.start()) - 1
+            line = bisect.bisect_right(starts, match.start()) - 1
             marks.append(Mark("xref", (match.group(1),), match.start(), match.end(), line))
     marks.extend(_diagram_links(text))
     return sorted(marks, key=lambda m: m.start)
@@ -100,47 +126,17 @@ def _diagram_links(text: str) -> list[Mark]:
     return marks
 
 
-_UNSAFE_TAG: Final = re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|base|form|meta|link|style)\b", re.I)
-_EVENT_ATTRIBUTE: Final = re.compile(r"<[a-zA-Z][^>]*?\s(on[a-z]+)\s*=", re.I | re.S)
-_SCRIPT_URL: Final = re.compile(r"(?:\]\(\s*<?|=\s*[\"']?\s*|<)((?:java|vb)script:|data:text/html)", re.I)
-
-
-@dataclass(frozen=True)
-class UnsafeHtml:
-    what: str
-    line: int  # 0-based line within the text
-
-
-def unsafe_html(text: str) -> list[UnsafeHtml]:
-    """HTML or links outside code that could run code in a reader's browser: script-capable elements, event-handler
-    attributes and javascript:/vbscript:/data:text/html URLs."""
-    code = _code_mask(text)
-    line_starts = _line_starts(text)
-    found: list[tuple[int, str]] = []
-    for match in _UNSAFE_TAG.finditer(text):
-        found.append((match.start(), f"a <{match.group(1).lower()}> element"))
-    for match in _EVENT_ATTRIBUTE.finditer(text):
-        found.append((match.start(1), f"an event-handler attribute ({match.group(1).lower()}=)"))
-    for match in _SCRIPT_URL.finditer(text):
-        found.append((match.start(1), f"a {match.group(1).lower()} URL"))
-    return [
-        UnsafeHtml(what, bisect.bisect_right(line_starts, start) - 1)
-        for start, what in sorted(found)
-        if not code[start]
-    ]
-
-
 def has_diagram(text: str) -> bool:
     """Whether the text holds a Mermaid diagram (the page then needs the diagram script)."""
     return any(_MERMAID_FENCE.match(line) for line in text.split("\n"))
 
 
-def _line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> list[int]:
     """The offset of each line's first character."""
     return [0, *(match.end() for match in _NEWLINE.finditer(text))]
 
 
-def _code_mask(text: str) -> bytearray:
+def code_mask(text: str) -> bytearray:
     """One flag per character: 1 inside code (fenced blocks, inline spans)."""
     mask = bytearray(len(text) + 1)
     for a, b in _code_ranges(text):
@@ -161,7 +157,7 @@ def replace(text: str, render: Callable[[Mark], str]) -> str:
 
 def headings(text: str) -> list[Heading]:
     """ATX headings outside code blocks, with any trailing attribute list removed."""
-    code = _code_mask(text)
+    code = code_mask(text)
     result: list[Heading] = []
     offset = 0
     for number, line in enumerate(text.split("\n")):

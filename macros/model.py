@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Final
 
-from macros import markup
+from macros import markup, sanitize
 from macros.changelog import Changelog
 from macros.diagnostics import Location
 from macros.vocab import ID_NUMBER
@@ -141,9 +141,9 @@ class Item:
         return tuple(markup.headings(self.body))
 
     @cached_property
-    def unsafe_html(self) -> tuple[markup.UnsafeHtml, ...]:
-        """Markup in the text that could run code in a reader's browser."""
-        return tuple(markup.unsafe_html(self.body))
+    def unsafe_html(self) -> tuple[sanitize.Unsafe, ...]:
+        """Markup in the text that the sanitiser would remove from its page (what could run code, among others)."""
+        return tuple(sanitize.unsafe_markup(self.body))
 
     def parsed(self) -> Item:
         """The item with everything found in its text worked out, so that a stored copy carries it."""

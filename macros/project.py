@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
-from macros import bibliography, changelog, frontmatter, glossary, parsecache, rules, schema
+from macros import bibliography, changelog, frontmatter, glossary, parsecache, rules, schema, symlinks, templates
 from macros.diagnostics import Diagnostic, Location, error, sort_diagnostics
 from macros.model import Citation, Item, Kind, Manual, Reference
 from macros.parsecache import ParseCache
@@ -41,7 +43,7 @@ class Caches:
         code = parsecache.fingerprint() if directory is not None else ""
 
         def at(name: str) -> Path | None:
-            return directory / f"parsed-{name}.pickle" if directory is not None else None
+            return directory / f"parsed-{name}.json" if directory is not None else None
 
         return cls(
             {kind.folder: ParseCache(at(f"items-{kind.folder}"), code) for kind in Kind},
@@ -57,8 +59,15 @@ class Caches:
 
 
 def manual_files(root: Path) -> list[Path]:
-    """Every file under manual/, in the order items are loaded."""
-    return sorted((p for p in (root / MANUAL_DIR).rglob("*") if p.is_file()), key=str)
+    """Every file under manual/, in the order items are loaded. Symbolic links are not followed or read (each is
+    reported by check_inputs)."""
+    return sorted((p for p in (root / MANUAL_DIR).rglob("*") if p.is_file() and not p.is_symlink()), key=str)
+
+
+def check_inputs(root: Path) -> list[Diagnostic]:
+    """What content may not do to the build: make it read or publish a file from outside the repository (a symbolic
+    link), or run template code beyond a call of a macro with literal arguments."""
+    return symlinks.check(root) + templates.check_project(root)
 
 
 def item_kind(relative: str) -> Kind | None:
@@ -144,11 +153,12 @@ def load_pages(root: Path, known: Iterable[str]) -> tuple[tuple[Citation, ...], 
     docs = root / DOCS_DIR
     for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
         relative = path.relative_to(root).as_posix()
-        if relative.startswith(f"{DOCS_DIR}/{MANUAL_DIR}/"):
+        if relative.startswith(f"{DOCS_DIR}/{MANUAL_DIR}/") or path.is_symlink():
             continue
         text, _ = frontmatter.decode(relative, path.read_bytes())
         found.extend(rules.page_citations(relative, text or ""))
         problems.extend(rules.page_xrefs(relative, text or "", known))
+        problems.extend(rules.page_unsafe_html(relative, templates.without_macros(text or "")))
     return tuple(found), problems
 
 
@@ -164,11 +174,50 @@ def load_changelog(root: Path) -> tuple[changelog.Changelog, list[Diagnostic]]:
     return parsed, problems + more
 
 
+# One semantic version, MAJOR.MINOR.PATCH, each part a number of at most nine digits without leading zeros.
+_VERSION: Final = re.compile(r"(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})")
+DEFAULT_VERSION: Final = "0.0.0"
+
+
 def read_version(root: Path) -> str:
+    """The manual's version from VERSION; 0.0.0 when the file is absent or not one version (version_problems says
+    which)."""
+    version, _ = _version(root)
+    return version
+
+
+def version_problems(root: Path) -> list[Diagnostic]:
+    return _version(root)[1]
+
+
+def _version(root: Path) -> tuple[str, list[Diagnostic]]:
+    path = root / VERSION_FILE
+    if not path.exists() and not path.is_symlink():
+        return DEFAULT_VERSION, []
+    where = Location(VERSION_FILE, 1)
     try:
-        return (root / VERSION_FILE).read_text(encoding="utf-8").strip() or "0.0.0"
-    except OSError:
-        return "0.0.0"
+        data = path.read_bytes()
+    except OSError as failure:
+        what = "a folder" if path.is_dir() else f"unreadable ({failure.strerror or failure})"
+        return DEFAULT_VERSION, [error(Location(VERSION_FILE, 0), "version.format", f"VERSION is {what}")]
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    value = lines[0].strip() if lines else ""
+    if len(lines) > 1 and any(line.strip() for line in lines[1:]):
+        return DEFAULT_VERSION, [
+            error(where, "version.format", "VERSION holds more than one line", "write one version, such as 0.2.0")
+        ]
+    if not _VERSION.fullmatch(value):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        return DEFAULT_VERSION, [
+            error(
+                where,
+                "version.format",
+                f"VERSION is {shown!r}, not one version of the form MAJOR.MINOR.PATCH",
+                "write one version, such as 0.2.0",
+            )
+        ]
+    return value, []
 
 
 def load_project(root: Path, cache_dir: Path | None = None) -> Project:
@@ -176,6 +225,7 @@ def load_project(root: Path, cache_dir: Path | None = None) -> Project:
     not changed since the last load are not parsed again."""
     caches = Caches.open(cache_dir)
     items, diagnostics = load_items(root, caches.items)
+    diagnostics.extend(check_inputs(root))
     references, bib_problems = load_references(root, caches.references)
     diagnostics.extend(bib_problems)
     known = [i.id for i in items] + [h.id for i in items for h in i.hypotheses]  # retired items' too
@@ -191,6 +241,7 @@ def load_project(root: Path, cache_dir: Path | None = None) -> Project:
     diagnostics.extend(glossary.check_links(terms, {i.id for i in items}))
     history, changelog_problems = load_changelog(root)
     diagnostics.extend(changelog_problems)
+    diagnostics.extend(version_problems(root))
     known = [i.id for i in items + retired] + [h.id for i in items for h in i.hypotheses]
     diagnostics.extend(changelog.check(history, known))
     manual = Manual(

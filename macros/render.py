@@ -220,6 +220,12 @@ def _url_link(url: str) -> str:
     return f'<a class="imap-url" href="{quoted}">{html.escape(url, quote=False)}</a>'
 
 
+def _fence(code: str) -> str:
+    """A code fence longer than any run of backticks in `code`, so that nothing in it can close the block."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
+
+
 def _cite_section(site: SiteData, item: Item) -> str:
     """'Cite this': the item in this version of the manual, in APA and BibTeX, with its permanent addresses."""
     citation = site.item_citations.get(item.id)
@@ -232,9 +238,9 @@ def _cite_section(site: SiteData, item: Item) -> str:
         "",
         "In BibTeX:",
         "",
-        "```text",
+        _fence(citation.bibtex) + "text",
         citation.bibtex,
-        "```",
+        _fence(citation.bibtex),
     ]
     if citation.url:
         lines += [

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
-from macros import parsecache
+from macros import parsecache, sanitize
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from macros.model import Citation, Item, Kind, Ref, Reference
 from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, REQUIRED_SECTIONS
@@ -374,12 +374,31 @@ def unsafe_html(items: Sequence[Item]) -> list[Diagnostic]:
     return [
         error(
             Location(item.path, item.body_line + found.line),
-            "html.unsafe",
-            f"the text contains {found.what}, which could run code in a reader's browser",
-            "write plain Markdown; to show such markup as text, put it in `code`",
+            found.code,
+            found.message("the page"),
+            found.hint,
         )
         for item in items
         for found in item.unsafe_html
+    ]
+
+
+def page_unsafe_html(path: str, text: str) -> list[Diagnostic]:
+    """What the sanitiser would remove from a site page under docs/ (its front matter aside)."""
+    lines = text.split("\n")
+    end = 0
+    if lines and lines[0].rstrip() == "---":
+        end = next((n for n in range(1, len(lines)) if lines[n].rstrip() in ("---", "...")), 0)
+    body = "\n".join(lines[end + 1 :]) if end else text
+    first = end + 2 if end else 1
+    return [
+        error(
+            Location(path, first + found.line),
+            found.code,
+            found.message("the page"),
+            found.hint,
+        )
+        for found in sanitize.unsafe_markup(body)
     ]
 
 

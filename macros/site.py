@@ -28,8 +28,8 @@ SOURCE_FILES = (
 )
 
 
-PAGE_TERMS_FILE = "page-terms.pickle"
-EXPORTS_FILE = "exports.pickle"
+PAGE_TERMS_FILE = "page-terms.json"
+EXPORTS_FILE = "exports.json"
 
 
 def source_files(root: Path) -> list[Path]:

@@ -66,11 +66,39 @@ def imap_check(project_dir: Path) -> subprocess.CompletedProcess[str]:
     return run([sys.executable, "-m", "macros.cli", "--root", str(project_dir), "check"], ROOT)
 
 
+def record_content(project_dir: Path) -> Path:
+    """Makes the project's build keep each page's content HTML as Markdown made it, before the sanitiser; returns
+    the folder it will be in (tests/hooks/record_content.py)."""
+    shutil.copy2(ROOT / "tests" / "hooks" / "record_content.py", project_dir / "hooks" / "record_content.py")
+    config = project_dir / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nhooks:\n" in text
+    config.write_text(text.replace("\nhooks:\n", "\nhooks:\n  - hooks/record_content.py\n", 1), encoding="utf-8")
+    return project_dir / "recorded"
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real manual, built once for the session; returns the site directory."""
+    """The real manual, built once for the session; returns the site directory. The build also keeps each page's
+    content as Markdown made it, before the sanitiser, in `recorded/` beside the site (see record_content)."""
     project_dir = make_project(tmp_path_factory.mktemp("real") / "project")
+    record_content(project_dir)
     result = mkdocs_build(project_dir)
+    assert result.returncode == 0, result.stderr
+    return project_dir / "site"
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real manual with every payload of the hostile corpus planted (tests/hostile/corpus.py), built with the
+    author-facing html.unsafe check switched off, so that only the sanitiser and the escaping stand between the
+    payloads and a reader; returns the site directory."""
+    from tests.hostile.corpus import plant
+
+    project_dir = make_project(tmp_path_factory.mktemp("hostile") / "project")
+    shutil.copy2(ROOT / "CHANGELOG.md", project_dir / "CHANGELOG.md")
+    plant(project_dir)
+    result = run([sys.executable, str(ROOT / "tests" / "hostile" / "build_unchecked.py"), str(project_dir)], ROOT)
     assert result.returncode == 0, result.stderr
     return project_dir / "site"
 

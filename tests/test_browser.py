@@ -304,3 +304,77 @@ def _axe_violations(page: Any) -> list[str]:
             .map(v => `${v.id} (${v.impact}): ${v.nodes.length} nodes, e.g. ${v.nodes[0].target.join(' ')}`)"""
     )
     return violations
+
+
+# Every event a payload could wait for, on every element of the page; links that would leave the page are held
+# back (a javascript: link, had one survived, would still run).
+_POKE = """() => {
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[href]');
+    if (link && /^(https?|mailto|file):/.test(link.href)) event.preventDefault();
+  }, true);
+  for (const element of document.querySelectorAll('body *')) {
+    for (const type of ['mouseover', 'mouseenter', 'mousemove', 'focus', 'focusin', 'toggle', 'animationstart']) {
+      element.dispatchEvent(new Event(type, {bubbles: true}));
+    }
+    if (typeof element.focus === 'function') element.focus();
+    if (typeof element.click === 'function') element.click();
+  }
+}"""
+HOSTILE_PAGES = (
+    "manual/principles/P02/",  # the planted title, summary and body
+    "manual/principles/P03/",  # "Cite this" with the planted CITATION.cff author; P02 in the navigation
+    "reference/changes/",  # the planted changelog entry
+    "print_page/",  # the print edition, which copies every page's content
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    yield from _serve(hostile_site)
+
+
+@pytest.mark.parametrize("path", HOSTILE_PAGES)
+def test_no_planted_payload_runs_on_load_hover_focus_or_click(browser: Any, hostile_url: str, path: str) -> None:
+    """The hostile corpus (tests/hostile/corpus.py), built with the author check switched off: each payload would
+    set document.title to "XSS-..."; none does, on load, or when every element is hovered, focused and clicked."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    try:
+        page = context.new_page()
+        dialogs: list[str] = []
+
+        def dismiss(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
+        page.goto(hostile_url + path, wait_until="load")
+        page.wait_for_timeout(300)
+        before = page.evaluate("document.title")
+        page.evaluate(_POKE)
+        page.wait_for_timeout(300)
+        assert page.url == hostile_url + path  # still the same page
+        title = page.evaluate("document.title")
+        assert not before.startswith("XSS-") and not title.startswith("XSS-"), title
+        assert title == before and dialogs == []
+    finally:
+        context.close()
+
+
+def test_search_results_show_a_planted_title_as_text(browser: Any, hostile_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    try:
+        page = context.new_page()
+        page.goto(hostile_url + "manual/principles/P03/", wait_until="load")
+        before = page.evaluate("document.title")
+        field = page.locator("input.md-search__input")
+        field.click()
+        field.fill("onerror")
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=15_000)
+        assert results.count() > 0
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.title") == before
+        assert page.locator(".md-search-result img").count() == 0
+    finally:
+        context.close()

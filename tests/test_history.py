@@ -70,7 +70,7 @@ def test_changelog_problems_have_file_and_line(tmp_path: Path) -> None:
         "[changelog.unknown-item]" in lines
     )
     assert any(
-        line.startswith("CHANGELOG.md:19: error: the changelog entry contains a <script> element") for line in lines
+        line.startswith("CHANGELOG.md:19: error: the changelog entry holds the element <script>") for line in lines
     )
     assert any(
         line.startswith("CHANGELOG.md:21: error: '0.0.0 - 2025-11-01' is not a release heading") for line in lines

@@ -31,12 +31,12 @@ def same(cached: Project, fresh: Project) -> None:
 def test_the_real_manual_loads_the_same_from_the_cache(tmp_path: Path) -> None:
     first = load_project(ROOT, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "parsed-glossary.pickle",
-        "parsed-items-chapters.pickle",
-        "parsed-items-interventions.pickle",
-        "parsed-items-principles.pickle",
-        "parsed-items-theories.pickle",
-        "parsed-references.pickle",
+        "parsed-glossary.json",
+        "parsed-items-chapters.json",
+        "parsed-items-interventions.json",
+        "parsed-items-principles.json",
+        "parsed-items-theories.json",
+        "parsed-references.json",
     ]
     again = load_project(ROOT, tmp_path)
     same(again, first)
@@ -104,7 +104,7 @@ def test_a_cache_from_other_code_or_a_damaged_cache_file_is_ignored_and_rewritte
     root, cache = minimal(tmp_path / "project"), tmp_path / "cache"
     expected = reported(load_project(root))
     load_project(root, cache)
-    items = cache / "parsed-items-principles.pickle"
+    items = cache / "parsed-items-principles.json"
     items.write_bytes(items.read_bytes()[:100])
     assert reported(load_project(root, cache)) == expected
     principle = root / "manual" / "principles" / "P01.md"
@@ -118,6 +118,6 @@ def test_make_check_keeps_its_cache_in_the_projects_cache_directory(tmp_path: Pa
 
     root = minimal(tmp_path / "project")
     assert cli.main(["--root", str(root), "check"]) == 0
-    assert (root / CACHE_DIR / "parsed-items-principles.pickle").is_file()
+    assert (root / CACHE_DIR / "parsed-items-principles.json").is_file()
     shutil.rmtree(root / CACHE_DIR)
     assert cli.main(["--root", str(root), "check"]) == 0

@@ -81,11 +81,11 @@ def test_html_that_could_run_code_is_refused_outside_code() -> None:
     )
     found = rules.unsafe_html([_item(Kind.CHAPTER, "C01", body=body)])
     assert [(d.location.line, d.message.split(", which")[0]) for d in found] == [
-        (11, "the text contains a <script> element"),
-        (12, "the text contains an event-handler attribute (onerror=)"),
-        (13, "the text contains a javascript: URL"),
-        (13, "the text contains a <iframe> element"),
-        (14, "the text contains a javascript: URL"),
+        (11, "the page holds the element <script>"),
+        (12, "the page holds the onerror= attribute of <img> ('alert(1)')"),
+        (13, "the page holds the element <iframe>"),
+        (13, "the page holds the href= attribute of <a> ('javascript:alert(1)')"),
+        (14, "the page holds the href= attribute of <a> ('JavaScript:void(0)')"),
     ]
     assert {d.code for d in found} == {"html.unsafe"}
 

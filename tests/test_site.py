@@ -31,7 +31,7 @@ def test_a_build_keeps_what_the_next_build_reuses(built_site: Path) -> None:
     """The next build (a save under `make serve`) takes the page terms and the BibTeX download from the cache, so
     the build must save them after everything that fills them has run."""
     cache = built_site.parent / ".cache" / "imap"
-    for name in ("page-terms.pickle", "exports.pickle"):
+    for name in ("page-terms.json", "exports.json"):
         assert (cache / name).is_file(), name
 
 

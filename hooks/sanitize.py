@@ -1,0 +1,43 @@
+"""MkDocs hook: what contributors write reaches a reader's browser only as text or as allowlisted HTML.
+
+- Every page's content HTML passes the project's one allowlist sanitiser (macros/sanitize.py) as soon as Markdown
+  has produced it, before any other plugin sees it (the print edition and the search index copy it).
+- Titles and front matter are plain text, but the theme's templates print them as HTML (Material prints
+  `nav_item.title`, `page.title` and `page.meta.title` unescaped). So every title in the navigation and every
+  string in a page's front matter is escaped once here, and every page carries its title in `meta.title`, which
+  the theme prints in <title> as it is (its other branch, `page.title | striptags`, would undo the escaping).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-100)  # last: after the print-site plugin has added its page
+def on_nav(nav: Any, **kwargs: Any) -> Any:
+    from macros import sanitize
+
+    def visit(entries: list[Any]) -> None:
+        for entry in entries:
+            if isinstance(getattr(entry, "title", None), str) and "title" in vars(entry):
+                entry.title = sanitize.escape_text(entry.title)
+            visit(getattr(entry, "children", None) or [])
+
+    visit(nav.items)
+    return nav
+
+
+@event_priority(100)  # first: the print-site plugin keeps each page's content, and search indexes it, after this
+def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
+    # Imported here: the project directory is on the import path only once mkdocs-macros has loaded its module,
+    # after hooks are loaded.
+    from macros import sanitize
+
+    title = page.title  # the title in the navigation, else the front matter's, else the first heading's (HTML)
+    given = "title" in page.meta
+    page.meta = sanitize.escape_metadata(page.meta)
+    if not given and isinstance(title, str) and not page.is_homepage:
+        page.meta["title"] = title
+    return sanitize.clean(html)
