@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from macros import frontmatter, inputs
+from macros.diagnostics import Diagnostic, Location, error
 from macros.model import Kind, Manual
 from macros.paths import relpath
-from macros.vocab import ID_NUMBER
+from macros.vocab import ID_NUMBER, ID_SCHEME, is_id, shown_id
 
 REGISTRY = "addresses.txt"
 ID_PREFIX = "id/"
@@ -85,11 +87,45 @@ def write_redirects(manual: Manual, site_dir: Path, registry: list[str] | None =
 
 
 def read_registry(root: Path) -> list[str]:
-    path = root / REGISTRY
-    if not path.exists():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    """The registered addresses ([] when there is no registry, or it cannot be read: load_registry says why)."""
+    return load_registry(root)[0]
+
+
+def load_registry(root: Path) -> tuple[list[str], list[Diagnostic]]:
+    """The registered addresses, in the file's order, and the registry's problems: a file that cannot be read, and
+    an address of an item (id/<ID>/, manual/<folder>/<ID>[-words]/) whose ID breaks the scheme."""
+    data, problems = inputs.read_input(root, REGISTRY)
+    text, more = frontmatter.decode(REGISTRY, data) if data is not None else (None, [])
+    if text is None:
+        return [], problems + more
+    registry: list[str] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        address = line.strip()
+        if not address or address.startswith("#"):
+            continue
+        registry.append(address)
+        written = _written_id(address)
+        if written is not None and not is_id(written):
+            problems.append(
+                error(
+                    Location(REGISTRY, number),
+                    "id.malformed",
+                    f"the address '{shown_id(address, 60)}' names '{shown_id(written)}', which is not an ID of the "
+                    "scheme",
+                    ID_SCHEME,
+                )
+            )
+    return registry, problems
+
+
+def _written_id(address: str) -> str | None:
+    """The ID an address of an item names (id/P03/, manual/principles/P03-words/), as written, or None."""
+    parts = address.rstrip("/").split("/")
+    if len(parts) == 2 and parts[0] == ID_PREFIX.rstrip("/"):
+        return parts[1]
+    if len(parts) == 3 and parts[0] == "manual" and Kind.from_folder(parts[1]) is not None:
+        return parts[2].split("-", 1)[0]
+    return None
 
 
 def published_addresses(site_dir: Path) -> list[str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros import changelog, glossary, parsecache, project, rules
+from macros import changelog, citing, glossary, inputs, parsecache, project, rules
 from macros.diagnostics import Diagnostic, Location, sort_diagnostics
 from macros.model import Item
 from macros.parsecache import ParseCache
@@ -84,7 +84,11 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
         if project.item_kind(relative) is None:
             diagnostics.extend(project.load_item(root, path)[1])
             continue
-        key = parsecache.digest(relative, path.read_bytes())
+        data, unreadable = inputs.read_input(root, relative)
+        if data is None:  # as load_item reports it
+            diagnostics.extend(unreadable)
+            continue
+        key = parsecache.digest(relative, data)
         found = _File(path, key, checked.get(key))
         if found.entry is None:
             item, problems = project.load_item(root, path, parsed.items.get(path.parent.name) if first_run else None)
@@ -118,6 +122,7 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
     diagnostics.extend(rules.uncited_keys(references, cited | {c.key for c in page_citations}))
     terms, glossary_problems = glossary.load(root, parsed.terms)
     diagnostics.extend(glossary_problems)
+    diagnostics.extend(citing.check(root, parsed.citation))
     diagnostics.extend(glossary.check_links(terms, {o.id for o in live}))
     history, changelog_problems = project.load_changelog(root)
     diagnostics.extend(changelog_problems)
@@ -129,6 +134,7 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
     checked_bib.save()
     parsed.references.save()
     parsed.terms.save()
+    parsed.citation.save()
     if first_run:
         for items in parsed.items.values():
             items.save()
@@ -162,10 +168,8 @@ def _references(
     root: Path, cache: ParseCache[BibCheck], parsed: project.Caches
 ) -> tuple[dict[str, Location], list[Diagnostic]]:
     """The references' keys (with where each is written) and the bibliography's problems."""
-    try:
-        key: bytes | None = parsecache.digest(project.BIB_FILE, (root / project.BIB_FILE).read_bytes())
-    except OSError:
-        key = None
+    data, _ = inputs.read_input(root, project.BIB_FILE)  # when it cannot be read, load_references says why
+    key = parsecache.digest(project.BIB_FILE, data) if data is not None else None
     stored = cache.get(key) if key is not None else None
     if stored is None:
         references, problems = project.load_references(root, parsed.references)

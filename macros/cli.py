@@ -23,12 +23,12 @@ from pathlib import Path
 
 import yaml
 
-from macros import addresses, history
+from macros import addresses, frontmatter, history, inputs
 from macros.checking import check_project
 from macros.diagnostics import has_errors, report
 from macros.model import Kind, Manual
-from macros.project import CACHE_DIR, Project, load_project
-from macros.vocab import ID_NUMBER
+from macros.project import CACHE_DIR, Project, load_project, read_version, version_problems
+from macros.vocab import ID_NUMBER, MAX_ID_NUMBER
 
 
 def _load_checked(root: Path) -> Project | None:
@@ -64,12 +64,15 @@ def _export(root: Path, output: Path) -> int:
     return 0
 
 
-def next_id(root: Path, kind: Kind) -> str:
-    """The next free ID of a kind: one past the highest ever used, in manual/ or in the address registry."""
+def next_id(root: Path, kind: Kind) -> str | None:
+    """The next free ID of a kind: one past the highest ever used, in manual/ (P03.md, P03-words.md) or in the
+    address registry; None when the scheme has no number left. Only IDs of the scheme count (their numbers are
+    small): anything else in the registry is an error of `check` (addresses.load_registry)."""
     used = [p.stem for p in (root / "manual" / kind.folder).glob("*.md")]
     used += [a.removeprefix(addresses.ID_PREFIX).rstrip("/") for a in addresses.read_registry(root)]
-    numbers = [int(m.group(1)) for u in used if (m := re.fullmatch(kind.prefix + f"({ID_NUMBER})", u))]
-    return f"{kind.prefix}{max(numbers, default=0) + 1:02d}"
+    numbers = [int(m.group(1)) for u in used if (m := re.fullmatch(kind.prefix + f"({ID_NUMBER})(?:-.*)?", u))]
+    number = max(numbers, default=0) + 1
+    return f"{kind.prefix}{number:02d}" if number <= MAX_ID_NUMBER else None
 
 
 # `make new` hands its KIND and TITLE over in these variables, so that no author text is part of a shell command.
@@ -98,12 +101,61 @@ def yaml_string(text: str) -> str:
     return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=math.inf).rstrip("\n")
 
 
+TEMPLATES_DIR = "templates"
+# The front matter lines `make new` fills in, each a top-level key written on one line of its template.
+TEMPLATE_KEYS = ("id", "title", "since")
+
+
+class TemplateError(ValueError):
+    """A template that `make new` cannot fill in (the message says why)."""
+
+
+def template_problems(template: str) -> list[str]:
+    """Why a template cannot be filled in: its front matter must have exactly one line for each of TEMPLATE_KEYS,
+    with the value on that line (no block value, no continuation line)."""
+    lines = template.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if lines[0].rstrip() != "---" or end is None:
+        return ["it does not start with a front matter block between two --- lines"]
+    problems: list[str] = []
+    for key in TEMPLATE_KEYS:
+        found = [i for i in range(1, end) if re.match(rf"{key}:(?:[ \t]|$)", lines[i])]
+        value = lines[found[0]][len(key) + 1 :].strip() if found else ""
+        if not found:
+            problems.append(f"its front matter has no '{key}:' line")
+        elif len(found) > 1:
+            problems.append(f"its front matter has {len(found)} '{key}:' lines")
+        elif not value or value[0] in "|>" or lines[found[0] + 1][:1] in (" ", "\t"):
+            problems.append(f"its '{key}:' line does not hold the whole value (write '{key}: ...' on one line)")
+    return problems
+
+
 def scaffold(template: str, item_id: str, title: str, version: str) -> str:
-    """A template with its ID, title and version filled in (the replacements are functions: no backslash or group
-    reference in the title is interpreted)."""
-    text = re.sub(r"(?m)^id: .*$", lambda _: f"id: {item_id}", template, count=1)
-    text = re.sub(r"(?m)^title: .*$", lambda _: f"title: {yaml_string(title)}", text, count=1)
-    return re.sub(r"(?m)^since: .*$", lambda _: f"since: {version}", text, count=1)
+    """A template with its ID, title and version filled in, each on its own line of the front matter (nothing but
+    those three lines changes); TemplateError when the template has no such line (see template_problems)."""
+    problems = template_problems(template)
+    if problems:
+        raise TemplateError("; ".join(problems))
+    values = {"id": item_id, "title": yaml_string(title), "since": version}
+    lines = template.split("\n")
+    end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
+    for index in range(1, end):
+        key = lines[index].partition(":")[0]
+        if key in values and re.match(rf"{key}:(?:[ \t]|$)", lines[index]):
+            lines[index] = f"{key}: {values[key]}"
+    return "\n".join(lines)
+
+
+def _template(root: Path, kind: Kind) -> tuple[str | None, str]:
+    """The text of a kind's template, or None and why it cannot be read."""
+    relative = f"{TEMPLATES_DIR}/{kind.value}.md"
+    data = inputs.read(root / relative)
+    if data is None:
+        return None, f"error: there is no template for a {kind.value}: {relative} is missing (or a symbolic link)"
+    if isinstance(data, inputs.Refused):
+        return None, inputs.diagnostic(relative, data).format()
+    text, problems = frontmatter.decode(relative, data)
+    return (text, "") if text is not None else (None, report(problems))
 
 
 def _new(root: Path, kind_name: str | None, title: str | None) -> int:
@@ -119,11 +171,29 @@ def _new(root: Path, kind_name: str | None, title: str | None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     kind = Kind(kind_name)
+    _, problems = addresses.load_registry(root)
+    if problems:  # the registry holds the IDs used before: without it, a retired ID could be given again
+        print(report(problems), file=sys.stderr)
+        return 1
     item_id = next_id(root, kind)
-    template = (root / "templates" / f"{kind.value}.md").read_text(encoding="utf-8")
-    version = (root / "VERSION").read_text(encoding="utf-8").strip()
-    text = scaffold(template, item_id, title, version)
+    if item_id is None:
+        print(f"error: every {kind.value} ID up to {kind.prefix}{MAX_ID_NUMBER} is taken", file=sys.stderr)
+        return 1
+    template, problem = _template(root, kind)
+    if template is None:
+        print(problem, file=sys.stderr)
+        return 2
+    problems = version_problems(root)
+    if problems:
+        print(report(problems), file=sys.stderr)
+        return 2
+    try:
+        text = scaffold(template, item_id, title, read_version(root))
+    except TemplateError as failure:
+        print(f"error: {TEMPLATES_DIR}/{kind.value}.md cannot be filled in: {failure}", file=sys.stderr)
+        return 2
     path = root / "manual" / kind.folder / f"{item_id}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(path.relative_to(root).as_posix())
     return 0
@@ -150,7 +220,10 @@ def _diff_report(root: Path, base: str, head: str) -> int:
 
 
 def _register(root: Path, site: Path) -> int:
-    known = addresses.read_registry(root)
+    known, problems = addresses.load_registry(root)
+    if problems:  # appending to a registry that was not read would lose or repeat addresses
+        print(report(problems), file=sys.stderr)
+        return 1
     new = [a for a in addresses.published_addresses(site) if a and a not in known]
     if new:
         with (root / addresses.REGISTRY).open("a", encoding="utf-8") as registry:

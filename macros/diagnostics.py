@@ -24,7 +24,14 @@ class Location:
 # and a test fails if the code emits a code that is not listed here.
 CODES: dict[str, str] = {
     "file.encoding": "The file is not valid UTF-8 text.",
+    "file.control-character": "The file holds an invisible control character (NUL, escape, DEL, a C1 control, or the "
+    "line or paragraph separator U+2028/U+2029), which a page would carry into its HTML or which YAML counts as a line "
+    "break.",
     "file.empty": "The file is empty.",
+    "file.not-a-file": "Something other than a file (a folder, a named pipe, a device) is where the build reads a "
+    "file: a manual page, references.bib, glossary.yml, CHANGELOG.md, CITATION.cff or addresses.txt.",
+    "file.unreadable": "A file the build reads cannot be read (the operating system's reason is given, such as its "
+    "permissions).",
     "file.unexpected": "A file in manual/ that is not a Markdown page in one of the item folders.",
     "file.symlink": "A symbolic link in manual/ or docs/ (but docs/manual, to ../manual) or as a file the build reads: "
     "the build would read or publish what it points to, from outside the repository or past the checks.",
@@ -39,7 +46,8 @@ CODES: dict[str, str] = {
     "field.type": "A value has the wrong type (for example a single string where a list is expected).",
     "field.vocabulary": "A value is not in the closed vocabulary for its field.",
     "field.version": "A version is not of the form MAJOR.MINOR.PATCH.",
-    "id.malformed": "An ID does not follow the scheme for its kind.",
+    "id.malformed": "An ID does not follow the scheme for its kind (in an item, a hypothesis, a front matter list, "
+    "a changelog entry or addresses.txt).",
     "id.duplicate": "Two items (or two hypotheses) have the same ID.",
     "id.file-name": "The file's name does not start with the item's ID (P03.md, or P03-<words>.md).",
     "id.kind": "The ID's letter does not match the folder the file is in.",
@@ -72,10 +80,18 @@ CODES: dict[str, str] = {
     "bib.year": "A year or date is not a plausible publication year.",
     "bib.doi": "A DOI is not of the form 10.NNNN/suffix (write it without https://doi.org/).",
     "bib.uncited": "A reference that no item cites.",
-    "bib.file": "references.bib is missing or cannot be read.",
+    "bib.file": "references.bib is missing.",
+    "cff.yaml": "CITATION.cff is not valid YAML, or uses YAML the project does not accept (an alias, a tag, a key "
+    "written twice, nesting past the bound).",
+    "cff.schema": "CITATION.cff does not follow the Citation File Format 1.2.0 (its JSON Schema, vendored in "
+    "macros/schemas/).",
+    "cff.text": "A field of CITATION.cff that the site prints (title, an author's name, version, date-released, url) "
+    "holds a line break or another control character.",
     "version.format": "VERSION is not one line holding one version, MAJOR.MINOR.PATCH.",
     "changelog.format": "A CHANGELOG.md heading that is not a dated release or a Keep a Changelog category.",
     "changelog.unknown-item": "A changelog entry names an item or hypothesis ID that does not exist.",
+    "changelog.range": "A range of IDs in a changelog entry (C05–C11, H03a–H03c) whose ends are of two kinds (or two "
+    "principles' hypotheses), run backwards, or span more than 1,000 IDs.",
 }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Final
 
-from macros import frontmatter, schema
+from macros import frontmatter, inputs, schema
 from macros.diagnostics import Diagnostic, Location, error
 from macros.model import Term
 from macros.parsecache import ParseCache, digest
@@ -27,12 +27,12 @@ GlossaryResult = tuple[tuple[Term, ...], tuple[Diagnostic, ...]]
 
 
 def load(root: Path, cache: ParseCache[GlossaryResult] | None = None) -> tuple[tuple[Term, ...], list[Diagnostic]]:
-    """The glossary, sorted case-insensitively by term, with every problem in the file. No file: no glossary. With a
-    cache, a glossary parsed before is not parsed again."""
-    path = root / GLOSSARY_FILE
-    if not path.exists():
-        return (), []
-    data = path.read_bytes()
+    """The glossary, sorted case-insensitively by term, with every problem in the file. No file: no glossary (but a
+    folder or a file that cannot be read in its place is an error). With a cache, a glossary parsed before is not
+    parsed again."""
+    data, unreadable = inputs.read_input(root, GLOSSARY_FILE)
+    if data is None:
+        return (), unreadable
     key = digest(GLOSSARY_FILE, data)
     stored = cache.get(key) if cache is not None else None
     if stored is None:

@@ -49,7 +49,7 @@ from typing import Any, Generic, TypeVar
 from macros import cachecodec
 
 # Parse results depend on these too: items keep what the sanitiser would remove from them (Markdown, nh3).
-_LIBRARIES = ("PyYAML", "bibtexparser", "pylatexenc", "Markdown", "pymdown-extensions", "nh3")
+_LIBRARIES = ("PyYAML", "bibtexparser", "pylatexenc", "Markdown", "pymdown-extensions", "nh3", "jsonschema")
 KEY_FILE_VARIABLE = "IMAP_CACHE_KEY_FILE"  # where the key is, instead of the default (tests)
 _KEY_BYTES = 32
 

@@ -8,7 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from macros import bibliography, changelog, frontmatter, glossary, parsecache, rules, schema, symlinks, templates
+from macros import (
+    addresses,
+    bibliography,
+    changelog,
+    citing,
+    frontmatter,
+    glossary,
+    inputs,
+    parsecache,
+    rules,
+    schema,
+    symlinks,
+    templates,
+)
 from macros.diagnostics import Diagnostic, Location, error, sort_diagnostics
 from macros.model import Citation, Item, Kind, Manual, Reference
 from macros.parsecache import ParseCache
@@ -37,6 +50,7 @@ class Caches:
     items: dict[str, ParseCache[ItemResult]]  # by item folder: an edit rewrites only its own folder's file
     references: ParseCache[tuple[bibliography.ParsedBlock, ...]]
     terms: ParseCache[glossary.GlossaryResult]
+    citation: ParseCache[citing.CffChecked]  # CITATION.cff's problems (a check that imports jsonschema)
 
     @classmethod
     def open(cls, directory: Path | None) -> Caches:
@@ -49,6 +63,7 @@ class Caches:
             {kind.folder: ParseCache(at(f"items-{kind.folder}"), code) for kind in Kind},
             ParseCache(at("references"), code),
             ParseCache(at("glossary"), code),
+            ParseCache(at("citation"), code),
         )
 
     def save(self) -> None:
@@ -56,18 +71,34 @@ class Caches:
             cache.save()
         self.references.save()
         self.terms.save()
+        self.citation.save()
 
 
 def manual_files(root: Path) -> list[Path]:
-    """Every file under manual/, in the order items are loaded. Symbolic links are not followed or read (each is
-    reported by check_inputs)."""
-    return sorted((p for p in (root / MANUAL_DIR).rglob("*") if p.is_file() and not p.is_symlink()), key=str)
+    """Every file under manual/, in the order items are loaded: every entry but folders and symbolic links (not
+    followed or read: each is reported by check_inputs), so that a named pipe or a device is reported, not skipped;
+    and a folder named as a page (P01.md/), which load_item reports as not a file."""
+    return sorted(
+        (
+            p
+            for p in (root / MANUAL_DIR).rglob("*")
+            if not p.is_symlink() and (not p.is_dir() or p.name.endswith(".md"))
+        ),
+        key=str,
+    )
 
 
 def check_inputs(root: Path) -> list[Diagnostic]:
     """What content may not do to the build: make it read or publish a file from outside the repository (a symbolic
-    link), or run template code beyond a call of a macro with literal arguments."""
-    return symlinks.check(root) + templates.check_project(root)
+    link), or run template code beyond a call of a macro with literal arguments. And the inputs the loaders here
+    do not parse: CITATION.cff must be a file that can be read, and addresses.txt hold addresses whose IDs follow
+    the scheme (a build reads both; `make new` takes the IDs used before from the registry)."""
+    return (
+        symlinks.check(root)
+        + templates.check_project(root)
+        + inputs.read_input(root, citing.FILE)[1]
+        + addresses.load_registry(root)[1]
+    )
 
 
 def item_kind(relative: str) -> Kind | None:
@@ -92,7 +123,9 @@ def load_item(
                 f"manual pages are .md files directly inside {folders}",
             )
         ]
-    data = path.read_bytes()
+    data, unreadable = inputs.read_input(root, relative)
+    if data is None:
+        return None, unreadable  # a folder, a named pipe, a file that cannot be read (or one gone since listed)
     key = parsecache.digest(relative, data)
     stored = cache.get(key) if cache is not None else None
     if stored is None:
@@ -133,11 +166,11 @@ def load_items(
 def load_references(
     root: Path, cache: ParseCache[tuple[bibliography.ParsedBlock, ...]] | None = None
 ) -> tuple[dict[str, Reference], list[Diagnostic]]:
-    path = root / BIB_FILE
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return {}, [error(Location(BIB_FILE), "bib.file", f"cannot read the bibliography: {exc.strerror}")]
+    data, problems = inputs.read_input(root, BIB_FILE)
+    if data is None:
+        if problems or (root / BIB_FILE).is_symlink():  # a link is an error of check_inputs
+            return {}, problems
+        return {}, [error(Location(BIB_FILE), "bib.file", "there is no bibliography", f"add {BIB_FILE}")]
     text, problems = frontmatter.decode(BIB_FILE, data)
     if text is None:
         return {}, problems
@@ -153,9 +186,14 @@ def load_pages(root: Path, known: Iterable[str]) -> tuple[tuple[Citation, ...], 
     docs = root / DOCS_DIR
     for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
         relative = path.relative_to(root).as_posix()
-        if relative.startswith(f"{DOCS_DIR}/{MANUAL_DIR}/") or path.is_symlink():
+        if relative.startswith(f"{DOCS_DIR}/{MANUAL_DIR}/") or path.is_symlink() or path.is_dir():
             continue
-        text, _ = frontmatter.decode(relative, path.read_bytes())
+        data, unreadable = inputs.read_input(root, relative)
+        if data is None:
+            problems.extend(unreadable)
+            continue
+        text, undecodable = frontmatter.decode(relative, data)  # not UTF-8, or a control character in it
+        problems.extend(undecodable)
         found.extend(rules.page_citations(relative, text or ""))
         problems.extend(rules.page_xrefs(relative, text or "", known))
         problems.extend(rules.page_unsafe_html(relative, templates.without_macros(text or "")))
@@ -163,11 +201,12 @@ def load_pages(root: Path, known: Iterable[str]) -> tuple[tuple[Citation, ...], 
 
 
 def load_changelog(root: Path) -> tuple[changelog.Changelog, list[Diagnostic]]:
-    """CHANGELOG.md, when the project has one (fixture manuals need not)."""
-    path = root / changelog.FILE
-    if not path.is_file():
-        return changelog.Changelog(), []
-    text, problems = frontmatter.decode(changelog.FILE, path.read_bytes())
+    """CHANGELOG.md, when the project has one (fixture manuals need not); something else in its place is an error,
+    not a project without a changelog."""
+    data, problems = inputs.read_input(root, changelog.FILE)
+    if data is None:
+        return changelog.Changelog(), problems
+    text, problems = frontmatter.decode(changelog.FILE, data)
     if text is None:
         return changelog.Changelog(), problems
     parsed, more = changelog.parse(text)
@@ -191,14 +230,12 @@ def version_problems(root: Path) -> list[Diagnostic]:
 
 
 def _version(root: Path) -> tuple[str, list[Diagnostic]]:
-    path = root / VERSION_FILE
-    if not path.exists() and not path.is_symlink():
+    data = inputs.read(root / VERSION_FILE)
+    if data is None:  # absent, or a symbolic link (an error of check_inputs)
         return DEFAULT_VERSION, []
     where = Location(VERSION_FILE, 1)
-    try:
-        data = path.read_bytes()
-    except OSError as failure:
-        what = "a folder" if path.is_dir() else f"unreadable ({failure.strerror or failure})"
+    if isinstance(data, inputs.Refused):
+        what = data.what if data.code == "file.not-a-file" else f"unreadable ({data.what})"
         return DEFAULT_VERSION, [error(Location(VERSION_FILE, 0), "version.format", f"VERSION is {what}")]
     text = data.decode("utf-8", errors="replace")
     lines = text.splitlines()
@@ -236,6 +273,7 @@ def load_project(root: Path, cache_dir: Path | None = None) -> Project:
     citations = rules.collect_citations(items) + page_citations
     diagnostics.extend(rules.check(items, references, citations, retired))
     terms, glossary_problems = glossary.load(root, caches.terms)
+    diagnostics.extend(citing.check(root, caches.citation))
     caches.save()
     diagnostics.extend(glossary_problems)
     diagnostics.extend(glossary.check_links(terms, {i.id for i in items}))

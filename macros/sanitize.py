@@ -372,6 +372,12 @@ MAX_ANGLE_BRACKETS: Final = 1_000
 MAX_BRACKET_SCAN: Final = 2_000_000  # characters, plus 20 per character of the text
 MAX_HEADINGS: Final = 500
 MAX_ABBREVIATIONS: Final = 200
+# Nested lists and quotes: Python-Markdown parses each level by recursion (300 levels exhaust Python's stack) and
+# takes time that grows faster than the depth.
+MAX_NESTING: Final = 20
+# Its inline pass takes time that grows with the square of the inline elements in one paragraph (code spans,
+# emphasis, links): a paragraph, or any block without a blank line, is bounded in length.
+MAX_PARAGRAPH: Final = 20_000
 _OPENING: Final = {"]": "[", ")": "("}
 
 
@@ -380,8 +386,7 @@ def bracket_scan(text: str) -> tuple[int, int]:
     starts (0-based). One pass: a stack of open brackets per paragraph."""
     total = 0
     worst = (0, 0)
-    line = 0
-    for paragraph in re.split(r"\n[ \t]*\n", text):
+    for paragraph, line in _paragraphs(text):
         cost = 0
         stacks: dict[str, list[int]] = {"[": [], "(": []}
         for at, char in enumerate(paragraph):
@@ -392,26 +397,75 @@ def bracket_scan(text: str) -> tuple[int, int]:
         cost += sum(len(paragraph) - at for stack in stacks.values() for at in stack)
         total += cost
         worst = max(worst, (cost, -line))
-        line += paragraph.count("\n") + 2
     return total, -worst[1]
+
+
+def _paragraphs(text: str) -> list[tuple[str, int]]:
+    """The text's paragraphs (blocks between blank lines), each with the line it starts on (0-based)."""
+    found: list[tuple[str, int]] = []
+    line = 0
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        found.append((paragraph, line))
+        line += paragraph.count("\n") + 2
+    return found
+
+
+def _indent(row: str) -> int:
+    """The width of a line's indentation, a tab counting four."""
+    width = 0
+    for char in row:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _quotes(row: str) -> int:
+    """How many block quote markers open a line."""
+    depth = 0
+    for char in row:
+        if char == ">":
+            depth += 1
+        elif char not in " \t":
+            break
+    return depth
 
 
 def too_complex(text: str) -> Unsafe | None:
     """Whether the text is past one of the bounds, and where (linear in the text)."""
     if text.count("<") > MAX_ANGLE_BRACKETS:
         return Unsafe(f"more than {MAX_ANGLE_BRACKETS:,} '<' characters", 0, "text.too-complex")
+    longest, line = max(((len(paragraph), start) for paragraph, start in _paragraphs(text)), default=(0, 0))
+    if longest > MAX_PARAGRAPH:
+        return Unsafe(f"a paragraph or block of more than {MAX_PARAGRAPH:,} characters", line, "text.too-complex")
     work, line = bracket_scan(text)
     if work > MAX_BRACKET_SCAN + 20 * len(text):
         return Unsafe("brackets ('[', '(') whose match is far away or missing", line, "text.too-complex")
     headings = abbreviations = 0
+    fence = ""
     for number, row in enumerate(text.split("\n")):
         stripped = row.strip()
         if not stripped:
+            continue
+        if stripped.startswith(("```", "~~~")):  # a fenced code block opens or closes: its lines are not Markdown
+            marker = stripped[: len(stripped) - len(stripped.lstrip(stripped[0]))]
+            if not fence:
+                fence = marker
+            elif marker.startswith(fence) and not stripped[len(marker) :].strip():
+                fence = ""
+            continue
+        if fence:
             continue
         if stripped[0] == "#" or not stripped.strip("=") or not stripped.strip("-"):
             headings += 1
             if headings > MAX_HEADINGS:
                 return Unsafe(f"more than {MAX_HEADINGS:,} headings", number, "text.too-complex")
+        depth = max(_indent(row) // 4, _quotes(row))
+        if depth > MAX_NESTING:
+            return Unsafe(f"lists or quotes nested more than {MAX_NESTING} deep", number, "text.too-complex")
         if stripped.startswith("*["):
             abbreviations += 1
             if abbreviations > MAX_ABBREVIATIONS:
@@ -429,7 +483,10 @@ def unsafe_markup(text: str) -> list[Unsafe]:
     bound = too_complex(text)
     if bound is not None:
         return [bound]
-    found = removed(markdown_html(text))
+    try:
+        found = removed(markdown_html(text))
+    except RecursionError:  # a structure deeper than the bounds foresee: refused, never a traceback
+        return [Unsafe("a structure nested too deeply for Markdown to read", 0, "text.too-complex")]
     if not found:
         return []
     lowered = text.lower()

@@ -261,7 +261,10 @@ class _Reader:
         result: list[Any] = []
         for child in node.value:
             text = self.scalar(child, element, f"{what} entry")
-            if text is not None:
+            if text is not None and spec.type == "ids" and vocab.ID_SHAPED.fullmatch(text) and not vocab.is_id(text):
+                # written as an ID (P00, P3, P0003) but not one of the scheme; any other word is an unknown item
+                self.err(child, "id.malformed", f"{what} entry '{vocab.shown_id(text)}' is not an ID", vocab.ID_SCHEME)
+            elif text is not None:
                 result.append(Ref(text, self.loc(child)) if spec.type == "ids" else text)
         return tuple(result)
 

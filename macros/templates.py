@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from macros import frontmatter, symlinks
+from macros import frontmatter, inputs, symlinks
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error
 
 DOCS_DIR = "docs"
@@ -109,7 +109,8 @@ def check_pages(root: Path) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for relative, linked in symlinks.walk(root, DOCS_DIR):
         if not linked and relative.endswith(MARKDOWN_SUFFIXES):
-            problems.extend(check_page(relative, (root / relative).read_bytes()))
+            data, unreadable = inputs.read_input(root, relative)  # a named pipe is not waited on
+            problems.extend(check_page(relative, data) if data is not None else unreadable)
     return problems
 
 

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from macros import benchmarks
+from macros import benchmarks, frontmatter, sanitize
 from macros.benchmarks import Figure, Results
 from macros.project import load_project
 from tests.conftest import imap_check
 from tools import synth
-from tools.bench import stats
+from tools.bench import __main__ as bench_main
+from tools.bench import hostile, stats
 
 
 def test_median_ratio_and_overhead() -> None:
@@ -91,6 +92,71 @@ def test_a_synthetic_manual_is_valid_and_scales_items_references_and_terms(tmp_p
         (r.authors, r.fields.get("year") or r.fields.get("date", "")[:4]) for r in manual.references.values()
     )
     assert max(same_year.values()) <= max(Counter(r.authors for r in real.references.values()).values())
+
+
+def test_largest_finds_the_last_size_that_fits_up_to_the_cap() -> None:
+    for limit in (1, 2, 3, 7, 8, 9, 1000, 1023, 1024):
+        assert hostile.largest(lambda n, limit=limit: n <= limit, 100_000) == limit  # type: ignore[misc]
+    assert hostile.largest(lambda n: n <= 50, 20) == 20
+    assert hostile.largest(lambda n: False, 100) == 0
+    assert hostile.largest(lambda n: True, 0) == 0
+
+
+def _p03() -> str:
+    return (synth.ROOT / "manual" / "principles" / "P03.md").read_text(encoding="utf-8")
+
+
+def test_a_hostile_paragraph_goes_before_the_first_section_of_the_body() -> None:
+    text = _p03()
+    added = hostile.add_to_item(text, "\nHostile paragraph.\n")
+    split, _ = frontmatter.split("P03.md", added)
+    original, _ = frontmatter.split("P03.md", text)
+    assert split is not None and original is not None
+    assert split.yaml_text == original.yaml_text
+    before, after = original.body.split("\n## ", 1)
+    assert split.body == before.rstrip("\n") + "\n\nHostile paragraph.\n\n## " + after
+    assert hostile.add_paragraph("No sections.\n", "x") == "No sections.\n\nx\n\n"
+    with pytest.raises(ValueError, match="not an item file"):
+        hostile.add_to_item("no front matter", "x")
+
+
+def test_the_texts_inside_the_bounds_come_as_close_to_each_bound_as_the_body_allows() -> None:
+    body = frontmatter.split("P03.md", _p03())[0].body  # type: ignore[union-attr]
+    texts = hostile.inside_bounds(body)
+    assert list(texts) == [*hostile.GROWING, hostile.TOGETHER]
+    for name, text in texts.items():
+        assert sanitize.too_complex(hostile.add_paragraph(body, text)) is None, name
+    for name, (make, cap) in hostile.GROWING.items():
+        size = next(n for n in range(1, cap + 1) if make(n) == texts[name])
+        if size < cap:  # one more '<', bracket, heading, definition or level is past the bound
+            assert sanitize.too_complex(hostile.add_paragraph(body, make(size + 1))) is not None, name
+    every = hostile.texts_for(_p03())
+    assert set(every) == {*hostile.ADVERSARIAL, *texts}
+
+
+def test_the_worst_hostile_text_and_a_check_that_ran_to_the_end() -> None:
+    times = {bench_main.ALONE: [9.0], "a": [1.0, 3.0, 2.0], "b": [2.5]}
+    assert bench_main.worst_text(times) == ("b", 2.5)
+    assert bench_main.check_finished("ok: 69 items, 179 references\n")
+    assert bench_main.check_finished("P03.md:70: error: ... [text.too-complex]\n1 error, 0 warnings\n")
+    assert not bench_main.check_finished('Traceback (most recent call last):\nNameError: name "x" is not defined\n')
+    assert not bench_main.check_finished("")
+
+
+def test_the_hostile_section_times_the_check_of_the_real_manual_and_restores_it(tmp_path: Path) -> None:
+    """The section's path in `--quick` (one run), with two texts instead of them all: one the check renders, one
+    past a bound that it refuses."""
+    bench = bench_main.Bench(work=tmp_path, repeats=1, quick=True, pairs=1)
+    texts = {"plain": "A plain paragraph.", "past the '<' bound": "<a " * (sanitize.MAX_ANGLE_BRACKETS + 1)}
+    bench_main.bench_hostile(bench, texts)
+    alone, worst = bench.figures
+    assert (alone.id, alone.status, len(alone.runs)) == ("check.hostile.alone", "INFO", 1)
+    assert (worst.id, worst.target, len(worst.runs)) == ("check.hostile", "under 2 s", 1)
+    assert worst.status == stats.at_most(worst.value or 0.0, 2.0)
+    assert "the worst of 2 texts" in worst.detail
+    assert ("(refused before rendering)" in worst.detail) == ("past the '<' bound" in worst.detail)
+    assert bench.notes and bench.notes[0].startswith(f"Hostile paragraphs in {bench_main.HOSTILE_FILE}")
+    assert (tmp_path / "hostile" / bench_main.HOSTILE_FILE).read_text(encoding="utf-8") == _p03()
 
 
 def _results(**changes: object) -> Results:

@@ -209,6 +209,7 @@ def test_every_value_the_real_manual_caches_comes_back_identical(tmp_path: Path)
     assert names == [
         "checked-items.json",
         "checked-references.json",
+        "parsed-citation.json",
         "parsed-glossary.json",
         "parsed-items-chapters.json",
         "parsed-items-interventions.json",

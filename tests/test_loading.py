@@ -238,7 +238,7 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
 
 def test_a_very_large_file_loads(tmp_path: Path) -> None:
     minimal(tmp_path)
-    body = "A sentence that repeats [@ehlers2000cognitive].\n" * 50_000
+    body = "A sentence that repeats [@ehlers2000cognitive].\n\n" * 50_000
     write(tmp_path, "manual/theories/T01.md", THEORY + body)
     assert formatted(tmp_path) == []
 

@@ -31,6 +31,7 @@ def same(cached: Project, fresh: Project) -> None:
 def test_the_real_manual_loads_the_same_from_the_cache(tmp_path: Path) -> None:
     first = load_project(ROOT, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "parsed-citation.json",
         "parsed-glossary.json",
         "parsed-items-chapters.json",
         "parsed-items-interventions.json",

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from macros import addresses
-from tests.conftest import Releases
+from tests.conftest import ROOT, Releases
 
 
 def _refresh_target(page: Path) -> str:
@@ -89,10 +89,11 @@ def test_a_malformed_citation_file_stops_the_release_with_its_line(tmp_path: Pat
     (project / "VERSION").write_text("0.1.0\n", encoding="utf-8")
     (project / "CHANGELOG.md").write_text("# Changelog\n\n## [0.1.0] - 2026-01-15\n", encoding="utf-8")
     (project / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: [0.1.0\n", encoding="utf-8")
-    with pytest.raises(ReleaseError, match=r"^CITATION.cff:3: not valid YAML"):
-        preflight(project)
-    (project / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: 0.0.9\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"\nCITATION.cff:2: error: CITATION.cff is not valid YAML"):
+        preflight(project)  # found by the check of the manual (macros.citing), as `make check` finds it
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    (project / "CITATION.cff").write_text(re.sub(r"(?m)^version: .*$", "version: 0.0.9", cff), encoding="utf-8")
     with pytest.raises(ReleaseError, match=re.escape("CITATION.cff names version 0.0.9, but VERSION is 0.1.0")):
         preflight(project)
-    (project / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: 0.1.0\n", encoding="utf-8")
+    (project / "CITATION.cff").write_text(re.sub(r"(?m)^version: .*$", "version: 0.1.0", cff), encoding="utf-8")
     assert preflight(project) == "0.1.0"

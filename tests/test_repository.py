@@ -30,15 +30,3 @@ def test_pull_request_workflow_is_read_only_and_runs_ci() -> None:
     assert ci["permissions"] == {"contents": "read"}
     steps = [step.get("run", "") for step in ci["jobs"]["test"]["steps"]]
     assert "bash .ci/run" in steps
-
-
-def test_deployment_runs_only_for_a_release_tag_and_publishes_with_mike() -> None:
-    deploy = _load("deploy.yml")
-    triggers = deploy[True]
-    assert set(triggers) == {"push"}
-    assert triggers["push"] == {"tags": ["v*"]}
-    assert deploy["permissions"] == {"contents": "read"}
-    steps = "\n".join(step.get("run", "") for step in deploy["jobs"]["deploy"]["steps"])
-    assert "bash .ci/run" in steps
-    assert "make release PUSH=1" in steps
-    assert "ghp-import" not in steps  # it would replace every published version with one unversioned site

@@ -5,6 +5,7 @@ and the Zensical canary; print every figure with its ratio and target; write doc
     python -m tools.bench --repeats 3     fewer runs
     python -m tools.bench --quick         one run each, scales 1x and 2x, no Zensical: a smoke test of the bench
     python -m tools.bench --only build,check
+    python -m tools.bench --only hostile  make check with each hostile paragraph added (a few minutes)
 
 Every figure is the median of its runs; every target is a ratio to a baseline measured in the same run. The full
 build and the live preview are compared with plain Material for MkDocs in pairs of runs made back to back (which of
@@ -24,6 +25,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import subprocess
@@ -39,10 +41,11 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from macros import frontmatter, sanitize
 from macros.benchmarks import RESULTS_FILE, Figure, Results, format_value, to_json
 from macros.project import CACHE_DIR
 from tools import synth
-from tools.bench import stats
+from tools.bench import hostile, stats
 
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURE_HOOK = Path(__file__).resolve().parent / "capture.py"
@@ -53,7 +56,7 @@ ZENSICAL_VENV = ROOT / ".bench-venv"
 LIVE_FILE = "manual/principles/P03.md"
 LIVE_URL = "manual/principles/P03/"
 PAGE_URL = "manual/principles/P03/"
-SECTIONS = ("build", "scale", "check", "live", "weight", "zensical")
+SECTIONS = ("build", "scale", "check", "hostile", "live", "weight", "zensical")
 LARGEST_RUNS = 3  # builds of the largest synthetic manual (100x: about a quarter of an hour each on two cores)
 PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "Markdown", "pymdown-extensions", "citeproc-py")
 # Every run keeps Python's compiled bytecode, as a build on an author's or CI's machine does (some machines, this
@@ -86,6 +89,7 @@ class BenchError(Exception):
 class Run:
     seconds: float
     rss_mb: float
+    stderr: str = ""  # its last 3,000 characters
 
 
 @dataclass
@@ -106,8 +110,15 @@ class Bench:
         print(f"  {figure.status:5} {figure.name}: {value}{detail}{target}", flush=True)
 
 
-def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None, limit: float = TIMEOUT) -> Run:
-    """Run a command in a fresh process; its wall time and peak memory. A failure raises BenchError."""
+def measured(
+    command: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    limit: float = TIMEOUT,
+    accept: tuple[int, ...] = (0,),
+) -> Run:
+    """Run a command in a fresh process; its wall time and peak memory. An exit status not in `accept` (a failure)
+    raises BenchError."""
     done = subprocess.run(
         [sys.executable, "-c", _WRAPPER, str(limit), *command],
         cwd=cwd,
@@ -120,12 +131,12 @@ def measured(command: list[str], cwd: Path, env: dict[str, str] | None = None, l
         report = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError) as exc:
         raise BenchError(f"{command[0]}: no report ({done.stderr.strip()[-500:]})") from exc
-    if report["rc"] != 0:
+    if report["rc"] not in accept:
         stderr = report["stderr"].strip()
         errors = [line.strip() for line in stderr.splitlines() if "Error:" in line]
         headline = f"{errors[-1]}\n" if errors else ""  # a traceback's last line says what went wrong
         raise BenchError(f"{' '.join(command[:4])} failed: {headline}{stderr[-800:]}")
-    return Run(seconds=report["seconds"], rss_mb=report["rss_kb"] / 1024)
+    return Run(seconds=report["seconds"], rss_mb=report["rss_kb"] / 1024, stderr=report["stderr"])
 
 
 def mkdocs(*args: str) -> list[str]:
@@ -436,6 +447,104 @@ def bench_check(bench: Bench, scale: int) -> None:
             runs=tuple(added),
         )
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3b. make check on the real manual with a hostile paragraph added
+
+HOSTILE_FILE = "manual/principles/P03.md"
+HOSTILE_TARGET = 2.0  # seconds
+HOSTILE_LIMIT = 300.0  # seconds one check may take: past it, the text hangs the check (an ERROR naming it)
+ALONE = "the manual alone"
+# The last line a check writes when it ran to the end: its verdict, or the count of what it found.
+_CHECK_DONE = re.compile(r"^(ok: .*|\d+ errors?, \d+ warnings?)$")
+
+
+def check_finished(stderr: str) -> bool:
+    """Whether a check's error output ends as a check that ran to the end ends (not with a traceback)."""
+    lines = stderr.strip().splitlines()
+    return bool(lines) and _CHECK_DONE.match(lines[-1].strip()) is not None
+
+
+def worst_text(times: dict[str, list[float]]) -> tuple[str, float]:
+    """The text whose check took longest (by the median of its runs), and that median; the manual alone aside."""
+    medians = {name: stats.median(runs) for name, runs in times.items() if name != ALONE}
+    if not medians:
+        raise BenchError("no hostile text was measured")
+    name = max(medians, key=lambda n: medians[n])
+    return name, medians[name]
+
+
+def bench_hostile(bench: Bench, texts: dict[str, str] | None = None) -> None:
+    """`make check` on a copy of the real manual, fresh checkout (no parse cache), with each hostile paragraph
+    (tools/bench/hostile.py: the adversarial texts, and texts just inside each bound of macros.sanitize.too_complex)
+    added in turn to one principle's body, before its first `## ` heading; the slowest is the figure. Every round
+    checks the manual alone and with each text, so that a drift of the machine's speed reaches them all alike. A
+    check may report errors (a text past a bound is refused, `text.too-complex`): it must only run to the end."""
+    print(
+        f"Check: python -m macros.cli check on the real manual, a hostile paragraph added to {HOSTILE_FILE}", flush=True
+    )
+    project = synth.generate(bench.work / "hostile", 1)
+    path = project / HOSTILE_FILE
+    original = path.read_text(encoding="utf-8")
+    texts = hostile.texts_for(original) if texts is None else texts
+    sources = {ALONE: original, **{name: hostile.add_to_item(original, text) for name, text in texts.items()}}
+    refused = {name for name, source in sources.items() if _refused(source)}
+    command = [sys.executable, "-m", "macros.cli", "--root", str(project), "check"]
+    times: dict[str, list[float]] = {name: [] for name in sources}
+    try:
+        for round_number in range(bench.repeats):
+            for name, source in sources.items():
+                path.write_text(source, encoding="utf-8")
+                fresh(project, CACHE_DIR)
+                try:
+                    run = measured(command, ROOT, limit=min(bench.timeout, HOSTILE_LIMIT), accept=(0, 1))
+                except BenchError as exc:
+                    raise BenchError(f"make check failed with the hostile text {name!r}: {exc}") from exc
+                if not check_finished(run.stderr):
+                    raise BenchError(f"make check did not finish with the hostile text {name!r}: {run.stderr[-500:]}")
+                times[name].append(run.seconds)
+                print(f"  round {round_number + 1}, {name}: {run.seconds:.2f} s", flush=True)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    alone_s = stats.median(times[ALONE])
+    worst, worst_s = worst_text(times)
+    how = "refused before rendering" if worst in refused else "rendered"
+    bench.add(
+        Figure(
+            "check.hostile.alone",
+            "Check",
+            "make check on the real manual, fresh checkout (no parse cache)",
+            alone_s,
+            "s",
+            "INFO",
+            detail="the baseline of the next figure",
+            runs=tuple(times[ALONE]),
+        )
+    )
+    bench.add(
+        Figure(
+            "check.hostile",
+            "Check",
+            "make check on the real manual with the worst hostile paragraph added (fresh checkout)",
+            worst_s,
+            "s",
+            stats.at_most(worst_s, HOSTILE_TARGET),
+            target=f"under {HOSTILE_TARGET:g} s",
+            detail=f"the worst of {len(texts)} texts: {worst!r} ({how}), "
+            f"{worst_s - alone_s:+.2f} s over the manual alone",
+            runs=tuple(times[worst]),
+        )
+    )
+    slowest = sorted((n for n in times if n != ALONE), key=lambda n: -stats.median(times[n]))[:3]
+    listed = "; ".join(f"{n!r} {stats.median(times[n]):.2f} s" for n in slowest)
+    bench.notes.append(f"Hostile paragraphs in {HOSTILE_FILE}, the slowest checks: {listed}.")
+
+
+def _refused(item_text: str) -> bool:
+    """Whether a check refuses the item's body before rendering it (past a bound of sanitize.too_complex)."""
+    split, _ = frontmatter.split(HOSTILE_FILE, item_text)
+    return split is not None and sanitize.too_complex(split.body) is not None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -806,6 +915,7 @@ def main(argv: list[str] | None = None) -> int:
             ("build", "Full build", lambda: bench_build(bench)),
             ("scale", "Scale", lambda: bench_scale(bench, scales)),
             ("check", "Check", lambda: bench_check(bench, scales[-1])),
+            ("hostile", "Check", lambda: bench_hostile(bench)),
             ("live", "Live preview", lambda: bench_live(bench)),
             ("weight", "Page weight", lambda: bench_weight(bench)),
             ("zensical", "Zensical canary", lambda: bench_zensical(bench)),
