@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import textwrap
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from macros.checking import check_project
 from macros.diagnostics import Diagnostic
@@ -128,3 +132,37 @@ def diagnostics(root: Path) -> list[Diagnostic]:
 
 def formatted(root: Path) -> list[str]:
     return [d.format() for d in diagnostics(root)]
+
+
+T = TypeVar("T")
+
+
+def within(seconds: float, work: Callable[[], T]) -> T:
+    """work(), run in a thread that must finish within `seconds`: a generous guard that catches a hang (an endless
+    read, a quadratic pattern) without being a timing assertion."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as problem:  # noqa: BLE001 -- handed to the test's own thread
+            failure.append(problem)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+def scaffolding(root: Path) -> Path:
+    """A minimal project that `make new` can add to: the real templates and a VERSION."""
+    from tests.conftest import ROOT
+
+    minimal(root)
+    shutil.copytree(ROOT / "templates", root / "templates")
+    write(root, "VERSION", "0.1.0\n")
+    return root

@@ -5,37 +5,16 @@ without being a timing assertion; the figures themselves belong to `make bench`.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from macros import markup, sanitize
+from tests.helpers import within
 from tools.bench.hostile import ADVERSARIAL  # the benchmark adds the same texts to a principle and times make check
 
 GUARD_SECONDS = 30.0
-
-
-def _within_guard(work: Callable[[], object]) -> object:
-    """Runs `work` in a thread and fails the test if it has not finished within the guard."""
-    result: list[object] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(work())
-        except BaseException as problem:  # noqa: BLE001 -- reported in the test's own thread
-            failure.append(problem)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(GUARD_SECONDS)
-    assert not thread.is_alive(), f"still running after {GUARD_SECONDS} s"
-    if failure:
-        raise failure[0]
-    return result[0]
 
 
 def _reference_code_spans(text: str) -> list[tuple[int, int]]:
@@ -63,7 +42,7 @@ def test_code_spans_are_found_as_defined(text: str) -> None:
 @pytest.mark.parametrize("name", list(ADVERSARIAL))
 def test_the_body_checks_answer_on_adversarial_text(name: str) -> None:
     text = ADVERSARIAL[name]
-    found = _within_guard(lambda: (markup.scan(text), markup.headings(text), sanitize.unsafe_markup(text)))
+    found = within(GUARD_SECONDS, lambda: (markup.scan(text), markup.headings(text), sanitize.unsafe_markup(text)))
     assert isinstance(found, tuple)
 
 
@@ -96,4 +75,4 @@ def test_the_worst_text_within_the_bounds_still_renders() -> None:
         + "".join(f"# h{n}\n\n" for n in range(sanitize.MAX_HEADINGS))
         + "".join(f"*[w{n}]: x\n" for n in range(sanitize.MAX_ABBREVIATIONS))
     )
-    assert _within_guard(lambda: sanitize.unsafe_markup(text)) == []
+    assert within(GUARD_SECONDS, lambda: sanitize.unsafe_markup(text)) == []

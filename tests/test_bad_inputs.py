@@ -5,8 +5,6 @@ are read, changelog ranges past their bounds, and something other than a readabl
 from __future__ import annotations
 
 import os
-import shutil
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +14,7 @@ import pytest
 from macros import addresses, changelog, citing, cli, inputs, project
 from macros.model import Kind
 from tests.conftest import ROOT
-from tests.helpers import PRINCIPLE, THEORY, diagnostics, formatted, minimal, write
+from tests.helpers import PRINCIPLE, THEORY, diagnostics, formatted, minimal, scaffolding, within, write
 
 T = TypeVar("T")
 HUGE = "1" * 5000  # past Python's limit on converting digits to a number (4,300)
@@ -24,26 +22,6 @@ HUGE = "1" * 5000  # past Python's limit on converting digits to a number (4,300
 
 def _codes(root: Path) -> list[tuple[str, int, str]]:
     return [(d.location.path, d.location.line, d.code) for d in diagnostics(root)]
-
-
-def _within(seconds: float, work: Callable[[], T]) -> T:
-    """work(), which must finish in time (a file opened for reading that is a named pipe would wait forever)."""
-    result: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(work())
-        except BaseException as exc:  # noqa: BLE001 -- handed to the test's thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s: a named pipe was opened for reading"
-    if failure:
-        raise failure[0]
-    return result[0]
 
 
 def _changelog(root: Path, entry: str) -> None:
@@ -56,7 +34,7 @@ def _changelog(root: Path, entry: str) -> None:
 def test_a_range_to_a_huge_number_is_an_error_with_its_line_not_a_memory_exhaustion(tmp_path: Path) -> None:
     root = minimal(tmp_path)
     _changelog(root, "Retitled P01–P99999999.")
-    assert _within(20, lambda: formatted(root)) == [
+    assert within(20, lambda: formatted(root)) == [
         "CHANGELOG.md:7: error: the changelog entry names 'P99999999', which is not an ID of the scheme "
         "(an ID is C, T, P or I and a number from 01 to 99, then 100 to 9999 (P03); a hypothesis, H03a) "
         "[id.malformed]"
@@ -158,13 +136,6 @@ def test_a_front_matter_list_entry_written_as_an_id_but_not_one_is_malformed(tmp
 # --- addresses.txt, and `make new`, which takes the IDs used before from it ---------------------------------------
 
 
-def _scaffolding(root: Path) -> Path:
-    minimal(root)
-    shutil.copytree(ROOT / "templates", root / "templates")
-    write(root, "VERSION", "0.1.0\n")
-    return root
-
-
 def test_a_registry_address_with_a_malformed_id_is_an_error_with_its_line(tmp_path: Path) -> None:
     root = minimal(tmp_path)
     write(root, "addresses.txt", f"# registry\nid/P01/\nid/P00/\nmanual/principles/P{HUGE}-words/\nid/H00a/\nfaq/\n")
@@ -176,7 +147,7 @@ def test_a_registry_address_with_a_malformed_id_is_an_error_with_its_line(tmp_pa
 def test_next_id_never_fails_and_new_refuses_a_registry_with_problems(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = _scaffolding(tmp_path)
+    root = scaffolding(tmp_path)
     write(root, "addresses.txt", f"id/P01/\nid/P{HUGE}/\nid/P04/\n")
     assert cli.next_id(root, Kind.PRINCIPLE) == "P05"
     assert cli.main(["--root", str(root), "new", "principle", "A title"]) == 1
@@ -187,7 +158,7 @@ def test_next_id_never_fails_and_new_refuses_a_registry_with_problems(
 def test_next_id_counts_files_named_with_words_and_stops_at_the_last_number(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = _scaffolding(tmp_path)
+    root = scaffolding(tmp_path)
     (root / "manual/principles/P01.md").rename(root / "manual/principles/P01-a-principle.md")
     assert cli.next_id(root, Kind.PRINCIPLE) == "P02"
     write(root, "addresses.txt", "id/P9999/\n")
@@ -259,16 +230,16 @@ def test_a_folder_where_a_file_is_read_is_an_error_never_absence(tmp_path: Path,
 def test_a_named_pipe_where_a_file_is_read_is_an_error_and_never_waited_on(tmp_path: Path, relative: str) -> None:
     root = minimal(tmp_path)
     _replace(root, relative, os.mkfifo)
-    found = _within(20, lambda: formatted(root))
+    found = within(20, lambda: formatted(root))
     if relative == "VERSION":
         assert found == ["VERSION: error: VERSION is a named pipe [version.format]"]
         return
     assert _not_a_file(relative, "a named pipe") in found
     assert _others(found, "file.not-a-file") == set()
     if relative == "CITATION.cff":  # what the build reads besides: the defaults, at once
-        assert _within(20, lambda: citing.read_work(root, "0.1.0", "")) == citing.Work(version="0.1.0")
+        assert within(20, lambda: citing.read_work(root, "0.1.0", "")) == citing.Work(version="0.1.0")
     if relative == "addresses.txt":
-        assert _within(20, lambda: addresses.read_registry(root)) == []
+        assert within(20, lambda: addresses.read_registry(root)) == []
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
@@ -278,7 +249,7 @@ def test_a_link_to_a_named_pipe_is_reported_and_never_opened(tmp_path: Path) -> 
     (root / "glossary.yml").symlink_to(tmp_path / "pipe")
     (root / "references.bib").rename(tmp_path / "references.bib")
     (root / "references.bib").symlink_to(tmp_path / "pipe")
-    found = _within(20, lambda: _codes(root))
+    found = within(20, lambda: _codes(root))
     assert ("glossary.yml", 0, "file.symlink") in found
     assert ("references.bib", 0, "file.symlink") in found
     assert {code for _, _, code in found} - CASCADE == {"file.symlink"}

@@ -6,7 +6,6 @@ reads; YAML nested past its bound; and `make new` from a template it cannot fill
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from macros import adapter, citing, cli, frontmatter
 from macros.model import Kind
 from tests.conftest import ROOT
-from tests.helpers import PRINCIPLE, THEORY, formatted, minimal, write
+from tests.helpers import PRINCIPLE, THEORY, formatted, minimal, scaffolding, write
 
 CFF = """\
 cff-version: 1.2.0
@@ -265,15 +264,8 @@ def test_the_depth_bound_is_exact_and_the_same_on_both_parsers() -> None:
 # --- make new and its templates ------------------------------------------------------------------------------------
 
 
-def _scaffolding(root: Path) -> Path:
-    minimal(root)
-    shutil.copytree(ROOT / "templates", root / "templates")
-    write(root, "VERSION", "0.1.0\n")
-    return root
-
-
 def test_a_template_without_a_title_line_or_a_missing_one_stops_make_new(tmp_path: Path) -> None:
-    root = _scaffolding(tmp_path)
+    root = scaffolding(tmp_path)
     template = root / "templates" / "principle.md"
     template.write_text(template.read_text(encoding="utf-8").replace("title: A short imperative title\n", ""))
     result = _cli(root, "new", "principle", "Name the rupture")
