@@ -40,4 +40,8 @@ def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
     page.meta = sanitize.escape_metadata(page.meta)
     if not given and isinstance(title, str) and not page.is_homepage:
         page.meta["title"] = title
-    return sanitize.clean(html)
+    content = sanitize.clean(html)
+    # A diagram however written (```mermaid, ```{.mermaid}, <pre class="mermaid">) loads the vendored script
+    # (overrides/main.html), so the theme never fetches its own from a CDN.
+    page.meta["imap_diagrams"] = bool(page.meta.get("imap_diagrams")) or sanitize.has_diagram(content)
+    return content

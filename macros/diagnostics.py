@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "file: a manual page, references.bib, glossary.yml, CHANGELOG.md, CITATION.cff or addresses.txt.",
     "file.unreadable": "A file the build reads cannot be read (the operating system's reason is given, such as its "
     "permissions).",
+    "file.name": "A file under docs/ whose name holds characters other than letters, digits, '.', '_' and '-'.",
     "file.unexpected": "A file in manual/ that is not a Markdown page in one of the item folders.",
     "file.symlink": "A symbolic link in manual/ or docs/ (but docs/manual, to ../manual) or as a file the build reads: "
     "the build would read or publish what it points to, from outside the repository or past the checks.",
@@ -49,7 +50,7 @@ CODES: dict[str, str] = {
     "id.malformed": "An ID does not follow the scheme for its kind (in an item, a hypothesis, a front matter list, "
     "a changelog entry or addresses.txt).",
     "id.duplicate": "Two items (or two hypotheses) have the same ID.",
-    "id.file-name": "The file's name does not start with the item's ID (P03.md, or P03-<words>.md).",
+    "id.file-name": "The file's name is not the item's ID, alone or with lower-case words (P03.md, P03-some-words.md).",
     "id.kind": "The ID's letter does not match the folder the file is in.",
     "link.unknown-item": "A front matter list refers to an item ID that does not exist.",
     "link.wrong-kind": "A front matter list refers to an item of the wrong kind (e.g. a principle under theories).",
@@ -61,6 +62,7 @@ CODES: dict[str, str] = {
     "hypothesis.id-mismatch": "A hypothesis ID does not carry the number of the principle it belongs to.",
     "citation.unknown-key": "A [@key] citation in the text names a key that is not in references.bib.",
     "xref.unknown-item": "A [[ID]] cross-reference in the text names an item that does not exist.",
+    "content.dose": "A dose amount (mg, mg/kg, µg) outside a cited 'Published trial design' block.",
     "section.missing": "A required second-level heading for this kind of item is missing.",
     "section.order": "The required headings are present but not in the required order.",
     "section.generated": "The text contains a heading that the build generates; it would appear twice.",

@@ -173,11 +173,12 @@ def parse_yaml(
         pass
     else:
         if _within_bounds(node, aliases):
-            return node, []
+            return node, _tagged(path, node, first_line, what, code)
     try:
         refused = _refused(text, aliases)  # events only: the parser keeps no recursion, so any depth is read
         if refused is None:
-            return yaml.compose(text, Loader=yaml.SafeLoader), []  # within the bound: no deep recursion
+            node = yaml.compose(text, Loader=yaml.SafeLoader)  # within the bound: no deep recursion
+            return node, _tagged(path, node, first_line, what, code)
     except yaml.MarkedYAMLError as exc:
         # At the end of the block the problem mark points past the text; the context (where the unclosed
         # bracket or quote began) is the line an author needs.
@@ -203,6 +204,43 @@ def parse_yaml(
         return None, [error(Location(path, first_line), code, f"{what} is not valid YAML: {exc}")]
     line, message, hint = refused
     return None, [error(Location(path, first_line + line), code, f"{what} {message}", hint)]
+
+
+# The tags plain YAML gives values by itself. An explicit tag asks for another type (`!!binary` bytes, `!!set` a set,
+# `!!python/...` objects): what this project reads from YAML is text, numbers, booleans, dates, lists and mappings,
+# and a value of another type would reach the theme's templates unescaped (MkDocs reads a page's front matter again,
+# with its own loader). So any other tag is refused.
+_PLAIN_TAGS: Final = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+
+
+def _tagged(path: str, root: yaml.Node | None, first_line: int, what: str, code: str) -> list[Diagnostic]:
+    """Every value with a tag outside the plain ones, at its line (the tree is within MAX_DEPTH: walked without
+    recursion, each node once)."""
+    problems: list[Diagnostic] = []
+    seen: set[int] = set()
+    stack: list[yaml.Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            problems.append(
+                error(
+                    Location(path, first_line + node.start_mark.line),
+                    code,
+                    f"{what} gives a value the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')}, which is not "
+                    "allowed here",
+                    "write the value as plain text, a number, a list or a mapping, without a tag",
+                )
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+    return problems
 
 
 def _within_bounds(root: yaml.Node | None, aliases: bool) -> bool:

@@ -16,6 +16,7 @@ from macros import (
     frontmatter,
     glossary,
     inputs,
+    pages,
     parsecache,
     rules,
     schema,
@@ -96,6 +97,7 @@ def check_inputs(root: Path) -> list[Diagnostic]:
     return (
         symlinks.check(root)
         + templates.check_project(root)
+        + pages.check(root)
         + inputs.read_input(root, citing.FILE)[1]
         + addresses.load_registry(root)[1]
     )

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol
+from typing import Final, Protocol
 
-from macros import parsecache, sanitize
+from macros import markup, parsecache, sanitize
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from macros.model import Citation, Item, Kind, Ref, Reference
 from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, REQUIRED_SECTIONS
@@ -433,6 +433,61 @@ def retired_links(items: Sequence[Item], retired: Mapping[str, Target]) -> list[
     return found
 
 
+_DOSE: Final = re.compile(
+    r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:mg/kg|mg|µg|μg|mcg|milligrams?|micrograms?)(?![\w/])", re.IGNORECASE
+)
+TRIAL_DESIGN_TITLE: Final = "Published trial design"
+_TRIAL_DESIGN: Final = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?)\s+[\w-]+\s+"Published trial design"\s*$')
+
+
+def dose_amounts(items: Sequence[Item]) -> list[Diagnostic]:
+    """Dose amounts (mg, mg/kg, µg) in an item's text: the manual gives none, since dosing belongs to the governing
+    protocol. The one exception is a published trial's design, described as published, inside a block titled
+    "Published trial design" that cites the trial."""
+    found: list[Diagnostic] = []
+    for item in items:
+        code = markup.code_mask(item.body)
+        lines = item.body.split("\n")
+        allowed = _trial_design_lines(lines)
+        offset = 0
+        for number, line in enumerate(lines):
+            for match in _DOSE.finditer(line):
+                if number in allowed or code[offset + match.start()]:
+                    continue
+                found.append(
+                    error(
+                        Location(item.path, item.body_line + number),
+                        "content.dose",
+                        f"the text gives a dose amount ({match.group(0)!r}); the manual gives no doses",
+                        "dosing belongs to the governing protocol; a published trial's doses may be described, as "
+                        f'published, only inside a block titled "{TRIAL_DESIGN_TITLE}" that cites the trial',
+                    )
+                )
+            offset += len(line) + 1
+    return found
+
+
+def _trial_design_lines(lines: list[str]) -> set[int]:
+    """The lines inside "Published trial design" blocks that cite a source (0-based): the block's title line and
+    every following line indented deeper, or blank, up to the first line that is not."""
+    allowed: set[int] = set()
+    number = 0
+    while number < len(lines):
+        opening = _TRIAL_DESIGN.match(lines[number])
+        if opening is None:
+            number += 1
+            continue
+        indent = len(opening.group(1))
+        end = number + 1
+        while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+            end += 1
+        block = range(number, end)
+        if any("[@" in lines[n] for n in block):
+            allowed.update(block)
+        number = end
+    return allowed
+
+
 def item_rules(item: Item, namespace: Namespace) -> list[Diagnostic]:
     """Every rule for one item against the rest of the project. A retired item is checked for its links only: it is
     exempt from the rules for the content of live items."""
@@ -443,6 +498,7 @@ def item_rules(item: Item, namespace: Namespace) -> list[Diagnostic]:
             *body_markup([item], namespace.by_id, namespace.references, namespace.known),
             *sections([item]),
             *unsafe_html([item]),
+            *dose_amounts([item]),
         ]
     return found
 

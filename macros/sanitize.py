@@ -275,6 +275,16 @@ def admitted(element: str, attribute: str, value: str) -> bool:
     return True
 
 
+_CLASS: Final = re.compile(r'\sclass="([^"]*)"')
+
+
+def has_diagram(content: str) -> bool:
+    """Whether sanitised content HTML holds an element the diagram script draws (class `mermaid`, however the
+    Markdown asked for it): such a page must load the project's own copy of the script, or the theme would fetch
+    one from another site."""
+    return any("mermaid" in match.group(1).split() for match in _CLASS.finditer(content))
+
+
 def escape_text(text: str) -> str:
     """Plain text (a title, a version, a front matter value) as HTML text, safe in element content and in
     double-quoted attributes (the theme writes no other kind). An apostrophe stays as it is: the theme escapes a
@@ -285,24 +295,27 @@ def escape_text(text: str) -> str:
 
 def escape_metadata(meta: Mapping[str, object]) -> dict[str, object]:
     """A page's front matter with every string in it escaped as HTML text, however deep, so that a theme template
-    that prints a value unescaped (Material prints `page.meta.title`, `description`, `author`, `subtitle` as they
-    are) prints text. Other values (booleans, numbers) are kept."""
-    return {key: _escaped(value, 0) for key, value in meta.items()}
+    that prints a value unescaped (Material prints `page.meta.title`, `description`, `subtitle`, `status` as they
+    are) prints text. Booleans and numbers are kept; lists and mappings stay lists and mappings (the theme asks
+    `"toc" in page.meta.hide`), their strings escaped quotes and all, so that even a list printed whole (as Python
+    writes it, `['a', 'b']`) carries no quote of its own into an attribute; a value of any other type (bytes, a set,
+    a date) becomes its text, escaped. (macros.pages refuses most of these in `make check`; this is the last line.)"""
+    return {str(key): _escaped(value, 0, top=True) for key, value in meta.items()}
 
 
 _DEPTH: Final = 50  # front matter is parsed with a nesting bound far below this
 
 
-def _escaped(value: object, depth: int) -> object:
+def _escaped(value: object, depth: int, top: bool = False) -> object:
+    if isinstance(value, bool | int | float) or value is None:
+        return value
     if isinstance(value, str):
-        return escape_text(value)
-    if depth > _DEPTH:
-        return None
-    if isinstance(value, Mapping):
-        return {key: _escaped(item, depth + 1) for key, item in value.items()}
-    if isinstance(value, list | tuple):
+        return escape_text(value) if top else html.escape(value, quote=True)
+    if depth <= _DEPTH and isinstance(value, Mapping):
+        return {html.escape(str(key), quote=True): _escaped(item, depth + 1) for key, item in value.items()}
+    if depth <= _DEPTH and isinstance(value, list | tuple):
         return [_escaped(item, depth + 1) for item in value]
-    return value
+    return html.escape(str(value), quote=True)
 
 
 # The Markdown extensions of the site (mkdocs.yml, `markdown_extensions`; a test holds the two lists equal), so
@@ -375,6 +388,8 @@ MAX_ABBREVIATIONS: Final = 200
 # Nested lists and quotes: Python-Markdown parses each level by recursion (300 levels exhaust Python's stack) and
 # takes time that grows faster than the depth.
 MAX_NESTING: Final = 20
+# Its footnote pass takes time that grows with the square of the footnotes: references and definitions together.
+MAX_FOOTNOTE_MARKS: Final = 1_000
 # Its inline pass takes time that grows with the square of the inline elements in one paragraph (code spans,
 # emphasis, links): a paragraph, or any block without a blank line, is bounded in length.
 MAX_PARAGRAPH: Final = 20_000
@@ -438,6 +453,8 @@ def too_complex(text: str) -> Unsafe | None:
     """Whether the text is past one of the bounds, and where (linear in the text)."""
     if text.count("<") > MAX_ANGLE_BRACKETS:
         return Unsafe(f"more than {MAX_ANGLE_BRACKETS:,} '<' characters", 0, "text.too-complex")
+    if text.count("[^") > MAX_FOOTNOTE_MARKS:
+        return Unsafe(f"more than {MAX_FOOTNOTE_MARKS:,} footnote marks ('[^')", 0, "text.too-complex")
     longest, line = max(((len(paragraph), start) for paragraph, start in _paragraphs(text)), default=(0, 0))
     if longest > MAX_PARAGRAPH:
         return Unsafe(f"a paragraph or block of more than {MAX_PARAGRAPH:,} characters", line, "text.too-complex")

@@ -6,6 +6,7 @@ Every problem becomes a Diagnostic with the file and line of the offending key o
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -32,6 +33,7 @@ def _f(type_: FieldType, required: bool, doc: str, vocabulary: Mapping[str, str]
     return FieldSpec(type_, required, doc, vocabulary)
 
 
+_FILE_WORDS: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _COMMON: Final = {
     "id": _f("text", True, "the permanent ID; the file is named after it"),
     "title": _f("text", True, "the page title"),
@@ -391,13 +393,17 @@ def read_item(
                 )
             )
         return None, reader.diagnostics
-    if stem != item_id and not stem.startswith(item_id + "-"):
+    # The file name is the page's address, and generated links carry it: the ID, then at most words of lower-case
+    # letters and digits joined by hyphens (no quotes, spaces or brackets to break a link or an attribute).
+    words = stem[len(item_id) + 1 :] if stem.startswith(item_id + "-") else None
+    if stem != item_id and (words is None or not _FILE_WORDS.fullmatch(words)):
         reader.diagnostics.append(
             error(
                 id_location,
                 "id.file-name",
-                f"the file for {item_id} is named '{stem}.md'",
-                f"name it {item_id}.md (or {item_id}-<words>.md); its address is /manual/{kind.folder}/<file name>/",
+                f"the file for {item_id} is named {(stem[:80] + '.md')!r}",
+                f"name it {item_id}.md (or {item_id}-<words>.md, words of a-z and 0-9 joined by hyphens); its address"
+                f" is /manual/{kind.folder}/<file name>/",
             )
         )
     hypotheses: tuple[Hypothesis, ...] = fields.get("hypotheses", ((), None))[0]

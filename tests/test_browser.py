@@ -348,6 +348,10 @@ def test_no_planted_payload_runs_on_load_hover_focus_or_click(browser: Any, host
             dialog.dismiss()
 
         page.on("dialog", dismiss)
+        elsewhere: list[str] = []
+        page.on(
+            "request", lambda request: None if request.url.startswith(hostile_url) else elsewhere.append(request.url)
+        )
         page.goto(hostile_url + path, wait_until="load")
         page.wait_for_timeout(300)
         before = page.evaluate("document.title")
@@ -357,6 +361,7 @@ def test_no_planted_payload_runs_on_load_hover_focus_or_click(browser: Any, host
         title = page.evaluate("document.title")
         assert not before.startswith("XSS-") and not title.startswith("XSS-"), title
         assert title == before and dialogs == []
+        assert [url for url in elsewhere if not url.startswith(("data:", "blob:", "about:"))] == []
     finally:
         context.close()
 

@@ -217,8 +217,8 @@ def test_ids_follow_the_scheme_and_the_file_name(tmp_path: Path) -> None:
         "manual/theories/T02.md:2: error: ID 'T1' does not follow the scheme for a theory (T followed by two digits, e.g. T03) [id.malformed]",
         "manual/theories/T03.md:2: error: 'P03' is a principle ID but the file is in manual/theories/ (theory IDs start with T) [id.kind]",
         "manual/theories/T05.md:1: error: ID T01 is already used in manual/theories/T01.md:1 (IDs are never reused; take the next free one) [id.duplicate]",
-        "manual/theories/T05.md:2: error: the file for T01 is named 'T05.md' (name it T01.md (or T01-<words>.md); its address is /manual/theories/<file name>/) [id.file-name]",
-        "manual/theories/window.md:2: error: the file for T04 is named 'window.md' (name it T04.md (or T04-<words>.md); its address is /manual/theories/<file name>/) [id.file-name]",
+        "manual/theories/T05.md:2: error: the file for T01 is named 'T05.md' (name it T01.md (or T01-<words>.md, words of a-z and 0-9 joined by hyphens); its address is /manual/theories/<file name>/) [id.file-name]",
+        "manual/theories/window.md:2: error: the file for T04 is named 'window.md' (name it T04.md (or T04-<words>.md, words of a-z and 0-9 joined by hyphens); its address is /manual/theories/<file name>/) [id.file-name]",
     ]
 
 

@@ -85,6 +85,7 @@ def test_with_the_check_switched_off_no_payload_reaches_a_page_alive(hostile_sit
     assert [str(finding) for finding in scan_site(hostile_site)] == []
     page = (hostile_site / "manual" / "principles" / "P02" / "index.html").read_text(encoding="utf-8")
     assert "XSS-img" not in page and "<title>&lt;/title&gt;" in page  # the payloads were there, and came out inert
+    assert "assets/vendor/mermaid.min.js" in page  # the diagram in a form once missed loads the vendored script
     cited = (hostile_site / "manual" / "principles" / "P03" / "index.html").read_text(encoding="utf-8")
     bibtex = re.search(r"In BibTeX:</p>\s*<div class=\"highlight\"><pre><span></span><code>(.*?)</code>", cited, re.S)
     assert bibtex is not None and "XSS-cff" in bibtex.group(1)  # the CITATION.cff author stays inside the block
