@@ -145,9 +145,16 @@ UNSAFE_HINT: Final = (
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
     if attribute == "id" and value.startswith(_RESERVED_ID):
         return None
-    if element == "img" and attribute == "src" and _scheme(value) is not None:
+    if element == "img" and attribute == "src" and not _own(value):
         return None  # images come from the site itself: no request to another site when a page is read
     return value
+
+
+def _own(url: str) -> bool:
+    """Whether an address stays on the site: no scheme, and not protocol-relative (`//host/...`, which browsers
+    also read in `\\host`)."""
+    bare = re.sub(r"[\x00-\x20]", "", url)
+    return _scheme(bare) is None and not bare.replace("\\", "/").startswith("//")
 
 
 def _scheme(url: str) -> str | None:
@@ -270,7 +277,7 @@ def admitted(element: str, attribute: str, value: str) -> bool:
     if attribute in _URL_ATTRIBUTES:
         scheme = _scheme(value)
         if element == "img" and attribute == "src":
-            return scheme is None
+            return _own(value)
         return scheme is None or scheme in URL_SCHEMES
     return True
 

@@ -128,6 +128,9 @@ def test_with_the_check_switched_off_no_payload_reaches_a_page_alive(hostile_sit
         "<textarea><img src=x onerror=alert(1)></textarea>",
         "<template><img src=x onerror=alert(1)></template>",
         '<a href="https://example.org" target="_blank" ping="https://evil.example">x</a>',
+        '<img src="https://tracker.example/pixel.png">',
+        '<img src="//tracker.example/pixel.png">',
+        '<img src="\\\\tracker.example/pixel.png">',
     ],
 )
 def test_hostile_markup_comes_out_inside_the_allowlist(fragment: str) -> None:
