@@ -389,7 +389,7 @@ class Unsafe:
 # paragraph; ordinary prose and citations cost a few characters per bracket. The manual's own texts stay far below
 # every bound (in version 0.2.0: at most 7 `<` in a file, and a scanning work under 7,000 characters).
 MAX_ANGLE_BRACKETS: Final = 1_000
-MAX_BRACKET_SCAN: Final = 2_000_000  # characters, plus 20 per character of the text
+MAX_BRACKET_SCAN: Final = 1_000_000  # characters, plus 20 per character of the text
 MAX_HEADINGS: Final = 500
 MAX_ABBREVIATIONS: Final = 200
 # Nested lists and quotes: Python-Markdown parses each level by recursion (300 levels exhaust Python's stack) and

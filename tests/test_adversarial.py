@@ -68,7 +68,7 @@ def test_texts_past_the_bounds_are_refused_before_rendering() -> None:
 def test_the_worst_text_within_the_bounds_still_renders() -> None:
     """Just inside every bound at once: rendered and checked, within the guard."""
     text = (
-        "[" * 1_900
+        "[" * 1_350
         + "\n\nx "
         + "<a " * sanitize.MAX_ANGLE_BRACKETS
         + "\n\n"
