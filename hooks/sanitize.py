@@ -35,13 +35,5 @@ def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
     # after hooks are loaded.
     from macros import sanitize
 
-    title = page.title  # the title in the navigation, else the front matter's, else the first heading's (HTML)
-    given = "title" in page.meta
-    page.meta = sanitize.escape_metadata(page.meta)
-    if not given and isinstance(title, str) and not page.is_homepage:
-        page.meta["title"] = title
-    content = sanitize.clean(html)
-    # A diagram however written (```mermaid, ```{.mermaid}, <pre class="mermaid">) loads the vendored script
-    # (overrides/main.html), so the theme never fetches its own from a CDN.
-    page.meta["imap_diagrams"] = bool(page.meta.get("imap_diagrams")) or sanitize.has_diagram(content)
+    page.meta, content = sanitize.page(page.meta, page.title, page.is_homepage, html)
     return content

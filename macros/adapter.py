@@ -10,7 +10,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from macros import benchmarks, citing, datafiles, figures, history, markup, render, reports, sanitize, templates
+from macros import benchmarks, citing, datafiles, figures, history, render, reports, sanitize, templates
 from macros.addresses import read_registry, write_redirects
 from macros.diagnostics import Severity, has_errors, report
 from macros.model import Kind
@@ -123,8 +123,6 @@ def on_post_page_macros(env: Any) -> None:
     else:
         generated = bool(env.page.meta.get("render_macros"))
         env.markdown += "\n\n" + render.page_footer(site, f"docs/{path}", generated)
-    # The diagram script (3 MB) is loaded only by pages that draw a diagram.
-    env.page.meta["imap_diagrams"] = markup.has_diagram(env.markdown)
     # Glossary terms and abbreviations show their definition on hover, on every page but one that says it defines
     # them itself (the glossary).
     if env.page.meta.get("hover_definitions", True) is not False:

@@ -126,11 +126,6 @@ def _diagram_links(text: str) -> list[Mark]:
     return marks
 
 
-def has_diagram(text: str) -> bool:
-    """Whether the text holds a Mermaid diagram (the page then needs the diagram script)."""
-    return any(_MERMAID_FENCE.match(line) for line in text.split("\n"))
-
-
 def line_starts(text: str) -> list[int]:
     """The offset of each line's first character."""
     return [0, *(match.end() for match in _NEWLINE.finditer(text))]

@@ -20,12 +20,9 @@ import yaml
 
 from macros import frontmatter, inputs, symlinks
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error
+from macros.templates import DOCS_DIR, MARKDOWN_SUFFIXES, PAGE_META
 
-DOCS_DIR: Final = "docs"
 MANUAL_LINK: Final = "docs/manual"
-MARKDOWN_SUFFIXES: Final = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
-# MkDocs' own rule for where front matter is (mkdocs.utils.meta): what it reads is what is checked.
-_META: Final = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _LINE_BREAK: Final = re.compile(r"[\n\r\u2028\u2029\x85]")
 
 
@@ -82,7 +79,7 @@ def _pages(root: Path) -> Iterator[str]:
 
 
 def check_page(path: str, text: str) -> list[Diagnostic]:
-    found = _META.match(text)
+    found = PAGE_META.match(text)
     if found is None:
         return []
     node, problems = frontmatter.parse_yaml(path, found.group(1), 2, "the front matter", aliases=False)

@@ -154,10 +154,10 @@ def _own(url: str) -> bool:
     """Whether an address stays on the site: no scheme, and not protocol-relative (`//host/...`, which browsers
     also read in `\\host`)."""
     bare = re.sub(r"[\x00-\x20]", "", url)
-    return _scheme(bare) is None and not bare.replace("\\", "/").startswith("//")
+    return url_scheme(bare) is None and not bare.replace("\\", "/").startswith("//")
 
 
-def _scheme(url: str) -> str | None:
+def url_scheme(url: str) -> str | None:
     """The scheme of an address as a browser reads it (spaces and control characters are ignored), or None."""
     match = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", re.sub(r"[\x00-\x20]", "", url))
     return match.group(1).lower() if match else None
@@ -275,7 +275,7 @@ def admitted(element: str, attribute: str, value: str) -> bool:
     if attribute == "id" and value.startswith(_RESERVED_ID):
         return False
     if attribute in _URL_ATTRIBUTES:
-        scheme = _scheme(value)
+        scheme = url_scheme(value)
         if element == "img" and attribute == "src":
             return _own(value)
         return scheme is None or scheme in URL_SCHEMES
@@ -290,6 +290,20 @@ def has_diagram(content: str) -> bool:
     Markdown asked for it): such a page must load the project's own copy of the script, or the theme would fetch
     one from another site."""
     return any("mermaid" in match.group(1).split() for match in _CLASS.finditer(content))
+
+
+def page(meta: Mapping[str, object], title: object, homepage: bool, content: str) -> tuple[dict[str, object], str]:
+    """What a page hands the theme: its front matter escaped (escape_metadata), its title carried in `title`
+    (`title`: the title in the navigation, else the front matter's, else the first heading's, already HTML text) so
+    that the theme prints it in <title> as it is (its other branch, `page.title | striptags`, would undo the
+    escaping), `imap_diagrams` when the content draws a diagram however it was written (the page then loads the
+    vendored diagram script, and the theme never fetches one from a CDN), and its content sanitised."""
+    escaped = escape_metadata(meta)
+    if "title" not in meta and isinstance(title, str) and not homepage:
+        escaped["title"] = title
+    cleaned = clean(content)
+    escaped["imap_diagrams"] = has_diagram(cleaned)
+    return escaped, cleaned
 
 
 def escape_text(text: str) -> str:
@@ -468,20 +482,15 @@ def too_complex(text: str) -> Unsafe | None:
     work, line = bracket_scan(text)
     if work > MAX_BRACKET_SCAN + 20 * len(text):
         return Unsafe("brackets ('[', '(') whose match is far away or missing", line, "text.too-complex")
+    from macros import markup
+
+    code = markup.code_mask(text)  # lines inside fenced code are not Markdown
     headings = abbreviations = 0
-    fence = ""
+    offset = 0
     for number, row in enumerate(text.split("\n")):
+        start, offset = offset, offset + len(row) + 1
         stripped = row.strip()
-        if not stripped:
-            continue
-        if stripped.startswith(("```", "~~~")):  # a fenced code block opens or closes: its lines are not Markdown
-            marker = stripped[: len(stripped) - len(stripped.lstrip(stripped[0]))]
-            if not fence:
-                fence = marker
-            elif marker.startswith(fence) and not stripped[len(marker) :].strip():
-                fence = ""
-            continue
-        if fence:
+        if not stripped or code[start + len(row) - len(row.lstrip())]:
             continue
         if stripped[0] == "#" or not stripped.strip("=") or not stripped.strip("-"):
             headings += 1

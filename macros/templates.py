@@ -69,7 +69,7 @@ _PLUGIN = "macros"
 # How MkDocs finds a page's YAML front matter (mkdocs.utils.meta.YAML_RE); pages without it have no render_macros.
 # The project's own front matter parser (macros.frontmatter) differs in corner cases, and what decides whether a page
 # renders is what MkDocs reads. (macros.adapter checks each page again, as it is rendered.)
-_META = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+PAGE_META = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 _RULE = "such a page may only call the site's macros, with literal strings or numbers as arguments"
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, when PyYAML has it
@@ -117,7 +117,7 @@ def check_pages(root: Path) -> list[Diagnostic]:
 def check_page(path: str, data: bytes) -> list[Diagnostic]:
     """A page's problems as a template, if its front matter turns rendering on as mkdocs-macros decides it."""
     text, _ = frontmatter.decode(path, data)  # as MkDocs reads a page: UTF-8, any newlines
-    found = _META.match(text or "")
+    found = PAGE_META.match(text or "")
     if text is None or found is None:
         return []  # no YAML front matter for MkDocs, so no render_macros: true
     try:
@@ -150,7 +150,7 @@ def check_page(path: str, data: bytes) -> list[Diagnostic]:
 
 def renders(text: str) -> bool:
     """Whether mkdocs-macros renders a page with this text (its front matter sets render_macros as it tests it)."""
-    found = _META.match(text)
+    found = PAGE_META.match(text)
     if found is None:
         return False
     try:

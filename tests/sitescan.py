@@ -6,7 +6,6 @@ URL schemes outside the allowlist, and no inline script but the theme's own."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -47,12 +46,6 @@ class Finding:
         return f"{self.path}: {self.what}"
 
 
-def _scheme(value: str) -> str | None:
-    cleaned = re.sub(r"[\x00-\x20]", "", value)
-    match = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", cleaned)
-    return match.group(1).lower() if match else None
-
-
 class _Scanner(HTMLParser):
     def __init__(self, path: str, content_only: bool) -> None:
         super().__init__(convert_charrefs=True)
@@ -73,7 +66,7 @@ class _Scanner(HTMLParser):
             if name.startswith("on"):
                 self.note(f"<{tag} {name}=...> (an event handler)")
             if name in URL_ATTRIBUTES:
-                scheme = _scheme(value)
+                scheme = sanitize.url_scheme(value)
                 if scheme is not None and scheme not in sanitize.URL_SCHEMES and (inside or value not in THEME_URLS):
                     self.note(f"<{tag} {name}={value!r}> (URL scheme {scheme})")
         printed = self.path == PRINT_PAGE
@@ -93,7 +86,7 @@ class _Scanner(HTMLParser):
             self.depth += 1
         if tag == "script" and not inside:
             if "src" in values:
-                if _scheme(values["src"]) is not None:
+                if sanitize.url_scheme(values["src"]) is not None:
                     self.note(f"<script src={values['src']!r}> from another site")
             elif values.get("type") != "application/json":
                 self.script = []
