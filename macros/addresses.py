@@ -16,7 +16,7 @@ from macros.vocab import ID_NUMBER, ID_SCHEME, is_id, shown_id
 
 REGISTRY = "addresses.txt"
 ID_PREFIX = "id/"
-_ITEM_ADDRESS = re.compile(rf"manual/([a-z]+)/([CTPI]{ID_NUMBER})(?:-[^/]*)?/")
+_ITEM_ADDRESS = re.compile(rf"manual/([a-z]+)/([CTPIS]{ID_NUMBER})(?:-[^/]*)?/")
 
 
 @dataclass(frozen=True)

@@ -82,10 +82,17 @@ def _item_rows(site: SiteData) -> Iterator[list[str]]:
     for item in sorted(manual.items, key=lambda i: i.id):
         if item.kind is Kind.THEORY:
             principles = _ids(manual.principles_of_theory(item.id))
-        elif item.kind is Kind.INTERVENTION:
+        elif item.kind in (Kind.INTERVENTION, Kind.SESSION):
             principles = _targets(item, "principles")
         else:
             principles = ""
+        if item.kind is Kind.PRINCIPLE:
+            interventions = _ids(manual.interventions_of_principle(item.id))
+            sessions = _ids(manual.sessions_applying(item.id))
+        elif item.kind is Kind.INTERVENTION:
+            interventions, sessions = "", _ids(manual.sessions_using(item.id))
+        else:
+            interventions, sessions = _targets(item, "interventions"), ""
         yield [
             item.id,
             item.kind.value,
@@ -95,10 +102,11 @@ def _item_rows(site: SiteData) -> Iterator[list[str]]:
             item.part,
             _targets(item, "theories"),
             principles,
-            _ids(manual.interventions_of_principle(item.id)) if item.kind is Kind.PRINCIPLE else "",
+            interventions,
+            sessions,
             LIST_SEPARATOR.join(h.id for h in item.hypotheses),
             _targets(item, "related"),
-            LIST_SEPARATOR.join(item.phases),
+            item.phase or LIST_SEPARATOR.join(item.phases),
             item.source_therapy,
             str(len(item.evidence)),
             item.url,
@@ -109,20 +117,25 @@ def _item_rows(site: SiteData) -> Iterator[list[str]]:
 
 ITEMS: Final = Table(
     "items",
-    "one row per item (chapter, theory, principle, intervention), sorted by ID",
+    "one row per item (chapter, theory, principle, intervention, session protocol), sorted by ID",
     (
-        _c("id", "the permanent ID (C, T, P or I and two digits)"),
-        _c("kind", "chapter, theory, principle or intervention"),
+        _c("id", "the permanent ID (C, T, P, I or S and two digits)"),
+        _c("kind", "chapter, theory, principle, intervention or session"),
         _c("title", "the page title"),
         _c("summary", "the item in one sentence (may be empty for a chapter)"),
         _c("since", "the manual version in which the item first appeared"),
         _c("part", "chapters: the part of the manual it belongs to"),
         _c("theories", "principles: the theories it rests on; interventions: theories it draws on directly"),
-        _c("principles", "theories: the principles that rest on it; interventions: the principles it serves"),
-        _c("interventions", "principles: the interventions that serve it"),
+        _c(
+            "principles",
+            "theories: the principles that rest on it; interventions: the principles it serves; sessions: the"
+            " principles it applies",
+        ),
+        _c("interventions", "principles: the interventions that serve it; sessions: the interventions it uses"),
+        _c("sessions", "principles: the session protocols that apply it; interventions: the sessions that use it"),
         _c("hypotheses", "principles: the IDs of its hypotheses"),
         _c("related", "related items of the same kind"),
-        _c("phases", "interventions: preparation, medicine and/or integration"),
+        _c("phases", "interventions: preparation, medicine and/or integration; sessions: its phase of the course"),
         _c("source_therapy", "interventions: the therapy or tradition it is drawn from"),
         _n("evidence_links", "how many evidence links the item has (its hypotheses' links not counted)"),
         _c("url", "its page, relative to the site root"),

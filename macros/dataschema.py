@@ -13,10 +13,10 @@ from typing import Any, Final
 from macros import vocab
 from macros.model import Kind
 
-SCHEMA_VERSION: Final = "1.1.0"
+SCHEMA_VERSION: Final = "1.2.0"
 SCHEMA_FILE: Final = "manual.schema.json"
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
-ITEM_ID: Final = r"^[CTPI][0-9]{2}$"
+ITEM_ID: Final = r"^[CTPIS][0-9]{2}$"
 HYPOTHESIS_ID: Final = r"^H[0-9]{2}[a-z]$"
 VERSION: Final = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 
@@ -61,8 +61,8 @@ _COMMON: Final = {
     "title": _string("the page title", minLength=1),
     "summary": _string("the item in one sentence (may be empty for chapters)"),
     "since": _string("the manual version in which the item first appeared", pattern=VERSION),
-    "url": _string("the item's page, relative to the site root", pattern=r"^manual/[a-z]+/[CTPI][0-9]{2}/$"),
-    "source_file": _string("the Markdown file it is written in", pattern=r"^manual/[a-z]+/[CTPI][0-9]{2}\.md$"),
+    "url": _string("the item's page, relative to the site root", pattern=r"^manual/[a-z]+/[CTPIS][0-9]{2}/$"),
+    "source_file": _string("the Markdown file it is written in", pattern=r"^manual/[a-z]+/[CTPIS][0-9]{2}\.md$"),
     "theories": _ids("IDs of the theories it rests on (principles) or draws on (interventions)"),
     "evidence": {"type": "array", "items": {"$ref": "#/$defs/evidence_link"}, "description": "typed evidence links"},
     "related": _ids("IDs of related items of the same kind"),
@@ -89,6 +89,7 @@ _KIND_FIELDS: Final[Mapping[Kind, Mapping[str, Any]]] = {
     Kind.THEORY: {"principles": _ids("IDs of the principles that rest on the theory")},
     Kind.PRINCIPLE: {
         "interventions": _ids("IDs of the interventions that serve the principle"),
+        "sessions": _ids("IDs of the session protocols that apply the principle"),
         "fidelity": {"type": "array", "items": {"type": "string"}, "description": "fidelity indicators"},
         "hypotheses": {"type": "array", "items": {"$ref": "#/$defs/hypothesis"}},
     },
@@ -96,6 +97,12 @@ _KIND_FIELDS: Final[Mapping[Kind, Mapping[str, Any]]] = {
         "principles": _ids("IDs of the principles the intervention serves"),
         "phases": {"type": "array", "items": _enum(vocab.PHASE, "a phase of treatment"), "minItems": 1},
         "source_therapy": _string("the therapy or tradition it is drawn from"),
+        "sessions": _ids("IDs of the session protocols that use the intervention"),
+    },
+    Kind.SESSION: {
+        "phase": _enum(vocab.SESSION_PHASE, "the phase of the course the session belongs to"),
+        "principles": _ids("IDs of the principles the session applies"),
+        "interventions": _ids("IDs of the interventions the session uses"),
     },
 }
 

@@ -66,6 +66,15 @@ CODES: dict[str, str] = {
     "section.missing": "A required second-level heading for this kind of item is missing.",
     "section.order": "The required headings are present but not in the required order.",
     "section.generated": "The text contains a heading that the build generates; it would appear twice.",
+    "section.empty": "A required section has a heading but no text under it.",
+    "session.off-course": "A session protocol's 'Off course' section does not answer one of the situations every "
+    "session must answer (a '###' heading of that title with text under it).",
+    "session.timing": "A session protocol's 'Timing' section neither cites the published record of its timing nor "
+    "says that it is as the governing protocol sets.",
+    "session.wording": "A session protocol has no illustrative wording in the labelled block "
+    '(!!! wording "Example wording, written for this manual").',
+    "content.wording-label": "An example-wording block (type 'wording') does not carry the label "
+    "'Example wording, written for this manual'.",
     "glossary.duplicate": "The glossary defines the same term twice.",
     "glossary.term": "A glossary term with characters outside the term grammar (letters, digits, single separators).",
     "template.syntax": "A page with render_macros: true is not a valid Jinja template.",

@@ -53,6 +53,7 @@ def _item(site: SiteData, item: Item) -> dict[str, Any]:
     }
     if item.kind is Kind.PRINCIPLE:
         record["interventions"] = [i.id for i in manual.interventions_of_principle(item.id)]
+        record["sessions"] = [s.id for s in manual.sessions_applying(item.id)]
         record["fidelity"] = list(item.fidelity)
         record["hypotheses"] = [
             {
@@ -73,6 +74,11 @@ def _item(site: SiteData, item: Item) -> dict[str, Any]:
         record["principles"] = [r.target for r in item.principles]
         record["phases"] = list(item.phases)
         record["source_therapy"] = item.source_therapy
+        record["sessions"] = [s.id for s in manual.sessions_using(item.id)]
+    elif item.kind is Kind.SESSION:
+        record["phase"] = item.phase
+        record["principles"] = [r.target for r in item.principles]
+        record["interventions"] = [r.target for r in item.interventions]
     elif item.kind is Kind.CHAPTER:
         record["part"] = item.part
     return record

@@ -26,10 +26,11 @@ class Kind(enum.Enum):
     THEORY = "theory"
     PRINCIPLE = "principle"
     INTERVENTION = "intervention"
+    SESSION = "session"
 
     @property
     def prefix(self) -> str:
-        return {"chapter": "C", "theory": "T", "principle": "P", "intervention": "I"}[self.value]
+        return {"chapter": "C", "theory": "T", "principle": "P", "intervention": "I", "session": "S"}[self.value]
 
     @property
     def folder(self) -> str:
@@ -38,6 +39,7 @@ class Kind(enum.Enum):
             "theory": "theories",
             "principle": "principles",
             "intervention": "interventions",
+            "session": "sessions",
         }[self.value]
 
     @property
@@ -47,6 +49,7 @@ class Kind(enum.Enum):
             "theory": "Theories",
             "principle": "Principles",
             "intervention": "Interventions",
+            "session": "Session protocols",
         }[self.value]
 
     @property
@@ -63,7 +66,7 @@ class Kind(enum.Enum):
 
 
 # Display order of the kinds in navigation and exports.
-KIND_ORDER = (Kind.CHAPTER, Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION)
+KIND_ORDER = (Kind.CHAPTER, Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION, Kind.SESSION)
 
 
 @dataclass(frozen=True)
@@ -110,12 +113,14 @@ class Item:
     summary: str = ""
     theories: tuple[Ref, ...] = ()
     principles: tuple[Ref, ...] = ()
+    interventions: tuple[Ref, ...] = ()  # a session's: the interventions it uses
     related: tuple[Ref, ...] = ()
     evidence: tuple[EvidenceLink, ...] = ()
     hypotheses: tuple[Hypothesis, ...] = ()
     fidelity: tuple[str, ...] = ()
     phases: tuple[str, ...] = ()
     source_therapy: str = ""
+    phase: str = ""  # a session's: the phase of the course it belongs to
     part: str = ""
     safety: tuple[Ref, ...] = ()
     retired: str = ""  # the version in which the item was retired; its page then says what replaced it
@@ -245,7 +250,7 @@ class Manual:
         """(field, target id) -> items whose field refers to target, sorted by id."""
         index: dict[tuple[str, str], list[Item]] = {}
         for item in sorted(self.items, key=lambda i: i.id):
-            for name in ("theories", "principles", "safety"):
+            for name in ("theories", "principles", "interventions", "safety"):
                 refs: tuple[Ref, ...] = getattr(item, name)
                 for ref in refs:
                     index.setdefault((name, ref.target), []).append(item)
@@ -263,6 +268,12 @@ class Manual:
 
     def interventions_of_principle(self, principle_id: str) -> list[Item]:
         return self.referring("principles", principle_id, Kind.INTERVENTION)
+
+    def sessions_applying(self, principle_id: str) -> list[Item]:
+        return self.referring("principles", principle_id, Kind.SESSION)
+
+    def sessions_using(self, intervention_id: str) -> list[Item]:
+        return self.referring("interventions", intervention_id, Kind.SESSION)
 
     @cached_property
     def cited_by(self) -> dict[str, list[str]]:

@@ -29,6 +29,7 @@ SUMMARY_TITLES: Final = {
     Kind.INTERVENTION: "In one sentence",
     Kind.THEORY: "The theory in one sentence",
     Kind.CHAPTER: "This chapter in one sentence",
+    Kind.SESSION: "This session in one sentence",
 }
 
 
@@ -258,6 +259,11 @@ def item_page(site: SiteData, item: Item) -> str:
     if item.kind is Kind.INTERVENTION:
         phases = ", ".join(md(p) for p in item.phases)
         sections.append(f"**Used in:** {phases} sessions · **Drawn from:** {md(item.source_therapy)}\n")
+    elif item.kind is Kind.SESSION:
+        sections.append(
+            f"**Phase of the course:** {md(item.phase)} · Medical procedure, dosing and monitoring follow the governing"
+            " protocol, not this page.\n"
+        )
     sections.append(prose(site, item.body, here).strip() + "\n")
     sections.extend(_generated(site, item))
     sections.append(_history_section(site, item))
@@ -313,6 +319,14 @@ def _generated(site: SiteData, item: Item) -> list[str]:
             )
             + "\n"
         )
+        out.append(
+            _links_section(
+                "Sessions that apply this principle",
+                manual.sessions_applying(item.id),
+                here,
+                "No session protocol names this principle yet.",
+            )
+        )
         out.append(_heading("Testable hypotheses") + _hypotheses(site, item) + "\n")
         out.append(_heading("Fidelity indicators") + _bullets((md(f) for f in item.fidelity), "None yet.") + "\n")
         safety = manual.resolve(item.safety)
@@ -361,7 +375,23 @@ def _generated(site: SiteData, item: Item) -> list[str]:
             + evidence_table(site, item.evidence, here, f"Evidence for {item.id}, graded by kind and context.")
             + "\n"
         )
+        out.append(
+            _links_section(
+                "Sessions that use this intervention",
+                manual.sessions_using(item.id),
+                here,
+                "No session protocol names this intervention yet.",
+            )
+        )
+    elif item.kind is Kind.SESSION:
+        out.append(_links_section("Principles it applies", manual.resolve(item.principles), here, "None."))
+        out.append(_links_section("Interventions it uses", manual.resolve(item.interventions), here, "None."))
     return out
+
+
+def _links_section(title: str, items: Sequence[Item], here: str, empty: str) -> str:
+    """A generated section that lists linked items, one per line."""
+    return _heading(title) + _bullets((item_link(i, here) for i in items), empty) + "\n"
 
 
 def _principle_map(site: SiteData, principle: Item) -> str:
@@ -500,6 +530,50 @@ def intervention_matrix(site: SiteData, from_path: str) -> str:
     return "\n".join(rows)
 
 
+def session_table(site: SiteData, from_path: str) -> str:
+    """Each session protocol in course order, with its phase and the principles and interventions it names."""
+    manual = site.manual
+    rows = [
+        f"| {item_link(s, from_path)} | {md(s.phase)} | {_id_links(manual.resolve(s.principles), from_path)} | "
+        f"{_id_links(manual.resolve(s.interventions), from_path)} |"
+        for s in manual.of_kind(Kind.SESSION)
+    ]
+    if not rows:
+        return "*No session protocols yet.*"
+    return "\n".join(
+        [
+            table_caption("Each session protocol, its phase, and what it applies."),
+            "| Session | Phase | Principles it applies | Interventions it uses |",
+            "|---|---|---|---|",
+            *rows,
+        ]
+    )
+
+
+def principle_sessions_table(site: SiteData, from_path: str) -> str:
+    """Each principle with the session protocols that apply it: where in the course a principle is put to work."""
+    manual = site.manual
+    rows = [
+        f"| {item_link(p, from_path)} | {_id_links(manual.sessions_applying(p.id), from_path)} |"
+        for p in manual.of_kind(Kind.PRINCIPLE)
+    ]
+    if not rows:
+        return "*No principles yet.*"
+    return "\n".join(
+        [
+            table_caption("Sessions that apply each principle."),
+            "| Principle | Sessions that apply this principle |",
+            "|---|---|",
+            *rows,
+        ]
+    )
+
+
+def off_course_list() -> str:
+    """The situations every session protocol answers, as the check requires them."""
+    return "\n".join(f"{n}. {md(situation)}" for n, situation in enumerate(vocab.OFF_COURSE, 1))
+
+
 def item_list(site: SiteData, kind: Kind, from_path: str) -> str:
     rows = [f"| {item_link(i, from_path)} | {md(i.summary)} |" for i in site.manual.of_kind(kind)]
     if not rows:
@@ -635,6 +709,9 @@ def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
         pages = _grouped(in_part, [{c.label: c.path} for c in in_part]) + extra.get(title, [])
         if pages:
             sections.append({title: pages})
+        sessions = manual.of_kind(Kind.SESSION)
+        if part == "course" and sessions:
+            sections.append({Kind.SESSION.plural: _grouped(sessions, [{s.label: s.path} for s in sessions])})
         if part == "foundations":
             for kind in (Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION):
                 of_kind = manual.of_kind(kind)

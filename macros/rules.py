@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Final, Protocol
 
-from macros import markup, parsecache, sanitize
+from macros import markup, parsecache, sanitize, vocab
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from macros.model import Citation, Item, Kind, Ref, Reference
 from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, REQUIRED_SECTIONS
@@ -437,6 +437,136 @@ _DOSE: Final = re.compile(
     r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:mg/kg|mg|µg|μg|mcg|milligrams?|micrograms?)(?![\w/])", re.IGNORECASE
 )
 TRIAL_DESIGN_TITLE: Final = "Published trial design"
+
+
+def _section_lines(item: Item, heading: markup.Heading, body: Sequence[str]) -> range:
+    """The lines of the text under a heading (0-based, within the body): up to the next heading of its level or
+    higher."""
+    later = [h.line for h in item.headings if h.line > heading.line and h.level <= heading.level]
+    return range(heading.line + 1, later[0] if later else len(body))
+
+
+def _has_text(body: Sequence[str], lines: range) -> bool:
+    """Whether any of the lines holds text other than headings."""
+    return any(body[n].strip() and not body[n].lstrip().startswith("#") for n in lines)
+
+
+def empty_sections(items: Sequence[Item]) -> list[Diagnostic]:
+    """A required section with a heading and nothing under it: a stub, not a section."""
+    found: list[Diagnostic] = []
+    for item in items:
+        required = REQUIRED_SECTIONS[item.kind]
+        body = item.body.split("\n")
+        for heading in item.headings:
+            if (
+                heading.level == 2
+                and heading.text in required
+                and not _has_text(body, _section_lines(item, heading, body))
+            ):
+                found.append(
+                    error(
+                        Location(item.path, item.body_line + heading.line),
+                        "section.empty",
+                        f"the section '{heading.text}' of {item.id} has no text",
+                        "write the section, or ask for help in the pull request",
+                    )
+                )
+    return found
+
+
+_ADMONITION: Final = re.compile(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]*([\w-]+)(?:[ \t]+"([^"\n]*)")?')
+
+
+def wording_blocks(item: Item) -> list[tuple[int, str]]:
+    """The example-wording blocks of an item's text, outside code: (0-based line, title)."""
+    code = markup.code_mask(item.body)
+    found: list[tuple[int, str]] = []
+    offset = 0
+    for number, line in enumerate(item.body.split("\n")):
+        match = _ADMONITION.match(line)
+        if match and match.group(1) == vocab.WORDING_TYPE and not code[offset]:
+            found.append((number, match.group(2) or ""))
+        offset += len(line) + 1
+    return found
+
+
+def wording_labels(items: Sequence[Item]) -> list[Diagnostic]:
+    """Every example-wording block says whose wording it is: the manual's own, written for it."""
+    return [
+        error(
+            Location(item.path, item.body_line + number),
+            "content.wording-label",
+            f"this example-wording block is titled {title!r}" if title else "this example-wording block has no title",
+            f'write it as !!! {vocab.WORDING_TYPE} "{vocab.WORDING_TITLE}"',
+        )
+        for item in items
+        for number, title in wording_blocks(item)
+        if title != vocab.WORDING_TITLE
+    ]
+
+
+def session_protocols(items: Sequence[Item]) -> list[Diagnostic]:
+    """What makes a session protocol usable beyond its headings: example wording, a sourced timing, and an answer
+    to every situation that takes a session off course."""
+    found: list[Diagnostic] = []
+    for item in items:
+        if item.kind is not Kind.SESSION:
+            continue
+        start = Location(item.path, item.body_line)
+        if not any(title == vocab.WORDING_TITLE for _, title in wording_blocks(item)):
+            found.append(
+                error(
+                    start,
+                    "session.wording",
+                    f"session {item.id} has no example wording",
+                    f'add at least one block: !!! {vocab.WORDING_TYPE} "{vocab.WORDING_TITLE}", its lines indented'
+                    " by four spaces",
+                )
+            )
+        body = item.body.split("\n")
+        for heading in item.headings:
+            if heading.level != 2:
+                continue
+            lines = _section_lines(item, heading, body)
+            here = Location(item.path, item.body_line + heading.line)
+            if heading.text == "Timing":
+                cited = any(m.kind == "cite" and m.line in lines for m in item.marks)
+                if not cited and not any("governing protocol" in body[n].lower() for n in lines):
+                    found.append(
+                        error(
+                            here,
+                            "session.timing",
+                            f"the timing of {item.id} is neither cited nor left to the governing protocol",
+                            "cite the trial paper, supplement or registry entry that published it ([@key]), or write"
+                            " that it is as the governing protocol sets",
+                        )
+                    )
+            elif heading.text == "Off course":
+                written = {h.text: h for h in item.headings if h.level == 3 and h.line in lines}
+                for situation in vocab.OFF_COURSE:
+                    subsection = written.get(situation)
+                    if subsection is None:
+                        found.append(
+                            error(
+                                here,
+                                "session.off-course",
+                                f"in {item.id}, the situation '### {situation}' is missing",
+                                "each session answers, under a ### heading of exactly this title: "
+                                + "; ".join(vocab.OFF_COURSE),
+                            )
+                        )
+                    elif not _has_text(body, _section_lines(item, subsection, body)):
+                        found.append(
+                            error(
+                                Location(item.path, item.body_line + subsection.line),
+                                "session.off-course",
+                                f"in {item.id}, the situation '### {situation}' has no text under it",
+                                "say what the team does when this happens in this session",
+                            )
+                        )
+    return found
+
+
 _TRIAL_DESIGN: Final = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?)\s+[\w-]+\s+"Published trial design"\s*$')
 
 
@@ -497,6 +627,9 @@ def item_rules(item: Item, namespace: Namespace) -> list[Diagnostic]:
             *evidence_sources([item], namespace.references),
             *body_markup([item], namespace.by_id, namespace.references, namespace.known),
             *sections([item]),
+            *empty_sections([item]),
+            *wording_labels([item]),
+            *session_protocols([item]),
             *unsafe_html([item]),
             *dose_amounts([item]),
         ]

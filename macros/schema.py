@@ -102,6 +102,15 @@ FIELDS: Final = MappingProxyType(
                 "evidence": _f("evidence", True, "typed links to its evidence"),
             }
         ),
+        Kind.SESSION: MappingProxyType(
+            {
+                **_COMMON,
+                "summary": _f("text", True, "what the session is for, in one sentence"),
+                "phase": _f("choice", True, "the phase of the course it belongs to", vocab.SESSION_PHASE),
+                "principles": _f("ids", True, "the principles it applies"),
+                "interventions": _f("ids", True, "the interventions it uses"),
+            }
+        ),
     }
 )
 
@@ -124,6 +133,8 @@ LINK_TARGETS: Final = MappingProxyType(
         (Kind.PRINCIPLE, "safety"): Kind.CHAPTER,
         (Kind.INTERVENTION, "principles"): Kind.PRINCIPLE,
         (Kind.INTERVENTION, "theories"): Kind.THEORY,
+        (Kind.SESSION, "principles"): Kind.PRINCIPLE,
+        (Kind.SESSION, "interventions"): Kind.INTERVENTION,
         **{(kind, "replaced_by"): kind for kind in Kind},
     }
 )
@@ -150,6 +161,7 @@ REQUIRED_SECTIONS: Final = MappingProxyType(
             "Adaptations for the MDMA state",
             "When not to use it",
         ),
+        Kind.SESSION: ("Purpose", "Prerequisites", "Timing", "Steps", "What is recorded", "Off course"),
     }
 )
 
@@ -169,6 +181,10 @@ GENERATED_SECTIONS: Final = MappingProxyType(
         "Principles that draw on this theory": "principles",
         "Related theories": "related",
         "Principles it serves": "principles",
+        "Sessions that apply this principle": "sessions",
+        "Sessions that use this intervention": "sessions",
+        "Principles it applies": "principles",
+        "Interventions it uses": "interventions",
         "History": "history",
         "Cite this": "cite",
     }
@@ -436,12 +452,14 @@ def read_item(
         summary=get("reason", "") if retired else get("summary", ""),
         theories=get("theories", ()),
         principles=get("principles", ()),
+        interventions=get("interventions", ()),
         related=get("related", ()),
         evidence=get("evidence", ()),
         hypotheses=tuple(checked),
         fidelity=get("fidelity", ()),
         phases=get("phases", ()),
         source_therapy=get("source_therapy", ""),
+        phase=get("phase", ""),
         safety=get("safety", ()),
         part=get("part", ""),
         retired=get("retired", "") if retired else "",

@@ -65,6 +65,34 @@ PHASE: Final = MappingProxyType(
     }
 )
 
+SESSION_PHASE: Final = MappingProxyType(
+    {
+        "assessment": "Screening and assessment, before the course begins.",
+        "preparation": "Preparation sessions, before a medicine session.",
+        "medicine": "A medicine (dosing) session, from arrival to the next morning.",
+        "integration": "Integration sessions after a medicine session.",
+        "ending": "The end of the course.",
+        "follow-up": "Contacts after the course has ended.",
+    }
+)
+
+# What every session protocol says the team does when the session goes off course: the `###` headings its
+# `## Off course` section must have, each answered in the text under it.
+OFF_COURSE: Final = (
+    "The patient does not engage",
+    "The patient is flooded",
+    "The patient wants to stop",
+    "The patient arrives intoxicated or in crisis",
+    "The patient misses the session",
+    "One of the two therapists is absent",
+    "The recording fails or consent to recording is withdrawn",
+    "A medical event",
+)
+
+# The title of the admonition (type `wording`) that holds illustrative wording: the manual's own, labelled so.
+WORDING_TYPE: Final = "wording"
+WORDING_TITLE: Final = "Example wording, written for this manual"
+
 PART: Final = MappingProxyType(
     {
         "foundations": "Foundations",
@@ -83,6 +111,7 @@ VOCABULARIES: Final = MappingProxyType(
         "evidence stance": EVIDENCE_STANCE,
         "hypothesis status": HYPOTHESIS_STATUS,
         "intervention phase": PHASE,
+        "session phase": SESSION_PHASE,
         "chapter part": PART,
     }
 )
@@ -94,11 +123,11 @@ VOCABULARIES: Final = MappingProxyType(
 # would name a hundred million IDs).
 ID_NUMBER: Final = r"(?:0[1-9]|[1-9]\d{1,3})"
 MAX_ID_NUMBER: Final = 9999
-ITEM_ID: Final = re.compile(rf"([CTPI])({ID_NUMBER})")  # a chapter, theory, principle or intervention
+ITEM_ID: Final = re.compile(rf"([CTPIS])({ID_NUMBER})")  # a chapter, theory, principle, intervention or session
 HYPOTHESIS_ID: Final = re.compile(rf"H({ID_NUMBER})([a-z])")  # the principle's number, then a letter
 # What an author means as an ID in a list of IDs, right or wrong: a kind's letter and digits (P3, P00, P0003).
-ID_SHAPED: Final = re.compile(r"[CTPI]\d+|H\d+[a-z]?")
-ID_SCHEME: Final = "an ID is C, T, P or I and a number from 01 to 99, then 100 to 9999 (P03); a hypothesis, H03a"
+ID_SHAPED: Final = re.compile(r"[CTPIS]\d+|H\d+[a-z]?")
+ID_SCHEME: Final = "an ID is C, T, P, I or S and a number from 01 to 99, then 100 to 9999 (P03); a hypothesis, H03a"
 VERSION: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 

@@ -102,6 +102,44 @@ Text.
 """
 
 
+INTERVENTION = """\
+---
+id: I01
+title: Grounding
+summary: Bring attention back to the room.
+since: 0.1.0
+principles: [P01]
+phases: [preparation, medicine]
+source_therapy: Phase-oriented trauma treatment
+evidence:
+  - source: siegel1999developing
+    claim: A claim
+    kind: theory
+    context: psychotherapy
+---
+
+## Purpose
+
+Text.
+
+## When to use it
+
+Text.
+
+## How
+
+Text.
+
+## Adaptations for the MDMA state
+
+Text.
+
+## When not to use it
+
+Text.
+"""
+
+
 def write(root: Path, relative: str, text: str | bytes) -> Path:
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)

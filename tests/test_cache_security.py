@@ -214,6 +214,7 @@ def test_every_value_the_real_manual_caches_comes_back_identical(tmp_path: Path)
         "parsed-items-chapters.json",
         "parsed-items-interventions.json",
         "parsed-items-principles.json",
+        "parsed-items-sessions.json",
         "parsed-items-theories.json",
         "parsed-references.json",
     ]

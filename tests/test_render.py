@@ -24,6 +24,8 @@ GOLDEN_NAMES = (
     "page-T01.md",
     "page-I01.md",
     "page-C01.md",
+    "page-S01.md",
+    "sessions.md",
 )
 
 
@@ -46,6 +48,10 @@ def _outputs(site: SiteData) -> dict[str, str]:
         "page-T01.md": render.item_page(site, manual.by_id["T01"]),
         "page-I01.md": render.item_page(site, manual.by_id["I01"]),
         "page-C01.md": render.item_page(site, manual.by_id["C01"]),
+        "page-S01.md": render.item_page(site, manual.by_id["S01"]),
+        "sessions.md": render.session_table(site, "overview/sessions.md")
+        + "\n\n"
+        + render.principle_sessions_table(site, "overview/sessions.md"),
     }
 
 
@@ -113,6 +119,7 @@ def test_navigation_puts_the_manual_after_home(site: SiteData) -> None:
         {"Theories": [{"T01 Emotional processing theory": "manual/theories/T01.md"}]},
         {"Principles": [{"P01 Work within tolerable arousal": "manual/principles/P01.md"}]},
         {"Interventions": [{"I01 Grounding and orienting": "manual/interventions/I01.md"}]},
+        {"Session protocols": [{"S01 Preparation, first session": "manual/sessions/S01.md"}]},
         {"Safety and ethics": [{"C02 Touch": "manual/chapters/C02.md"}]},
         {"The research programme": [{"C25 Rating fidelity and adherence": "manual/chapters/C25.md"}]},
         {"Reference": [{"Glossary": "reference/glossary.md"}]},

@@ -21,10 +21,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from macros.model import Kind
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("mkdocs.yml", "VERSION")
 PROJECT_DIRS = ("docs", "overrides", "macros", "hooks")
-_ID = re.compile(r"\b([CTPI])(\d{2})\b")
+_ID = re.compile(rf"\b([{''.join(kind.prefix for kind in Kind)}])(\d{{2}})\b")
 _HYPOTHESIS = re.compile(r"\bH(\d{2})([a-z])\b")
 _BIB_KEY = re.compile(r"^(@\w+\s*\{\s*)([^,\s]+)(\s*,)", re.MULTILINE)
 _BIB_YEAR = re.compile(r"^(\s*(?:year|date)\s*=\s*[{\"]?)(\d{4})", re.MULTILINE | re.IGNORECASE)
