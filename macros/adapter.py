@@ -61,6 +61,7 @@ def define_env(env: Any) -> None:
         "session_table": lambda: render.session_table(site, here()),
         "principle_sessions_table": lambda: render.principle_sessions_table(site, here()),
         "off_course_list": render.off_course_list,
+        "form_table": lambda: render.form_table(site, here()),
         "item_list": lambda kind: render.item_list(site, Kind(kind), here()),
         "bibliography": lambda: render.bibliography_page(site, here()),
         "vocabulary_tables": render.vocabulary_tables,

@@ -12,11 +12,11 @@ from macros import frontmatter, inputs
 from macros.diagnostics import Diagnostic, Location, error
 from macros.model import Kind, Manual
 from macros.paths import relpath
-from macros.vocab import ID_NUMBER, ID_SCHEME, is_id, shown_id
+from macros.vocab import ID_NUMBER, ID_SCHEME, ITEM_LETTERS, is_id, shown_id
 
 REGISTRY = "addresses.txt"
 ID_PREFIX = "id/"
-_ITEM_ADDRESS = re.compile(rf"manual/([a-z]+)/([CTPIS]{ID_NUMBER})(?:-[^/]*)?/")
+_ITEM_ADDRESS = re.compile(rf"manual/([a-z]+)/([{ITEM_LETTERS}]{ID_NUMBER})(?:-[^/]*)?/")
 
 
 @dataclass(frozen=True)

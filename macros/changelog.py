@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from macros import sanitize
 from macros.diagnostics import Diagnostic, Location, error
-from macros.vocab import HYPOTHESIS_ID, ID_SCHEME, ITEM_ID, is_id, shown_id
+from macros.vocab import HYPOTHESIS_ID, ID_SCHEME, ITEM_ID, ITEM_LETTERS, is_id, shown_id
 
 FILE = "CHANGELOG.md"
 UNRELEASED = "Unreleased"
@@ -28,7 +28,7 @@ _CATEGORY = re.compile(r"^### (?P<name>.+?)\s*$")
 _LOOSE_RELEASE = re.compile(r"^## \[?(?:\d+\.\d+\.\d+|Unreleased)\b", re.IGNORECASE)
 # A word written as an ID, right or wrong (P03, and P00, P010 or a 5,000-digit P...: each end is then checked against
 # the scheme); a single digit (T1, P3) is taken as prose. \b keeps "TP01" or "P01a" from matching.
-_ID_SHAPED = r"[CTPIS]\d{2,}|H\d{2,}[a-z]"
+_ID_SHAPED = rf"[{ITEM_LETTERS}]\d{{2,}}|H\d{{2,}}[a-z]"
 # An ID, or a range of IDs of one kind (C05-C11, or with an en dash).
 _MENTION = re.compile(rf"\b(?P<first>{_ID_SHAPED})(?:\s*[–-]\s*(?P<last>{_ID_SHAPED}))?\b")
 # The most IDs one range may name: more than any kind of the manual has, so that a mistyped end (P01-P1200 for

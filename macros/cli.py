@@ -78,7 +78,7 @@ def next_id(root: Path, kind: Kind) -> str | None:
 # `make new` hands its KIND and TITLE over in these variables, so that no author text is part of a shell command.
 NEW_KIND_VARIABLE = "IMAP_NEW_KIND"
 NEW_TITLE_VARIABLE = "IMAP_NEW_TITLE"
-NEW_USAGE = 'usage: make new KIND=principle|intervention|theory|chapter|session TITLE="..."'
+NEW_USAGE = 'usage: make new KIND=principle|intervention|theory|chapter|session|form TITLE="..."'
 # Control characters, line and paragraph separators, and unpaired surrogates: none belongs in a one-line title.
 _NOT_IN_TITLE = frozenset({"Cc", "Cs", "Zl", "Zp"})
 

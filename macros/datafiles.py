@@ -91,6 +91,8 @@ def _item_rows(site: SiteData) -> Iterator[list[str]]:
             sessions = _ids(manual.sessions_applying(item.id))
         elif item.kind is Kind.INTERVENTION:
             interventions, sessions = "", _ids(manual.sessions_using(item.id))
+        elif item.kind is Kind.FORM:
+            interventions, sessions = "", _ids(manual.sessions_using_form(item.id))
         else:
             interventions, sessions = _targets(item, "interventions"), ""
         yield [
@@ -104,9 +106,10 @@ def _item_rows(site: SiteData) -> Iterator[list[str]]:
             principles,
             interventions,
             sessions,
+            _targets(item, "forms"),
             LIST_SEPARATOR.join(h.id for h in item.hypotheses),
             _targets(item, "related"),
-            item.phase or LIST_SEPARATOR.join(item.phases),
+            item.phase or item.form_type or LIST_SEPARATOR.join(item.phases),
             item.source_therapy,
             str(len(item.evidence)),
             item.url,
@@ -117,10 +120,10 @@ def _item_rows(site: SiteData) -> Iterator[list[str]]:
 
 ITEMS: Final = Table(
     "items",
-    "one row per item (chapter, theory, principle, intervention, session protocol), sorted by ID",
+    "one row per item (chapter, theory, principle, intervention, session protocol, form), sorted by ID",
     (
-        _c("id", "the permanent ID (C, T, P, I or S and two digits)"),
-        _c("kind", "chapter, theory, principle, intervention or session"),
+        _c("id", "the permanent ID (C, T, P, I, S or F and a number)"),
+        _c("kind", "chapter, theory, principle, intervention, session or form"),
         _c("title", "the page title"),
         _c("summary", "the item in one sentence (may be empty for a chapter)"),
         _c("since", "the manual version in which the item first appeared"),
@@ -132,10 +135,18 @@ ITEMS: Final = Table(
             " principles it applies",
         ),
         _c("interventions", "principles: the interventions that serve it; sessions: the interventions it uses"),
-        _c("sessions", "principles: the session protocols that apply it; interventions: the sessions that use it"),
+        _c(
+            "sessions",
+            "principles: the session protocols that apply it; interventions and forms: the sessions that use it",
+        ),
+        _c("forms", "sessions: the forms and handouts it uses"),
         _c("hypotheses", "principles: the IDs of its hypotheses"),
         _c("related", "related items of the same kind"),
-        _c("phases", "interventions: preparation, medicine and/or integration; sessions: its phase of the course"),
+        _c(
+            "phases",
+            "interventions: preparation, medicine and/or integration; sessions: its phase of the course; forms: its"
+            " type",
+        ),
         _c("source_therapy", "interventions: the therapy or tradition it is drawn from"),
         _n("evidence_links", "how many evidence links the item has (its hypotheses' links not counted)"),
         _c("url", "its page, relative to the site root"),

@@ -16,8 +16,9 @@ from macros.model import Kind
 SCHEMA_VERSION: Final = "1.2.0"
 SCHEMA_FILE: Final = "manual.schema.json"
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
-ITEM_ID: Final = r"^[CTPIS][0-9]{2}$"
-HYPOTHESIS_ID: Final = r"^H[0-9]{2}[a-z]$"
+_ID: Final = rf"[{vocab.ITEM_LETTERS}]{vocab.ID_NUMBER}"
+ITEM_ID: Final = rf"^{_ID}$"
+HYPOTHESIS_ID: Final = rf"^H{vocab.ID_NUMBER}[a-z]$"
 VERSION: Final = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 
 
@@ -61,8 +62,8 @@ _COMMON: Final = {
     "title": _string("the page title", minLength=1),
     "summary": _string("the item in one sentence (may be empty for chapters)"),
     "since": _string("the manual version in which the item first appeared", pattern=VERSION),
-    "url": _string("the item's page, relative to the site root", pattern=r"^manual/[a-z]+/[CTPIS][0-9]{2}/$"),
-    "source_file": _string("the Markdown file it is written in", pattern=r"^manual/[a-z]+/[CTPIS][0-9]{2}\.md$"),
+    "url": _string("the item's page, relative to the site root", pattern=rf"^manual/[a-z]+/{_ID}(?:-[a-z0-9-]+)?/$"),
+    "source_file": _string("the Markdown file it is written in", pattern=rf"^manual/[a-z]+/{_ID}(?:-[a-z0-9-]+)?\.md$"),
     "theories": _ids("IDs of the theories it rests on (principles) or draws on (interventions)"),
     "evidence": {"type": "array", "items": {"$ref": "#/$defs/evidence_link"}, "description": "typed evidence links"},
     "related": _ids("IDs of related items of the same kind"),
@@ -81,7 +82,9 @@ _HYPOTHESIS: Final = {
     "design": _string("the study design that would test it"),
     "status": _enum(vocab.HYPOTHESIS_STATUS, "the current evidence status"),
     "evidence": {"type": "array", "items": {"$ref": "#/$defs/evidence_link"}},
-    "url": _string("its section on the principle's page, relative to the site root", pattern=r"#h[0-9]{2}[a-z]$"),
+    "url": _string(
+        "its section on the principle's page, relative to the site root", pattern=rf"#h{vocab.ID_NUMBER}[a-z]$"
+    ),
 }
 
 _KIND_FIELDS: Final[Mapping[Kind, Mapping[str, Any]]] = {
@@ -103,13 +106,22 @@ _KIND_FIELDS: Final[Mapping[Kind, Mapping[str, Any]]] = {
         "phase": _enum(vocab.SESSION_PHASE, "the phase of the course the session belongs to"),
         "principles": _ids("IDs of the principles the session applies"),
         "interventions": _ids("IDs of the interventions the session uses"),
+        "forms": _ids("IDs of the forms and handouts the session uses"),
+    },
+    Kind.FORM: {
+        "type": _enum(vocab.FORM_TYPE, "what kind of form it is"),
+        "filled_in_by": _string("who fills it in (for a handout: who gives it to whom)"),
+        "when": _string("when it is filled in or given"),
+        "kept": _string("where it is kept"),
+        "sources": _ids("IDs of the pages its content comes from"),
+        "sessions": _ids("IDs of the session protocols that use it"),
     },
 }
 
 
 def _item(kind: Kind) -> dict[str, Any]:
     properties = {**_COMMON, "kind": {"const": kind.value}, **_KIND_FIELDS[kind]}
-    properties["id"] = _string("the permanent ID", pattern=rf"^{kind.prefix}[0-9]{{2}}$")
+    properties["id"] = _string("the permanent ID", pattern=rf"^{kind.prefix}{vocab.ID_NUMBER}$")
     return _object(properties)
 
 

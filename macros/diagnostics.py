@@ -73,6 +73,8 @@ CODES: dict[str, str] = {
     "says that it is as the governing protocol sets.",
     "session.wording": "A session protocol has no illustrative wording in the labelled block "
     '(!!! wording "Example wording, written for this manual").',
+    "form.readability": "A patient handout reads above the stated grade (Flesch-Kincaid grade 8, as the readability "
+    "package computes it from the text a reader sees).",
     "content.wording-label": "An example-wording block (type 'wording') does not carry the label "
     "'Example wording, written for this manual'.",
     "glossary.duplicate": "The glossary defines the same term twice.",

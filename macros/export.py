@@ -79,6 +79,14 @@ def _item(site: SiteData, item: Item) -> dict[str, Any]:
         record["phase"] = item.phase
         record["principles"] = [r.target for r in item.principles]
         record["interventions"] = [r.target for r in item.interventions]
+        record["forms"] = [r.target for r in item.forms]
+    elif item.kind is Kind.FORM:
+        record["type"] = item.form_type
+        record["filled_in_by"] = item.filled_in_by
+        record["when"] = item.when
+        record["kept"] = item.kept
+        record["sources"] = [r.target for r in item.sources]
+        record["sessions"] = [s.id for s in manual.sessions_using_form(item.id)]
     elif item.kind is Kind.CHAPTER:
         record["part"] = item.part
     return record

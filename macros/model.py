@@ -27,10 +27,13 @@ class Kind(enum.Enum):
     PRINCIPLE = "principle"
     INTERVENTION = "intervention"
     SESSION = "session"
+    FORM = "form"
 
     @property
     def prefix(self) -> str:
-        return {"chapter": "C", "theory": "T", "principle": "P", "intervention": "I", "session": "S"}[self.value]
+        return {"chapter": "C", "theory": "T", "principle": "P", "intervention": "I", "session": "S", "form": "F"}[
+            self.value
+        ]
 
     @property
     def folder(self) -> str:
@@ -40,6 +43,7 @@ class Kind(enum.Enum):
             "principle": "principles",
             "intervention": "interventions",
             "session": "sessions",
+            "form": "forms",
         }[self.value]
 
     @property
@@ -50,6 +54,7 @@ class Kind(enum.Enum):
             "principle": "Principles",
             "intervention": "Interventions",
             "session": "Session protocols",
+            "form": "Forms and handouts",
         }[self.value]
 
     @property
@@ -66,7 +71,7 @@ class Kind(enum.Enum):
 
 
 # Display order of the kinds in navigation and exports.
-KIND_ORDER = (Kind.CHAPTER, Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION, Kind.SESSION)
+KIND_ORDER = (Kind.CHAPTER, Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION, Kind.SESSION, Kind.FORM)
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,8 @@ class Item:
     theories: tuple[Ref, ...] = ()
     principles: tuple[Ref, ...] = ()
     interventions: tuple[Ref, ...] = ()  # a session's: the interventions it uses
+    forms: tuple[Ref, ...] = ()  # a session's: the forms and handouts it uses
+    sources: tuple[Ref, ...] = ()  # a form's: the pages its content comes from
     related: tuple[Ref, ...] = ()
     evidence: tuple[EvidenceLink, ...] = ()
     hypotheses: tuple[Hypothesis, ...] = ()
@@ -121,6 +128,10 @@ class Item:
     phases: tuple[str, ...] = ()
     source_therapy: str = ""
     phase: str = ""  # a session's: the phase of the course it belongs to
+    form_type: str = ""  # a form's: form, record, checklist, worksheet or handout
+    filled_in_by: str = ""  # a form's: who fills it in (or, for a handout, who gives it to whom)
+    when: str = ""  # a form's: when it is filled in or given
+    kept: str = ""  # a form's: where it is kept
     part: str = ""
     safety: tuple[Ref, ...] = ()
     retired: str = ""  # the version in which the item was retired; its page then says what replaced it
@@ -250,7 +261,7 @@ class Manual:
         """(field, target id) -> items whose field refers to target, sorted by id."""
         index: dict[tuple[str, str], list[Item]] = {}
         for item in sorted(self.items, key=lambda i: i.id):
-            for name in ("theories", "principles", "interventions", "safety"):
+            for name in ("theories", "principles", "interventions", "forms", "safety"):
                 refs: tuple[Ref, ...] = getattr(item, name)
                 for ref in refs:
                     index.setdefault((name, ref.target), []).append(item)
@@ -274,6 +285,9 @@ class Manual:
 
     def sessions_using(self, intervention_id: str) -> list[Item]:
         return self.referring("interventions", intervention_id, Kind.SESSION)
+
+    def sessions_using_form(self, form_id: str) -> list[Item]:
+        return self.referring("forms", form_id, Kind.SESSION)
 
     @cached_property
     def cited_by(self) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from macros import markup, vocab
 from macros.diagnostics import CODES
 from macros.model import KIND_ORDER, EvidenceLink, Hypothesis, Item, Kind
 from macros.paths import relpath
-from macros.schema import FIELDS, GENERATED_SECTIONS, REQUIRED_SECTIONS
+from macros.schema import FIELDS, GENERATED_SECTIONS, REQUIRED_SECTIONS, required_sections
 from macros.site import SiteData
 
 BIBLIOGRAPHY_PAGE: Final = "bibliography.md"
@@ -30,7 +30,12 @@ SUMMARY_TITLES: Final = {
     Kind.THEORY: "The theory in one sentence",
     Kind.CHAPTER: "This chapter in one sentence",
     Kind.SESSION: "This session in one sentence",
+    Kind.FORM: "What it is for",
 }
+INVESTIGATIONAL: Final = (
+    "MDMA-assisted therapy is investigational in most jurisdictions. Use this only within a governing study protocol"
+    " or an approved treatment framework, which it does not replace."
+)
 
 
 def md(text: str) -> str:
@@ -264,6 +269,8 @@ def item_page(site: SiteData, item: Item) -> str:
             f"**Phase of the course:** {md(item.phase)} · Medical procedure, dosing and monitoring follow the governing"
             " protocol, not this page.\n"
         )
+    elif item.kind is Kind.FORM:
+        sections.append(_about_form(site, item))
     sections.append(prose(site, item.body, here).strip() + "\n")
     sections.extend(_generated(site, item))
     sections.append(_history_section(site, item))
@@ -386,7 +393,35 @@ def _generated(site: SiteData, item: Item) -> list[str]:
     elif item.kind is Kind.SESSION:
         out.append(_links_section("Principles it applies", manual.resolve(item.principles), here, "None."))
         out.append(_links_section("Interventions it uses", manual.resolve(item.interventions), here, "None."))
+        out.append(_links_section("Forms it uses", manual.resolve(item.forms), here, "None listed."))
+    elif item.kind is Kind.FORM:
+        out.append(_links_section("Where this comes from", manual.resolve(item.sources), here, "None."))
+        out.append(
+            _links_section(
+                "Sessions that use this form",
+                manual.sessions_using_form(item.id),
+                here,
+                "No session protocol names this form yet.",
+            )
+        )
     return out
+
+
+def _about_form(site: SiteData, item: Item) -> str:
+    """What a printed form carries at its top: what it is, who fills it in, when, where it is kept, the manual
+    version and the form's permanent address, and that the treatment is investigational."""
+    handout = item.form_type == "handout"
+    facts = [
+        f"- **Type:** {md(item.form_type)}",
+        f"- **{'Who gives it' if handout else 'Who fills it in'}:** {md(item.filled_in_by)}",
+        f"- **When:** {md(item.when)}",
+        f"- **Where it is kept:** {md(item.kept)}",
+        f"- **Manual version:** {md(site.manual.version)}",
+    ]
+    if site.site_url:
+        facts.append(f"- **Permanent address:** {_url_link(site.permalink(item.id))}")
+    notice = f'!!! warning "Investigational treatment"\n    {INVESTIGATIONAL}\n'
+    return _heading("About this form") + "\n".join(facts) + "\n\n" + notice
 
 
 def _links_section(title: str, items: Sequence[Item], here: str, empty: str) -> str:
@@ -535,16 +570,36 @@ def session_table(site: SiteData, from_path: str) -> str:
     manual = site.manual
     rows = [
         f"| {item_link(s, from_path)} | {md(s.phase)} | {_id_links(manual.resolve(s.principles), from_path)} | "
-        f"{_id_links(manual.resolve(s.interventions), from_path)} |"
+        f"{_id_links(manual.resolve(s.interventions), from_path)} | {_id_links(manual.resolve(s.forms), from_path)} |"
         for s in manual.of_kind(Kind.SESSION)
     ]
     if not rows:
         return "*No session protocols yet.*"
     return "\n".join(
         [
-            table_caption("Each session protocol, its phase, and what it applies."),
-            "| Session | Phase | Principles it applies | Interventions it uses |",
-            "|---|---|---|---|",
+            table_caption("Each session protocol, its phase, and what it applies and uses."),
+            "| Session | Phase | Principles it applies | Interventions it uses | Forms it uses |",
+            "|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+
+
+def form_table(site: SiteData, from_path: str) -> str:
+    """Each form and handout: what it is, who fills it in, when, and the sessions that use it."""
+    manual = site.manual
+    rows = [
+        f"| {item_link(f, from_path)} | {md(f.form_type)} | {md(f.filled_in_by)} | {md(f.when)} | "
+        f"{_id_links(manual.sessions_using_form(f.id), from_path)} |"
+        for f in manual.of_kind(Kind.FORM)
+    ]
+    if not rows:
+        return "*No forms yet.*"
+    return "\n".join(
+        [
+            table_caption("Each form and handout, who fills it in (or gives it), when, and the sessions that use it."),
+            "| Form | Type | Who fills it in, or gives it | When | Sessions that use it |",
+            "|---|---|---|---|---|",
             *rows,
         ]
     )
@@ -638,6 +693,7 @@ def vocabulary_tables() -> str:
 
 def required_sections_table() -> str:
     rows = [f"| {kind.value} | {'; '.join(REQUIRED_SECTIONS[kind]) or '(free structure)'} |" for kind in KIND_ORDER]
+    rows.append(f"| form of type handout | {'; '.join(required_sections(Kind.FORM, 'handout'))} |")
     return "\n".join(["| kind | required sections, in order |", "|---|---|", *rows])
 
 
@@ -709,9 +765,10 @@ def navigation(site: SiteData, configured: Sequence[Any] | None) -> list[Any]:
         pages = _grouped(in_part, [{c.label: c.path} for c in in_part]) + extra.get(title, [])
         if pages:
             sections.append({title: pages})
-        sessions = manual.of_kind(Kind.SESSION)
-        if part == "course" and sessions:
-            sections.append({Kind.SESSION.plural: _grouped(sessions, [{s.label: s.path} for s in sessions])})
+        for kind in (Kind.SESSION, Kind.FORM) if part == "course" else ():
+            of_kind = manual.of_kind(kind)
+            if of_kind:
+                sections.append({kind.plural: _grouped(of_kind, [{i.label: i.path} for i in of_kind])})
         if part == "foundations":
             for kind in (Kind.THEORY, Kind.PRINCIPLE, Kind.INTERVENTION):
                 of_kind = manual.of_kind(kind)

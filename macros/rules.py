@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Final, Protocol
 
-from macros import markup, parsecache, sanitize, vocab
+from macros import markup, parsecache, reading, sanitize, vocab
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from macros.model import Citation, Item, Kind, Ref, Reference
-from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, REQUIRED_SECTIONS
+from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, required_sections
 
 
 class Named(Protocol):
@@ -150,13 +150,15 @@ def duplicate_ids(items: Sequence[Owner]) -> list[Diagnostic]:
 def item_links(items: Sequence[Item], by_id: Mapping[str, Target]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for item in items:
-        for (kind, field_name), target_kind in LINK_TARGETS.items():
+        for (kind, field_name), targets in LINK_TARGETS.items():
             if item.kind is not kind:
                 continue
+            allowed = targets if isinstance(targets, tuple) else (targets,)
+            wanted = " or ".join(", ".join(k.value for k in allowed).rsplit(", ", 1))
             for ref in getattr(item, field_name):
                 target = by_id.get(ref.target)
                 if target is None:
-                    candidates = [i.id for i in by_id.values() if i.kind is target_kind]
+                    candidates = [i.id for i in by_id.values() if i.kind in allowed]
                     found.append(
                         error(
                             ref.location,
@@ -165,13 +167,12 @@ def item_links(items: Sequence[Item], by_id: Mapping[str, Target]) -> list[Diagn
                             did_you_mean(ref.target, candidates),
                         )
                     )
-                elif target.kind is not target_kind:
+                elif target.kind not in allowed:
                     found.append(
                         error(
                             ref.location,
                             "link.wrong-kind",
-                            f"'{field_name}' must list {target_kind.value} IDs, "
-                            f"but {ref.target} is a {target.kind.value}",
+                            f"'{field_name}' must list {wanted} IDs, but {ref.target} is a {target.kind.value}",
                         )
                     )
                 elif (kind, field_name) in LINK_PARTS and target.part != LINK_PARTS[kind, field_name]:
@@ -264,7 +265,7 @@ def sections(items: Sequence[Item]) -> list[Diagnostic]:
     for item in items:
         level_two = [h for h in item.headings if h.level == 2]
         titles = [h.text for h in level_two]
-        required = REQUIRED_SECTIONS[item.kind]
+        required = required_sections(item.kind, item.form_type)
         for heading in level_two:
             if heading.text in GENERATED_SECTIONS:
                 found.append(
@@ -455,7 +456,7 @@ def empty_sections(items: Sequence[Item]) -> list[Diagnostic]:
     """A required section with a heading and nothing under it: a stub, not a section."""
     found: list[Diagnostic] = []
     for item in items:
-        required = REQUIRED_SECTIONS[item.kind]
+        required = required_sections(item.kind, item.form_type)
         body = item.body.split("\n")
         for heading in item.headings:
             if (
@@ -567,6 +568,31 @@ def session_protocols(items: Sequence[Item]) -> list[Diagnostic]:
     return found
 
 
+def handout_readability(items: Sequence[Item]) -> list[Diagnostic]:
+    """A handout is written for the patient, in plain language: its text reads at or below the stated grade."""
+    found: list[Diagnostic] = []
+    for item in items:
+        if item.kind is not Kind.FORM or item.form_type != "handout" or sanitize.too_complex(item.body) is not None:
+            continue
+        body = item.body.split("\n")
+        for heading in item.headings:
+            if heading.level != 2 or heading.text != "The handout":
+                continue
+            lines = _section_lines(item, heading, body)
+            level = reading.grade("\n".join(body[n] for n in lines))
+            if level is not None and level > vocab.HANDOUT_GRADE:
+                found.append(
+                    error(
+                        Location(item.path, item.body_line + heading.line),
+                        "form.readability",
+                        f"the handout {item.id} reads at grade {level:.1f} (Flesch-Kincaid); a handout reads at grade"
+                        f" {vocab.HANDOUT_GRADE:.0f} or below",
+                        "use shorter sentences and everyday words; put each step in its own sentence or list item",
+                    )
+                )
+    return found
+
+
 _TRIAL_DESIGN: Final = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?)\s+[\w-]+\s+"Published trial design"\s*$')
 
 
@@ -630,6 +656,7 @@ def item_rules(item: Item, namespace: Namespace) -> list[Diagnostic]:
             *empty_sections([item]),
             *wording_labels([item]),
             *session_protocols([item]),
+            *handout_readability([item]),
             *unsafe_html([item]),
             *dose_amounts([item]),
         ]

@@ -109,6 +109,24 @@ FIELDS: Final = MappingProxyType(
                 "phase": _f("choice", True, "the phase of the course it belongs to", vocab.SESSION_PHASE),
                 "principles": _f("ids", True, "the principles it applies"),
                 "interventions": _f("ids", True, "the interventions it uses"),
+                "forms": _f("ids", False, "the forms and handouts it uses"),
+            }
+        ),
+        Kind.FORM: MappingProxyType(
+            {
+                **_COMMON,
+                "summary": _f("text", True, "what the form or handout is for, in one sentence"),
+                "type": _f("choice", True, "what kind of form it is", vocab.FORM_TYPE),
+                "filled_in_by": _f("text", True, "who fills it in (for a handout: who gives it to whom)"),
+                "when": _f("text", True, "when it is filled in or given"),
+                "kept": _f(
+                    "text",
+                    True,
+                    "where it is kept (for a handout: where the patient's copy and the record of giving it go)",
+                ),
+                "sources": _f(
+                    "ids", True, "the pages its content comes from (chapters, principles, interventions, sessions)"
+                ),
             }
         ),
     }
@@ -124,8 +142,8 @@ RETIRED_FIELDS: Final = MappingProxyType(
     }
 )
 
-# Which kind each ID list must point to, per item kind.
-LINK_TARGETS: Final = MappingProxyType(
+# Which kind (or kinds) each ID list must point to, per item kind.
+LINK_TARGETS: Final[Mapping[tuple[Kind, str], Kind | tuple[Kind, ...]]] = MappingProxyType(
     {
         (Kind.THEORY, "related"): Kind.THEORY,
         (Kind.PRINCIPLE, "theories"): Kind.THEORY,
@@ -135,6 +153,8 @@ LINK_TARGETS: Final = MappingProxyType(
         (Kind.INTERVENTION, "theories"): Kind.THEORY,
         (Kind.SESSION, "principles"): Kind.PRINCIPLE,
         (Kind.SESSION, "interventions"): Kind.INTERVENTION,
+        (Kind.SESSION, "forms"): Kind.FORM,
+        (Kind.FORM, "sources"): (Kind.CHAPTER, Kind.PRINCIPLE, Kind.INTERVENTION, Kind.SESSION),
         **{(kind, "replaced_by"): kind for kind in Kind},
     }
 )
@@ -162,8 +182,17 @@ REQUIRED_SECTIONS: Final = MappingProxyType(
             "When not to use it",
         ),
         Kind.SESSION: ("Purpose", "Prerequisites", "Timing", "Steps", "What is recorded", "Off course"),
+        Kind.FORM: ("How it is used", "The form"),
     }
 )
+# A handout is given, not filled in: its text is "The handout".
+HANDOUT_SECTIONS: Final = ("How it is used", "The handout")
+
+
+def required_sections(kind: Kind, form_type: str = "") -> tuple[str, ...]:
+    """The second-level headings an item must have, in order."""
+    return HANDOUT_SECTIONS if kind is Kind.FORM and form_type == "handout" else REQUIRED_SECTIONS[kind]
+
 
 # Second-level headings the build generates on item pages, with their permanent anchors. An author who writes
 # one of them would publish it twice, so the rules refuse them in the text.
@@ -185,6 +214,10 @@ GENERATED_SECTIONS: Final = MappingProxyType(
         "Sessions that use this intervention": "sessions",
         "Principles it applies": "principles",
         "Interventions it uses": "interventions",
+        "Forms it uses": "forms",
+        "Sessions that use this form": "sessions",
+        "Where this comes from": "sources",
+        "About this form": "about",
         "History": "history",
         "Cite this": "cite",
     }
@@ -453,6 +486,8 @@ def read_item(
         theories=get("theories", ()),
         principles=get("principles", ()),
         interventions=get("interventions", ()),
+        forms=get("forms", ()),
+        sources=get("sources", ()),
         related=get("related", ()),
         evidence=get("evidence", ()),
         hypotheses=tuple(checked),
@@ -460,6 +495,10 @@ def read_item(
         phases=get("phases", ()),
         source_therapy=get("source_therapy", ""),
         phase=get("phase", ""),
+        form_type=get("type", ""),
+        filled_in_by=get("filled_in_by", ""),
+        when=get("when", ""),
+        kept=get("kept", ""),
         safety=get("safety", ()),
         part=get("part", ""),
         retired=get("retired", "") if retired else "",

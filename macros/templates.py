@@ -37,6 +37,7 @@ MACROS: tuple[str, ...] = (
     "session_table",
     "principle_sessions_table",
     "off_course_list",
+    "form_table",
     "item_list",
     "bibliography",
     "vocabulary_tables",

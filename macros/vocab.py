@@ -76,6 +76,19 @@ SESSION_PHASE: Final = MappingProxyType(
     }
 )
 
+FORM_TYPE: Final = MappingProxyType(
+    {
+        "form": "A form the patient and the team fill in and sign (an agreement, a consent).",
+        "record": "A record the team keeps (a session note, an event record).",
+        "checklist": "A list the team works through and signs off.",
+        "worksheet": "A page the patient works on, alone or with the team.",
+        "handout": "Plain-language information the team gives the patient; nothing to fill in.",
+    }
+)
+
+# The reading grade a handout may not exceed (Flesch-Kincaid grade level, as the readability package computes it).
+HANDOUT_GRADE: Final = 8.0
+
 # What every session protocol says the team does when the session goes off course: the `###` headings its
 # `## Off course` section must have, each answered in the text under it.
 OFF_COURSE: Final = (
@@ -112,6 +125,7 @@ VOCABULARIES: Final = MappingProxyType(
         "hypothesis status": HYPOTHESIS_STATUS,
         "intervention phase": PHASE,
         "session phase": SESSION_PHASE,
+        "form type": FORM_TYPE,
         "chapter part": PART,
     }
 )
@@ -123,11 +137,13 @@ VOCABULARIES: Final = MappingProxyType(
 # would name a hundred million IDs).
 ID_NUMBER: Final = r"(?:0[1-9]|[1-9]\d{1,3})"
 MAX_ID_NUMBER: Final = 9999
-ITEM_ID: Final = re.compile(rf"([CTPIS])({ID_NUMBER})")  # a chapter, theory, principle, intervention or session
+# The first letter of each kind's IDs (macros.model.Kind.prefix; a test keeps the two equal).
+ITEM_LETTERS: Final = "CTPISF"
+ITEM_ID: Final = re.compile(rf"([{ITEM_LETTERS}])({ID_NUMBER})")  # an item of any kind
 HYPOTHESIS_ID: Final = re.compile(rf"H({ID_NUMBER})([a-z])")  # the principle's number, then a letter
 # What an author means as an ID in a list of IDs, right or wrong: a kind's letter and digits (P3, P00, P0003).
-ID_SHAPED: Final = re.compile(r"[CTPIS]\d+|H\d+[a-z]?")
-ID_SCHEME: Final = "an ID is C, T, P, I or S and a number from 01 to 99, then 100 to 9999 (P03); a hypothesis, H03a"
+ID_SHAPED: Final = re.compile(rf"[{ITEM_LETTERS}]\d+|H\d+[a-z]?")
+ID_SCHEME: Final = "an ID is C, T, P, I, S or F and a number from 01 to 99, then 100 to 9999 (P03); a hypothesis, H03a"
 VERSION: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 
 

@@ -107,5 +107,5 @@ def test_make_new_without_a_kind_or_title_prints_the_usage(project: Path) -> Non
     for assignments in ((), ("KIND=principle",), ("TITLE=A title",)):
         result = _make(project, *assignments)
         assert result.returncode != 0
-        assert "usage: make new KIND=principle|intervention|theory|chapter|session TITLE=" in result.stderr
+        assert "usage: make new KIND=principle|intervention|theory|chapter|session|form TITLE=" in result.stderr
     assert _principles(project) == ["P01.md"]

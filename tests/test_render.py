@@ -25,6 +25,7 @@ GOLDEN_NAMES = (
     "page-I01.md",
     "page-C01.md",
     "page-S01.md",
+    "page-F01.md",
     "sessions.md",
 )
 
@@ -49,9 +50,12 @@ def _outputs(site: SiteData) -> dict[str, str]:
         "page-I01.md": render.item_page(site, manual.by_id["I01"]),
         "page-C01.md": render.item_page(site, manual.by_id["C01"]),
         "page-S01.md": render.item_page(site, manual.by_id["S01"]),
+        "page-F01.md": render.item_page(site, manual.by_id["F01"]),
         "sessions.md": render.session_table(site, "overview/sessions.md")
         + "\n\n"
-        + render.principle_sessions_table(site, "overview/sessions.md"),
+        + render.principle_sessions_table(site, "overview/sessions.md")
+        + "\n\n"
+        + render.form_table(site, "overview/sessions.md"),
     }
 
 
@@ -120,6 +124,7 @@ def test_navigation_puts_the_manual_after_home(site: SiteData) -> None:
         {"Principles": [{"P01 Work within tolerable arousal": "manual/principles/P01.md"}]},
         {"Interventions": [{"I01 Grounding and orienting": "manual/interventions/I01.md"}]},
         {"Session protocols": [{"S01 Preparation, first session": "manual/sessions/S01.md"}]},
+        {"Forms and handouts": [{"F01 Touch agreement": "manual/forms/F01.md"}]},
         {"Safety and ethics": [{"C02 Touch": "manual/chapters/C02.md"}]},
         {"The research programme": [{"C25 Rating fidelity and adherence": "manual/chapters/C25.md"}]},
         {"Reference": [{"Glossary": "reference/glossary.md"}]},
