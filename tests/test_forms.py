@@ -217,3 +217,17 @@ def test_forms_are_in_the_tables_and_the_data(tmp_path: Path) -> None:
     header = rows[0].split(",")
     session_row = next(r for r in rows if r.startswith("S01,")).split(",")
     assert session_row[header.index("forms")] == "F01;F02"
+
+
+def test_every_handout_of_the_manual_reads_at_the_stated_grade() -> None:
+    """The manual's own handouts meet the target (the check enforces it; this shows the grades when one does not)."""
+    from tests.conftest import ROOT
+
+    manual = load_project(ROOT).manual
+    handouts = [item for item in manual.of_kind(Kind.FORM) if item.form_type == "handout"]
+    assert handouts, "the manual has no handouts"
+    grades = {}
+    for item in handouts:
+        text = item.body.split("## The handout", 1)[1]
+        grades[item.id] = reading.grade(text)
+    assert all(g is not None and g <= vocab.HANDOUT_GRADE for g in grades.values()), grades
