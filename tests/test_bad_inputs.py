@@ -36,7 +36,7 @@ def test_a_range_to_a_huge_number_is_an_error_with_its_line_not_a_memory_exhaust
     _changelog(root, "Retitled P01–P99999999.")
     assert within(20, lambda: formatted(root)) == [
         "CHANGELOG.md:7: error: the changelog entry names 'P99999999', which is not an ID of the scheme "
-        "(an ID is C, T, P, I or S and a number from 01 to 99, then 100 to 9999 (P03); a hypothesis, H03a) "
+        "(an ID is C, T, P, I, S or F and a number from 01 to 99, then 100 to 9999 (P03); a hypothesis, H03a) "
         "[id.malformed]"
     ]
 

@@ -212,6 +212,7 @@ def test_every_value_the_real_manual_caches_comes_back_identical(tmp_path: Path)
         "parsed-citation.json",
         "parsed-glossary.json",
         "parsed-items-chapters.json",
+        "parsed-items-forms.json",
         "parsed-items-interventions.json",
         "parsed-items-principles.json",
         "parsed-items-sessions.json",

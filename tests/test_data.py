@@ -89,6 +89,7 @@ def test_schema_enumerations_are_the_vocabularies_of_the_content_model() -> None
         "/$defs/intervention/properties/phases/items": vocab.PHASE,
         "/$defs/chapter/properties/part": vocab.PART,
         "/$defs/session/properties/phase": vocab.SESSION_PHASE,
+        "/$defs/form/properties/type": vocab.FORM_TYPE,
     }
     assert enums == {path: list(vocabulary) for path, vocabulary in expected.items()}
     kinds = [ref["$ref"] for ref in manual_schema()["properties"]["items"]["items"]["oneOf"]]

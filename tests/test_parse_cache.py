@@ -34,6 +34,7 @@ def test_the_real_manual_loads_the_same_from_the_cache(tmp_path: Path) -> None:
         "parsed-citation.json",
         "parsed-glossary.json",
         "parsed-items-chapters.json",
+        "parsed-items-forms.json",
         "parsed-items-interventions.json",
         "parsed-items-principles.json",
         "parsed-items-sessions.json",
