@@ -118,6 +118,7 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
     )
     diagnostics.extend(page_problems)
     diagnostics.extend(rules.duplicate_ids(everything))
+    diagnostics.extend(rules.fidelity_load(everything))
     diagnostics.extend(rules.unknown_page_citations(page_citations, namespace.references))
     diagnostics.extend(rules.uncited_keys(references, cited | {c.key for c in page_citations}))
     terms, glossary_problems = glossary.load(root, parsed.terms)

@@ -13,7 +13,7 @@ from typing import Any, Final
 from macros import vocab
 from macros.model import Kind
 
-SCHEMA_VERSION: Final = "1.2.0"
+SCHEMA_VERSION: Final = "2.0.0"
 SCHEMA_FILE: Final = "manual.schema.json"
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 _ID: Final = rf"[{vocab.ITEM_LETTERS}]{vocab.ID_NUMBER}"
@@ -80,11 +80,46 @@ _HYPOTHESIS: Final = {
     "mechanism": _string("the proposed mechanism (a hypothesis)"),
     "measure": _string("the measure that would test it"),
     "design": _string("the study design that would test it"),
+    "comparison": _string("what is compared with what"),
+    "threshold": _string(f"the margin that counts as support, or '{vocab.PREREGISTERED_THRESHOLD}'"),
+    "threshold_source": {"type": ["string", "null"], "description": "the reference key the threshold comes from"},
+    "refuted_if": _string("the result that would count against it"),
     "status": _enum(vocab.HYPOTHESIS_STATUS, "the current evidence status"),
     "evidence": {"type": "array", "items": {"$ref": "#/$defs/evidence_link"}},
     "url": _string(
         "its section on the principle's page, relative to the site root", pattern=rf"#h{vocab.ID_NUMBER}[a-z]$"
     ),
+}
+
+_CERTAINTY: Final = {
+    "oneOf": [
+        {"type": "null"},
+        {
+            "type": "object",
+            "properties": {
+                "rating": _enum(vocab.CERTAINTY, "the certainty of the evidence"),
+                "downgraded_for": {"type": "array", "items": _enum(vocab.CERTAINTY_DOMAINS, "a GRADE domain")},
+                "rationale": _string("why"),
+                "basis": {"type": "array", "items": {"type": "string"}, "description": "reference keys"},
+            },
+            "required": ["rating", "downgraded_for", "rationale", "basis"],
+            "additionalProperties": False,
+        },
+    ],
+    "description": "the authors' GRADE-informed judgement for MDMA-assisted therapy for PTSD (not a formal GRADE "
+    "assessment)",
+}
+_FIDELITY: Final = {
+    "type": "object",
+    "properties": {
+        "id": _string("the item's number on the scale (P03.2)"),
+        "indicator": _string("what a rater sees"),
+        "unit": _enum(vocab.FIDELITY_UNIT, "rated once per session or per segment"),
+        "rated_when": {"type": ["string", "null"], "description": "the situation in which it is rated"},
+        "anchors": {"type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 3},
+    },
+    "required": ["id", "indicator", "unit", "rated_when", "anchors"],
+    "additionalProperties": False,
 }
 
 _KIND_FIELDS: Final[Mapping[Kind, Mapping[str, Any]]] = {
@@ -93,13 +128,15 @@ _KIND_FIELDS: Final[Mapping[Kind, Mapping[str, Any]]] = {
     Kind.PRINCIPLE: {
         "interventions": _ids("IDs of the interventions that serve the principle"),
         "sessions": _ids("IDs of the session protocols that apply the principle"),
-        "fidelity": {"type": "array", "items": {"type": "string"}, "description": "fidelity indicators"},
+        "fidelity": {"type": "array", "items": _FIDELITY, "description": "fidelity indicators"},
+        "certainty": _CERTAINTY,
         "hypotheses": {"type": "array", "items": {"$ref": "#/$defs/hypothesis"}},
     },
     Kind.INTERVENTION: {
         "principles": _ids("IDs of the principles the intervention serves"),
         "phases": {"type": "array", "items": _enum(vocab.PHASE, "a phase of treatment"), "minItems": 1},
         "source_therapy": _string("the therapy or tradition it is drawn from"),
+        "certainty": _CERTAINTY,
         "sessions": _ids("IDs of the session protocols that use the intervention"),
     },
     Kind.SESSION: {

@@ -75,6 +75,15 @@ CODES: dict[str, str] = {
     '(!!! wording "Example wording, written for this manual").',
     "form.readability": "A patient handout reads above the stated grade (Flesch-Kincaid grade 8, as the readability "
     "package computes it from the text a reader sees).",
+    "certainty.ceiling": "An item is rated above 'low' certainty without a trial or meta-analysis in MDMA-assisted "
+    "therapy that supports it.",
+    "certainty.basis": "A certainty rating rests on a source that is not one of the item's evidence links.",
+    "evidence.descriptive-support": "A descriptive source (a manual, a regulatory document or a commentary) is "
+    "tagged as supporting a claim.",
+    "fidelity.anchors": "A fidelity indicator does not give exactly one anchor for each score (0, 1, 2).",
+    "fidelity.load": "The fidelity scale asks a rater for more ratings per medicine session than the stated bound.",
+    "hypothesis.threshold": "A hypothesis's threshold neither names its source nor is left to a pre-registered "
+    "protocol, or names a source that is not in references.bib.",
     "content.wording-label": "An example-wording block (type 'wording') does not carry the label "
     "'Example wording, written for this manual'.",
     "glossary.duplicate": "The glossary defines the same term twice.",

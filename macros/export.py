@@ -51,10 +51,31 @@ def _item(site: SiteData, item: Item) -> dict[str, Any]:
         "related": [r.target for r in item.related],
         "cites": list(manual.cites.get(item.id, [])),
     }
+    if item.kind in (Kind.PRINCIPLE, Kind.INTERVENTION):
+        certainty = item.certainty
+        record["certainty"] = (
+            {
+                "rating": certainty.rating,
+                "downgraded_for": list(certainty.downgraded_for),
+                "rationale": certainty.rationale,
+                "basis": list(certainty.basis),
+            }
+            if certainty
+            else None
+        )
     if item.kind is Kind.PRINCIPLE:
         record["interventions"] = [i.id for i in manual.interventions_of_principle(item.id)]
         record["sessions"] = [s.id for s in manual.sessions_applying(item.id)]
-        record["fidelity"] = list(item.fidelity)
+        record["fidelity"] = [
+            {
+                "id": f"{item.id}.{number}",
+                "indicator": f.indicator,
+                "unit": f.unit,
+                "rated_when": f.rated_when or None,
+                "anchors": list(f.anchors),
+            }
+            for number, f in enumerate(item.fidelity, start=1)
+        ]
         record["hypotheses"] = [
             {
                 "id": h.id,
@@ -62,6 +83,10 @@ def _item(site: SiteData, item: Item) -> dict[str, Any]:
                 "mechanism": h.mechanism,
                 "measure": h.measure,
                 "design": h.design,
+                "comparison": h.comparison,
+                "threshold": h.threshold,
+                "threshold_source": h.threshold_source or None,
+                "refuted_if": h.refuted_if,
                 "status": h.status,
                 "evidence": [_link(link) for link in h.evidence],
                 "url": f"{item.url}#{h.id.lower()}",

@@ -350,17 +350,17 @@ def coverage(site: SiteData, from_path: str) -> str:
     each with a bar drawn to scale."""
     manual = site.manual
     principles = manual.of_kind(Kind.PRINCIPLE)
-    sources = {p.id: len({link.source for link in p.all_evidence()}) for p in principles}
+    sources = {p.id: len({link.source for link in p.all_evidence() if link.tested}) for p in principles}
     links_of = {p.id: len(p.all_evidence()) for p in principles}
     largest = max(sources.values(), default=0)
     out = [
         "### Sources per principle",
         "",
         table_caption(
-            "Distinct sources and evidence links per principle (its hypotheses' evidence included); "
-            "the bar shows the number of sources."
+            "Distinct sources of tested support, and all evidence links, per principle (its hypotheses' evidence "
+            "included); the bar shows the sources of tested support."
         ),
-        "| Principle | Sources | Evidence links | Sources, to scale |",
+        "| Principle | Sources of tested support | Evidence links | Tested sources, to scale |",
         "|---|---:|---:|---|",
         *(
             f"| {item_link(p, from_path)} | {sources[p.id]} | {links_of[p.id]} | {_bar(sources[p.id], largest)} |"
@@ -384,7 +384,7 @@ def coverage(site: SiteData, from_path: str) -> str:
         ),
         "",
     ]
-    links = [link for item in manual.items for link in item.all_evidence()]
+    links = [link for item in manual.items for link in item.all_evidence() if link.tested]
     for title, attribute, vocabulary in (
         ("Evidence by context", "context", vocab.EVIDENCE_CONTEXT),
         ("Evidence by kind", "kind", vocab.EVIDENCE_KIND),
@@ -396,8 +396,9 @@ def coverage(site: SiteData, from_path: str) -> str:
             f"### {title}",
             "",
             table_caption(
-                f"All {len(links)} evidence links in the manual (theories, principles, interventions and "
-                f"hypotheses) by {attribute}: the number, its share, and a bar to scale."
+                f"The {len(links)} links of tested support in the manual (theories, principles, interventions and "
+                f"hypotheses; links that support a claim from data) by {attribute}: the number, its share, and a bar "
+                "to scale."
             ),
             f"| {attribute.capitalize()} | Links | Share | Links, to scale |",
             "|---|---:|---:|---|",

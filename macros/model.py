@@ -12,7 +12,7 @@ from typing import Final
 from macros import markup, sanitize
 from macros.changelog import Changelog
 from macros.diagnostics import Location
-from macros.vocab import ID_NUMBER
+from macros.vocab import EMPIRICAL_KINDS, ID_NUMBER
 
 # The number in a permanent ID: two digits (01-99), then as many as needed (100, 101, ...), never a padded 001.
 _FIRST_WORD: Final = re.compile(r"\w+")
@@ -91,6 +91,12 @@ class EvidenceLink:
     stance: str
     location: Location
 
+    @property
+    def tested(self) -> bool:
+        """Whether the link is tested support: a source that supports the claim from data (not a theory statement,
+        a consensus, a manual, a regulator's document or a commentary)."""
+        return self.stance == "supports" and self.kind in EMPIRICAL_KINDS
+
 
 @dataclass(frozen=True)
 class Hypothesis:
@@ -103,6 +109,33 @@ class Hypothesis:
     status: str
     evidence: tuple[EvidenceLink, ...]
     location: Location
+    comparison: str = ""  # what is compared with what
+    threshold: str = ""  # the margin that counts as support, or "set in a pre-registered protocol"
+    threshold_source: str = ""  # the reference key the threshold is taken from
+    refuted_if: str = ""  # the result that would count against it
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """The authors' GRADE-informed judgement of how certain the evidence is for an item's central claim as it applies
+    to MDMA-assisted therapy for PTSD (not a formal GRADE assessment, which rates outcomes of a systematic review)."""
+
+    rating: str
+    downgraded_for: tuple[str, ...]
+    rationale: str
+    basis: tuple[str, ...]  # keys of the item's evidence links the judgement rests on
+    location: Location
+
+
+@dataclass(frozen=True)
+class FidelityItem:
+    """One observable indicator of a principle, with its rating unit and an anchor for each score."""
+
+    indicator: str
+    unit: str
+    anchors: tuple[str, ...]  # what scores 0, 1 and 2 look like
+    location: Location
+    rated_when: str = ""  # the situation in which it is rated (otherwise: not applicable)
 
 
 @dataclass(frozen=True)
@@ -124,7 +157,8 @@ class Item:
     related: tuple[Ref, ...] = ()
     evidence: tuple[EvidenceLink, ...] = ()
     hypotheses: tuple[Hypothesis, ...] = ()
-    fidelity: tuple[str, ...] = ()
+    fidelity: tuple[FidelityItem, ...] = ()
+    certainty: Certainty | None = None
     phases: tuple[str, ...] = ()
     source_therapy: str = ""
     phase: str = ""  # a session's: the phase of the course it belongs to
@@ -165,6 +199,11 @@ class Item:
         """The item with everything found in its text worked out, so that a stored copy carries it."""
         _ = self.marks, self.headings, self.unsafe_html
         return self
+
+    @property
+    def fidelity_units(self) -> tuple[tuple[str, Location], ...]:
+        """The rating unit of each fidelity indicator, where it is written (what the rule on rating load reads)."""
+        return tuple((f.unit, f.location) for f in self.fidelity)
 
     def all_evidence(self) -> tuple[EvidenceLink, ...]:
         return self.evidence + tuple(link for h in self.hypotheses for link in h.evidence)

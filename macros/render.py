@@ -20,6 +20,7 @@ from macros.schema import FIELDS, GENERATED_SECTIONS, REQUIRED_SECTIONS, require
 from macros.site import SiteData
 
 BIBLIOGRAPHY_PAGE: Final = "bibliography.md"
+CONTENT_MODEL_PAGE: Final = "authoring/content-model.md"
 CHANGES_PAGE: Final = "reference/changes.md"
 _MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]{}|!#<>~^=+])")
 _TAG: Final = re.compile(r"(<[^>]*>)")
@@ -260,7 +261,7 @@ def _cite_section(site: SiteData, item: Item) -> str:
 def item_page(site: SiteData, item: Item) -> str:
     """The full Markdown of an item's page: title, summary, the author's text, then the generated sections."""
     here = item.path
-    sections = [f"# {md(item.label)}\n", _summary(item)]
+    sections = [f"# {md(item.label)}\n", _summary(item), certainty_box(site, item)]
     if item.kind is Kind.INTERVENTION:
         phases = ", ".join(md(p) for p in item.phases)
         sections.append(f"**Used in:** {phases} sessions · **Drawn from:** {md(item.source_therapy)}\n")
@@ -335,7 +336,7 @@ def _generated(site: SiteData, item: Item) -> list[str]:
             )
         )
         out.append(_heading("Testable hypotheses") + _hypotheses(site, item) + "\n")
-        out.append(_heading("Fidelity indicators") + _bullets((md(f) for f in item.fidelity), "None yet.") + "\n")
+        out.append(_heading("Fidelity indicators") + fidelity_list(item) + "\n")
         safety = manual.resolve(item.safety)
         if safety:
             out.append(_heading("Safety and ethics") + _bullets((item_link(c, here) for c in safety), "") + "\n")
@@ -445,25 +446,66 @@ def _heading(title: str) -> str:
     return f"## {title} {{ #{GENERATED_SECTIONS[title]} }}\n\n"
 
 
-def hypothesis_fields(h: Hypothesis) -> list[str]:
+def hypothesis_fields(site: SiteData, h: Hypothesis, from_path: str) -> list[str]:
     """The paragraphs that describe a hypothesis, on its principle's page and in the registry."""
+    source = f" {cite(site, [h.threshold_source], from_path)}" if h.threshold_source in site.formatted else ""
     return [
         f"**Prediction.** {md(h.prediction)}",
+        "",
+        f"**Comparison.** {md(h.comparison)}",
         "",
         f"**Proposed mechanism (a hypothesis).** {md(h.mechanism)}",
         "",
         f"**Measure.** {md(h.measure)}",
         "",
+        f"**Threshold.** {md(h.threshold)}{source}",
+        "",
         f"**Design that would test it.** {md(h.design)}",
+        "",
+        f"**What would refute it.** {md(h.refuted_if)}",
         "",
         f"**Current status:** {md(h.status)} ({md(vocab.HYPOTHESIS_STATUS[h.status].rstrip('.').lower())}).",
     ]
 
 
+def fidelity_list(item: Item) -> str:
+    """A principle's fidelity indicators, each with its number, rating unit, when it is rated and its anchors."""
+    blocks: list[str] = []
+    for number, f in enumerate(item.fidelity, start=1):
+        when = f" Rated when {md(f.rated_when.rstrip('.'))}; otherwise not applicable." if f.rated_when else ""
+        anchors = "; ".join(
+            f"**{score}** {md(text)}" for score, text in zip(vocab.FIDELITY_SCORES, f.anchors, strict=True)
+        )
+        blocks.append(f"- **{item.id}.{number}** {md(f.indicator)} *(rated per {md(f.unit)}.{when})*  \n  {anchors}")
+    return "\n".join(blocks) if blocks else "*None yet.*"
+
+
+def certainty_box(site: SiteData, item: Item) -> str:
+    """The certainty of the evidence for the item, at the top of its page: the rating, what lowered it, why, and
+    the sources the judgement rests on."""
+    certainty = item.certainty
+    if certainty is None:
+        return ""
+    lowered = ", ".join(md(d) for d in certainty.downgraded_for) or "nothing"
+    sources = "; ".join(cite(site, [key], item.path)[1:-1] for key in certainty.basis if key in site.formatted)
+    how = rel(item.path, CONTENT_MODEL_PAGE, "certainty")
+    return "\n".join(
+        [
+            f'!!! info "Certainty of evidence: {md(certainty.rating)}"',
+            f"    {md(certainty.rationale)}",
+            "",
+            f"    **Lowered for:** {lowered}. **Rests on:** {sources or 'no source'}.",
+            f"    A judgement by this manual's authors, informed by GRADE, for MDMA-assisted therapy for PTSD; not a "
+            f"formal GRADE assessment ([how ratings are made]({how})).",
+            "",
+        ]
+    )
+
+
 def _hypotheses(site: SiteData, item: Item) -> str:
     blocks: list[str] = []
     for h in item.hypotheses:
-        lines = [f"### {h.id} {{ #{h.id.lower()} }}", "", *hypothesis_fields(h)]
+        lines = [f"### {h.id} {{ #{h.id.lower()} }}", "", *hypothesis_fields(site, h, item.path)]
         if h.evidence:
             lines += ["", evidence_table(site, h.evidence, item.path, f"Evidence bearing on {h.id}.")]
         blocks.append("\n".join(lines))

@@ -19,13 +19,6 @@ from macros.site import SiteData
 
 # The principles whose fidelity indicators form the boundaries-and-safety subscale.
 SAFETY_SUBSCALE: Final = ("P10", "P11")
-RATING_SCALE: Final = (
-    ("0", "not observed when the situation called for it"),
-    ("1", "partly or late"),
-    ("2", "clearly and in time"),
-    ("NA", "the situation did not arise in the segment"),
-)
-SAFETY_RATINGS: Final = ("Met", "Not met", "No occasion")
 # The columns of the gap map, in order: MDMA first, because its absence is what the map shows.
 GAP_CONTEXTS: Final = tuple(vocab.EVIDENCE_CONTEXT)
 
@@ -65,7 +58,7 @@ def hypotheses_registry(site: SiteData, from_path: str) -> str:
                 "",
                 f"**Principle:** {item_link(principle, from_path, h.id.lower())}",
                 "",
-                *hypothesis_fields(h),
+                *hypothesis_fields(site, h, from_path),
                 "",
             ]
             if h.evidence:
@@ -78,56 +71,100 @@ def hypotheses_registry(site: SiteData, from_path: str) -> str:
 # Fidelity scale
 
 
-def _fidelity_block(principle: Item, from_path: str, safety: bool) -> list[str]:
-    ratings = SAFETY_RATINGS if safety else tuple(score for score, _ in RATING_SCALE)
-    boxes = " | ".join("☐" for _ in ratings)
-    rows = [
-        f"| {principle.id}.{number} | {md(indicator)} | {boxes} |"
-        for number, indicator in enumerate(principle.fidelity, start=1)
-    ]
-    how = "met, not met or no occasion, once per occasion" if safety else "0, 1, 2 or NA"
+def _fidelity_block(principle: Item, from_path: str) -> list[str]:
+    rows = []
+    for number, f in enumerate(principle.fidelity, start=1):
+        when = md(f.rated_when) if f.rated_when else "always"
+        anchors = " | ".join(md(a) for a in f.anchors)
+        rows.append(f"| {principle.id}.{number} | {md(f.indicator)} | {md(f.unit)} | {when} | {anchors} |")
     return [
         f"### {md(principle.label)} {{ #{principle.id.lower()} }}",
         "",
         f"{md(principle.summary)} [The indicators on the principle's page]"
         f"({rel(from_path, principle.path, 'fidelity')}).",
         "",
-        table_caption(f"Fidelity items for {principle.id}: rate each {how}."),
-        f"| Item | What a rater would see | {' | '.join(ratings)} |",
-        "|---|---|" + "---|" * len(ratings),
+        table_caption(
+            f"Fidelity items for {principle.id}, each with its rating unit, when it is rated and its anchors."
+        ),
+        "| Item | What a rater sees | Rated per | Rated when | 0 | 1 | 2 |",
+        "|---|---|---|---|---|---|---|",
         *rows,
         "",
     ]
+
+
+def rating_load(principles: Sequence[Item]) -> tuple[int, int, int]:
+    """(indicators rated once per session, indicators rated per segment, ratings per medicine session)."""
+    session = sum(1 for p in principles for f in p.fidelity if f.unit == "session")
+    segment = sum(1 for p in principles for f in p.fidelity if f.unit == "segment")
+    return session, segment, session + segment * vocab.SEGMENTS_PER_MEDICINE_SESSION
 
 
 def fidelity_scale(site: SiteData, from_path: str) -> str:
     principles = site.manual.of_kind(Kind.PRINCIPLE)
     safety = [p for p in principles if p.id in SAFETY_SUBSCALE]
     process = [p for p in principles if p.id not in SAFETY_SUBSCALE]
-    total = sum(len(p.fidelity) for p in principles)
-    safety_total = sum(len(p.fidelity) for p in safety)
+    session, segment, load = rating_load(principles)
     out = [
-        table_caption("Rating anchors for the process subscale."),
-        "| Rating | Meaning |",
-        "|---|---|",
-        *(f"| {score} | {md(meaning)} |" for score, meaning in RATING_SCALE),
+        f"The scale has {session + segment} items from {len(principles)} principles: {session} rated once per session "
+        f"from the whole recording, and {segment} rated in each of the {vocab.SEGMENTS_PER_MEDICINE_SESSION} segments "
+        f"of a medicine-session recording. One rater makes **{load} ratings** per medicine session "
+        f"(the bound `make check` holds the scale to is {vocab.MAX_RATINGS_PER_SESSION}).",
         "",
-        f"The scale has {total} items from {len(principles)} principles; "
-        f"{safety_total} of them form the boundaries-and-safety subscale.",
+        'Each item is scored 0, 1 or 2 against its own anchors, or NA when it has a condition ("rated when") and '
+        "the situation did not arise in the unit rated.",
         "",
         "## Boundaries-and-safety subscale",
         "",
-        "Each item is rated met, not met or no occasion, once per occasion, with a time stamp, over the whole "
-        "recording. Any rating of not met is reported on its own, to the supervisor and the study team, "
-        "and is never averaged into a total.",
+        "Any score of 0 on these items is reported on its own, with its time stamp, to the supervisor and the study "
+        "team, and is never averaged into a total.",
         "",
     ]
     for principle in safety:
-        out += _fidelity_block(principle, from_path, safety=True)
-    out += ["## Process subscale", "", "Each item is rated 0, 1, 2 or NA per rated segment (anchors above).", ""]
+        out += _fidelity_block(principle, from_path)
+    out += ["## Process subscale", ""]
     for principle in process:
-        out += _fidelity_block(principle, from_path, safety=False)
+        out += _fidelity_block(principle, from_path)
     return "\n".join(out)
+
+
+def fidelity_form(site: SiteData, from_path: str) -> str:
+    """The printable rating form: one row per item, a box per score, and (for segment items) one column per
+    segment."""
+    principles = site.manual.of_kind(Kind.PRINCIPLE)
+    segments = [str(n) for n in range(1, vocab.SEGMENTS_PER_MEDICINE_SESSION + 1)]
+    session_rows = [
+        f"| {p.id}.{n} | {md(f.indicator)} | ☐ 0 ☐ 1 ☐ 2 ☐ NA |"
+        for p in principles
+        for n, f in enumerate(p.fidelity, start=1)
+        if f.unit == "session"
+    ]
+    segment_rows = [
+        f"| {p.id}.{n} | {md(f.indicator)} | " + " | ".join("" for _ in segments) + " |"
+        for p in principles
+        for n, f in enumerate(p.fidelity, start=1)
+        if f.unit == "segment"
+    ]
+    return "\n".join(
+        [
+            "| Recording | | Session (S-ID) | | Rater | | Date | |",
+            "|---|---|---|---|---|---|---|---|",
+            "",
+            "### Rated once for the session",
+            "",
+            table_caption("Tick one score per item, from the whole recording."),
+            "| Item | What a rater sees | Score |",
+            "|---|---|---|",
+            *session_rows,
+            "",
+            "### Rated per segment",
+            "",
+            table_caption("Write 0, 1, 2 or NA for each segment."),
+            "| Item | What a rater sees | " + " | ".join(segments) + " |",
+            "|---|---|" + "---|" * len(segments),
+            *segment_rows,
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -139,7 +176,7 @@ def _gap_table(items: Sequence[Item], from_path: str, caption: str) -> str:
     rows: list[str] = []
     totals: Counter[str] = Counter()
     for item in items:
-        counts = Counter(link.context for link in item.all_evidence())
+        counts = Counter(link.context for link in item.all_evidence() if link.tested)
         totals.update(counts)
         cells = [_gap_cell(counts[c], c) for c in GAP_CONTEXTS]
         rows.append(f"| {item_link(item, from_path)} | {' | '.join(cells)} | {sum(counts.values())} |")
@@ -168,28 +205,35 @@ def gap_map(site: SiteData, from_path: str) -> str:
     manual = site.manual
     principles = manual.of_kind(Kind.PRINCIPLE)
     interventions = manual.of_kind(Kind.INTERVENTION)
-    missing = [p for p in principles if not any(link.context == "mdma-therapy" for link in p.all_evidence())]
+    missing = [
+        p for p in principles if not any(link.context == "mdma-therapy" and link.tested for link in p.all_evidence())
+    ]
     missing_text = ", ".join(id_link(p, from_path) for p in missing) or "none"
-    links = [link for item in principles for link in item.all_evidence()]
+    links = [link for item in principles for link in item.all_evidence() if link.tested]
     by_kind = Counter(link.kind for link in links if link.context == "mdma-therapy")
     kinds = ", ".join(f"{md(kind)} {count}" for kind, count in sorted(by_kind.items())) or "none"
     return "\n".join(
         [
-            f"**Principles with no evidence link from MDMA-assisted therapy:** {missing_text}.",
+            "The map counts tested support only: links whose source supports the claim from data (a trial, "
+            "meta-analysis, experiment, observational or qualitative study, case report, preclinical study, review or "
+            "guideline). Theory statements, consensus statements, manuals, regulatory documents and commentaries are "
+            "not counted, nor are links that qualify or challenge a claim.",
             "",
-            f"**Kinds of MDMA-assisted therapy evidence linked to principles:** {kinds}.",
+            f"**Principles with no tested support from MDMA-assisted therapy:** {missing_text}.",
+            "",
+            f"**Kinds of tested MDMA-assisted therapy support linked to principles:** {kinds}.",
             "",
             "## Principles",
             "",
             _gap_table(
                 principles,
                 from_path,
-                "Evidence links per principle (its hypotheses' evidence included) by the context of the evidence.",
+                "Tested support per principle (its hypotheses' evidence included) by the context of the evidence.",
             ),
             "",
             "## Interventions",
             "",
-            _gap_table(interventions, from_path, "Evidence links per intervention by context."),
+            _gap_table(interventions, from_path, "Tested support per intervention by context."),
             "",
         ]
     )
@@ -203,7 +247,9 @@ def principle_cards(site: SiteData, from_path: str) -> str:
     out: list[str] = []
     version = md(site.manual.version)
     for principle in site.manual.of_kind(Kind.PRINCIPLE):
-        markers = "\n".join(f"- {md(f)}" for f in principle.fidelity) or "*None yet.*"
+        markers = "\n".join(f"- {md(f.indicator)}" for f in principle.fidelity) or "*None yet.*"
+        certainty = principle.certainty
+        rated = f"**Certainty of evidence:** {md(certainty.rating)}" if certainty else ""
         decisions = prose(site, markup.section(principle.body, "Decision points"), from_path) or "*None yet.*"
         permalink = site.permalink(principle.id)
         out += [
@@ -212,6 +258,8 @@ def principle_cards(site: SiteData, from_path: str) -> str:
             f"### {md(principle.label)} {{ #card-{principle.id.lower()} }}",
             "",
             f"**{md(principle.summary)}**",
+            "",
+            rated,
             "",
             "**Markers (what an observer would see)**",
             "",
@@ -361,3 +409,73 @@ def changes_page(site: SiteData, from_path: str) -> str:
             ]
             blocks.append("\n".join(lines))
     return "\n".join(intro) + "\n\n" + "\n\n".join(blocks) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Certainty and evidence profiles
+
+
+def certainty_table(site: SiteData, from_path: str) -> str:
+    """Every principle and intervention with its certainty rating, what lowered it, and its tested support from
+    MDMA-assisted therapy."""
+    rows = []
+    for item in [*site.manual.of_kind(Kind.PRINCIPLE), *site.manual.of_kind(Kind.INTERVENTION)]:
+        certainty = item.certainty
+        rating = md(certainty.rating) if certainty else "not rated"
+        lowered = ", ".join(md(d) for d in certainty.downgraded_for) if certainty else ""
+        tested = sum(1 for link in item.all_evidence() if link.tested and link.context == "mdma-therapy")
+        rows.append(f"| {item_link(item, from_path)} | {rating} | {lowered or '—'} | {tested} |")
+    if not rows:
+        return "*No principles or interventions yet.*"
+    return "\n".join(
+        [
+            table_caption(
+                "Certainty of the evidence for each principle and intervention in MDMA-assisted therapy for PTSD, "
+                "what lowered it, and how many of its links are tested support from MDMA-assisted therapy."
+            ),
+            "| Item | Certainty | Lowered for | Tested MDMA-therapy support |",
+            "|---|---|---|---:|",
+            *rows,
+        ]
+    )
+
+
+def evidence_profiles(site: SiteData, from_path: str) -> str:
+    """For each principle: its certainty and why, and its evidence links counted by context and stance (tested
+    support apart from theory and description)."""
+    columns = ("tested support", "theory or consensus", "describes", "qualifies", "challenges")
+
+    def column(link: EvidenceLink) -> str:
+        if link.tested:
+            return "tested support"
+        if link.stance == "supports":
+            return "theory or consensus"
+        return link.stance
+
+    out: list[str] = []
+    for principle in site.manual.of_kind(Kind.PRINCIPLE):
+        certainty = principle.certainty
+        counts = Counter((link.context, column(link)) for link in principle.all_evidence())
+        rows = [
+            f"| {md(vocab.EVIDENCE_CONTEXT[context])} | "
+            + " | ".join(str(counts[context, c] or "") for c in columns)
+            + " |"
+            for context in vocab.EVIDENCE_CONTEXT
+            if any(counts[context, c] for c in columns)
+        ]
+        out += [
+            f"## {md(principle.label)} {{ #{principle.id.lower()} }}",
+            "",
+            f"**Certainty of evidence: {md(certainty.rating)}.** {md(certainty.rationale)}" if certainty else "",
+            "",
+            f"**Lowered for:** {', '.join(md(d) for d in certainty.downgraded_for) or 'nothing'}." if certainty else "",
+            "",
+            table_caption(f"Evidence links of {principle.id} by context and stance."),
+            "| Context | " + " | ".join(c.capitalize() for c in columns) + " |",
+            "|---|" + "---:|" * len(columns),
+            *rows,
+            "",
+            f"[{principle.id}'s evidence table]({rel(from_path, principle.path, 'evidence')})",
+            "",
+        ]
+    return "\n".join(out)

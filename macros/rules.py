@@ -71,6 +71,7 @@ class Outline:
     retired: str
     replaced_by: tuple[Ref, ...]
     hypotheses: tuple[Anchor, ...]
+    fidelity_units: tuple[tuple[str, Location], ...] = ()
 
     @classmethod
     def of(cls, item: Item) -> Outline:
@@ -83,6 +84,7 @@ class Outline:
             item.retired,
             item.replaced_by,
             tuple(Anchor(h.id, h.location) for h in item.hypotheses),
+            item.fidelity_units,
         )
 
 
@@ -568,6 +570,110 @@ def session_protocols(items: Sequence[Item]) -> list[Diagnostic]:
     return found
 
 
+class Rated(Protocol):
+    """What the rule on rating load needs of an item: its ID, whether it is retired, its indicators' units."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def retired(self) -> str: ...
+
+    @property
+    def fidelity_units(self) -> tuple[tuple[str, Location], ...]: ...
+
+
+def fidelity_load(items: Sequence[Rated]) -> list[Diagnostic]:
+    """The fidelity scale stays usable: one rater's ratings per medicine session (each session-level indicator once,
+    each segment-level indicator once per segment) stay within the stated bound."""
+    units = [unit for item in sorted(items, key=lambda i: i.id) if not item.retired for unit in item.fidelity_units]
+    sessions = sum(1 for unit, _ in units if unit == "session")
+    segments = [where for unit, where in units if unit == "segment"]
+    load = sessions + len(segments) * vocab.SEGMENTS_PER_MEDICINE_SESSION
+    if load <= vocab.MAX_RATINGS_PER_SESSION:
+        return []
+    return [
+        error(
+            segments[-1] if segments else units[-1][1],
+            "fidelity.load",
+            f"the fidelity scale asks for {load} ratings per medicine session ({sessions} indicators rated once, "
+            f"{len(segments)} rated in each of {vocab.SEGMENTS_PER_MEDICINE_SESSION} segments); the bound is "
+            f"{vocab.MAX_RATINGS_PER_SESSION}",
+            "rate more indicators once per session (unit: session), or merge indicators",
+        )
+    ]
+
+
+def certainty_ratings(items: Sequence[Item]) -> list[Diagnostic]:
+    """A certainty rating stays at or below the ceiling unless a trial or meta-analysis in MDMA-assisted therapy
+    supports the item (that it rests on the item's own links is checked where the front matter is read)."""
+    found: list[Diagnostic] = []
+    order = list(vocab.CERTAINTY)
+    for item in items:
+        certainty = item.certainty
+        if certainty is None:
+            continue
+        tested = any(
+            link.tested and link.kind in vocab.TESTED_KINDS and link.context == "mdma-therapy"
+            for link in item.all_evidence()
+        )
+        if order.index(certainty.rating) < order.index(vocab.CERTAINTY_CEILING) and not tested:
+            found.append(
+                error(
+                    certainty.location,
+                    "certainty.ceiling",
+                    f"{item.id} is rated '{certainty.rating}', above '{vocab.CERTAINTY_CEILING}', without a trial or "
+                    "meta-analysis in MDMA-assisted therapy that supports it",
+                    f"rate it '{vocab.CERTAINTY_CEILING}' or lower, or link the trial that tests it",
+                )
+            )
+    return found
+
+
+def descriptive_support(items: Sequence[Item]) -> list[Diagnostic]:
+    """A manual, a regulator's document or a commentary describes; it never counts as support."""
+    return [
+        error(
+            link.location,
+            "evidence.descriptive-support",
+            f"'{link.source}' is a {link.kind} source, which cannot support a claim",
+            "give it the stance 'describes' (or 'qualifies' or 'challenges' if it argues against the claim); a "
+            "missing stance means 'supports'",
+        )
+        for item in items
+        for link in item.all_evidence()
+        if link.kind in vocab.DESCRIPTIVE_KINDS and link.stance == "supports"
+    ]
+
+
+def hypothesis_thresholds(items: Sequence[Item], references: Mapping[str, object]) -> list[Diagnostic]:
+    """Each hypothesis can fail: its threshold comes from a cited source, or is left to a pre-registered protocol."""
+    found: list[Diagnostic] = []
+    for item in items:
+        for h in item.hypotheses:
+            preregistered = h.threshold.strip().rstrip(".").lower() == vocab.PREREGISTERED_THRESHOLD
+            if h.threshold_source and h.threshold_source not in references:
+                found.append(
+                    error(
+                        h.location,
+                        "hypothesis.threshold",
+                        f"the threshold of {h.id} cites '{h.threshold_source}', which is not in references.bib",
+                        did_you_mean(h.threshold_source, references),
+                    )
+                )
+            elif not preregistered and not h.threshold_source:
+                found.append(
+                    error(
+                        h.location,
+                        "hypothesis.threshold",
+                        f"the threshold of {h.id} has no source",
+                        "name the source of the margin in threshold_source, or write "
+                        f"'{vocab.PREREGISTERED_THRESHOLD}'",
+                    )
+                )
+    return found
+
+
 def handout_readability(items: Sequence[Item]) -> list[Diagnostic]:
     """A handout is written for the patient, in plain language: its text reads at or below the stated grade."""
     found: list[Diagnostic] = []
@@ -657,6 +763,9 @@ def item_rules(item: Item, namespace: Namespace) -> list[Diagnostic]:
             *wording_labels([item]),
             *session_protocols([item]),
             *handout_readability([item]),
+            *certainty_ratings([item]),
+            *descriptive_support([item]),
+            *hypothesis_thresholds([item], namespace.references),
             *unsafe_html([item]),
             *dose_amounts([item]),
         ]
@@ -675,6 +784,7 @@ def check(
     namespace = Namespace.of(everything, references)
     return [
         *duplicate_ids(everything),
+        *fidelity_load(everything),
         *(found for item in everything for found in item_rules(item, namespace)),
         *unknown_page_citations(citations, references),
         *uncited(references, citations),

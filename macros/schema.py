@@ -16,9 +16,11 @@ import yaml
 
 from macros import vocab
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error
-from macros.model import EvidenceLink, Hypothesis, Item, Kind, Ref
+from macros.model import Certainty, EvidenceLink, FidelityItem, Hypothesis, Item, Kind, Ref
 
-FieldType = Literal["text", "version", "ids", "texts", "choice", "choices", "evidence", "hypotheses"]
+FieldType = Literal[
+    "text", "version", "ids", "texts", "choice", "choices", "evidence", "hypotheses", "certainty", "fidelity"
+]
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,34 @@ HYPOTHESIS_FIELDS: Final = MappingProxyType(
         "mechanism": _f("text", True, "the proposed mechanism"),
         "measure": _f("text", True, "the outcome or process measure that would test it"),
         "design": _f("text", True, "the study design that would test it"),
+        "comparison": _f("text", True, "what is compared with what (arms, conditions or groups)"),
+        "threshold": _f(
+            "text",
+            True,
+            f"the margin that would count as support, from a cited source, or '{vocab.PREREGISTERED_THRESHOLD}'",
+        ),
+        "threshold_source": _f("text", False, "the key in references.bib the threshold is taken from"),
+        "refuted_if": _f("text", True, "the result that would count against the hypothesis"),
         "status": _f("choice", True, "the current evidence status", vocab.HYPOTHESIS_STATUS),
         "evidence": _f("evidence", False, "typed links to evidence bearing on it"),
+    }
+)
+
+CERTAINTY_FIELDS: Final = MappingProxyType(
+    {
+        "rating": _f("choice", True, "high, moderate, low or very-low", vocab.CERTAINTY),
+        "downgraded_for": _f("choices", False, "the domains that lowered the rating", vocab.CERTAINTY_DOMAINS),
+        "rationale": _f("text", True, "why, in one or two sentences"),
+        "basis": _f("texts", True, "the keys of the evidence links the judgement rests on"),
+    }
+)
+
+FIDELITY_FIELDS: Final = MappingProxyType(
+    {
+        "indicator": _f("text", True, "what a rater sees on the recording when the principle is followed"),
+        "unit": _f("choice", True, "session or segment", vocab.FIDELITY_UNIT),
+        "rated_when": _f("text", False, "the situation in which it is rated; otherwise it is not applicable"),
+        "anchors": _f("texts", True, "what scores 0, 1 and 2 look like, in this order"),
     }
 )
 
@@ -85,8 +113,9 @@ FIELDS: Final = MappingProxyType(
                 "summary": _f("text", True, "the principle in one sentence"),
                 "theories": _f("ids", True, "the theories it rests on"),
                 "evidence": _f("evidence", True, "typed links to the sources that bear on it"),
+                "certainty": _f("certainty", True, "how certain the evidence is for it in MDMA-assisted therapy"),
                 "hypotheses": _f("hypotheses", True, "testable predictions it implies"),
-                "fidelity": _f("texts", True, "what a rater would see on video"),
+                "fidelity": _f("fidelity", True, "observable indicators, each with its rating unit and anchors"),
                 "related": _f("ids", False, "closely related principles"),
                 "safety": _f("ids", False, "the safety and ethics chapters this principle depends on"),
             }
@@ -100,6 +129,7 @@ FIELDS: Final = MappingProxyType(
                 "source_therapy": _f("text", True, "the therapy or tradition it is drawn from"),
                 "theories": _f("ids", False, "theories it draws on directly"),
                 "evidence": _f("evidence", True, "typed links to its evidence"),
+                "certainty": _f("certainty", True, "how certain the evidence is for it in MDMA-assisted therapy"),
             }
         ),
         Kind.SESSION: MappingProxyType(
@@ -297,9 +327,11 @@ class _Reader:
             if spec.required:
                 self.err(node, "field.empty", f"{what} is empty", spec.doc)
                 return None
-            return () if spec.type in ("ids", "texts", "choices", "evidence", "hypotheses") else None
+            return () if spec.type in ("ids", "texts", "choices", "evidence", "hypotheses", "fidelity") else None
         if spec.type in ("text", "version", "choice"):
             return self.scalar(node, spec, what)
+        if spec.type == "certainty":
+            return self.certainty(node, what)
         if not isinstance(node, yaml.SequenceNode):
             example = "[T04, T07]" if spec.type == "ids" else "a list of items, one per line starting with '- '"
             self.err(node, "field.type", f"{what} must be a list, not {_describe(node)}", f"write it as {example}")
@@ -308,6 +340,8 @@ class _Reader:
             return tuple(link for child in node.value if (link := self.evidence(child, what)) is not None)
         if spec.type == "hypotheses":
             return tuple(h for child in node.value if (h := self.hypothesis(child, what)) is not None)
+        if spec.type == "fidelity":
+            return tuple(f for child in node.value if (f := self.fidelity(child)) is not None)
         element = FieldSpec("choice" if spec.type == "choices" else "text", True, spec.doc, spec.vocabulary)
         result: list[Any] = []
         for child in node.value:
@@ -353,6 +387,41 @@ class _Reader:
             location=self.loc(node),
         )
 
+    def certainty(self, node: yaml.Node, what: str) -> Certainty | None:
+        fields = self.mapping(node, CERTAINTY_FIELDS, "certainty")
+        if not all(name in fields for name, spec in CERTAINTY_FIELDS.items() if spec.required):
+            return None
+        return Certainty(
+            rating=fields["rating"][0],
+            downgraded_for=fields.get("downgraded_for", ((), None))[0],
+            rationale=fields["rationale"][0],
+            basis=fields["basis"][0],
+            location=self.loc(node),
+        )
+
+    def fidelity(self, node: yaml.Node) -> FidelityItem | None:
+        fields = self.mapping(node, FIDELITY_FIELDS, "fidelity indicator")
+        if not all(name in fields for name, spec in FIDELITY_FIELDS.items() if spec.required):
+            return None
+        anchors: tuple[str, ...] = fields["anchors"][0]
+        if len(anchors) != len(vocab.FIDELITY_SCORES):
+            self.diagnostics.append(
+                error(
+                    fields["anchors"][1],
+                    "fidelity.anchors",
+                    f"a fidelity indicator has {len(anchors)} anchors",
+                    f"give one anchor for each score, in order: {', '.join(vocab.FIDELITY_SCORES)}",
+                )
+            )
+            return None
+        return FidelityItem(
+            indicator=fields["indicator"][0],
+            unit=fields["unit"][0],
+            anchors=anchors,
+            location=self.loc(node),
+            rated_when=fields.get("rated_when", ("", None))[0],
+        )
+
     def hypothesis(self, node: yaml.Node, what: str) -> Hypothesis | None:
         fields = self.mapping(node, HYPOTHESIS_FIELDS, "hypothesis")
         if not all(name in fields for name, spec in HYPOTHESIS_FIELDS.items() if spec.required):
@@ -378,6 +447,10 @@ class _Reader:
             status=fields["status"][0],
             evidence=fields.get("evidence", ((), None))[0],
             location=self.loc(node),
+            comparison=fields["comparison"][0],
+            threshold=fields["threshold"][0],
+            threshold_source=fields.get("threshold_source", ("", None))[0],
+            refuted_if=fields["refuted_if"][0],
         )
 
 
@@ -405,6 +478,28 @@ def read_records(
         if all(name in values for name, spec in specs.items() if spec.required):
             records.append(({name: value for name, (value, _) in values.items()}, reader.loc(child)))
     return records, reader.diagnostics
+
+
+def _sources_written(node: yaml.MappingNode) -> set[str]:
+    """Every `source:` written in an item's evidence links and its hypotheses' (as written, valid or not: a link
+    refused for another mistake still names its source, and must not make the certainty's basis an error too)."""
+    found: set[str] = set()
+
+    def links(value: yaml.Node) -> None:
+        for link in value.value if isinstance(value, yaml.SequenceNode) else ():
+            for key, child in link.value if isinstance(link, yaml.MappingNode) else ():
+                if isinstance(key, yaml.ScalarNode) and key.value == "source" and isinstance(child, yaml.ScalarNode):
+                    found.add(str(child.value).strip())
+
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "evidence":
+            links(value)
+        elif isinstance(key, yaml.ScalarNode) and key.value == "hypotheses" and isinstance(value, yaml.SequenceNode):
+            for hypothesis in value.value:
+                for inner_key, inner in hypothesis.value if isinstance(hypothesis, yaml.MappingNode) else ():
+                    if isinstance(inner_key, yaml.ScalarNode) and inner_key.value == "evidence":
+                        links(inner)
+    return found
 
 
 def read_item(
@@ -455,6 +550,19 @@ def read_item(
                 f" is /manual/{kind.folder}/<file name>/",
             )
         )
+    certainty: Certainty | None = fields.get("certainty", (None, None))[0]
+    if certainty is not None:
+        written = _sources_written(node)
+        for key in certainty.basis:
+            if key not in written:
+                reader.diagnostics.append(
+                    error(
+                        certainty.location,
+                        "certainty.basis",
+                        f"the certainty of {item_id} rests on '{key}', which is not one of its evidence links",
+                        did_you_mean(key, sorted(written)) or "list keys of the item's own evidence links",
+                    )
+                )
     hypotheses: tuple[Hypothesis, ...] = fields.get("hypotheses", ((), None))[0]
     checked: list[Hypothesis] = []
     for h in hypotheses:
@@ -492,6 +600,7 @@ def read_item(
         evidence=get("evidence", ()),
         hypotheses=tuple(checked),
         fidelity=get("fidelity", ()),
+        certainty=get("certainty", None),
         phases=get("phases", ()),
         source_therapy=get("source_therapy", ""),
         phase=get("phase", ""),

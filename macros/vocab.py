@@ -41,11 +41,72 @@ EVIDENCE_CONTEXT: Final = MappingProxyType(
 
 EVIDENCE_STANCE: Final = MappingProxyType(
     {
-        "supports": "The source supports the claim.",
+        "supports": "The source supports the claim (it tested it, or states the theory it comes from).",
         "qualifies": "The source limits or complicates the claim.",
         "challenges": "The source contradicts or critiques the claim.",
+        "describes": "The source describes a practice, design or position; it is not evidence that it works.",
     }
 )
+
+# Kinds of source that describe (a manual, a regulator's document, a commentary) and never count as support.
+DESCRIPTIVE_KINDS: Final = frozenset({"manual", "regulatory", "commentary"})
+
+CERTAINTY: Final = MappingProxyType(
+    {
+        "high": "Further research is very unlikely to change confidence in the claim as it applies to MDMA-assisted "
+        "therapy for PTSD.",
+        "moderate": "Further research is likely to have an important impact on confidence in the claim, and may "
+        "change it.",
+        "low": "Further research is very likely to change confidence in the claim, and is likely to change it.",
+        "very-low": "Any estimate of the claim's truth for MDMA-assisted therapy is very uncertain.",
+    }
+)
+CERTAINTY_DOMAINS: Final = MappingProxyType(
+    {
+        "risk-of-bias": "Risk of bias: limits in how the studies were designed or run (blinding that failed, "
+        "missing outcome data, selective reporting).",
+        "inconsistency": "Inconsistency: studies disagree more than chance explains.",
+        "indirectness": "Indirectness: the evidence comes from other populations, treatments or outcomes (non-drug "
+        "PTSD treatment, healthy volunteers, other psychedelics, animals) or does not test the claim itself.",
+        "imprecision": "Imprecision: few participants or events, wide confidence intervals.",
+        "publication-bias": "Publication bias: studies with unwelcome results may be missing.",
+    }
+)
+# Kinds of source that report data: only these count as tested support (theory statements, consensus statements and
+# the descriptive kinds do not).
+EMPIRICAL_KINDS: Final = frozenset(
+    {
+        "trial",
+        "meta-analysis",
+        "experimental",
+        "observational",
+        "qualitative",
+        "case-report",
+        "preclinical",
+        "review",
+        "guideline",
+    }
+)
+
+# Above this rating, a claim needs a tested link in MDMA-assisted therapy: a trial or meta-analysis that supports it.
+CERTAINTY_CEILING: Final = "low"
+TESTED_KINDS: Final = frozenset({"trial", "meta-analysis"})
+
+FIDELITY_UNIT: Final = MappingProxyType(
+    {
+        "session": "Rated once for the whole session, from the whole recording.",
+        "segment": "Rated for each segment of a medicine session (see C25 for how a recording is divided).",
+    }
+)
+# The scores of a process indicator, each with an anchor in the indicator's own terms; "not applicable" when the
+# situation it is rated in did not arise.
+FIDELITY_SCORES: Final = ("0", "1", "2")
+
+# How a medicine-session recording is divided for segment ratings, and the most ratings a rater makes per session.
+SEGMENTS_PER_MEDICINE_SESSION: Final = 8
+MAX_RATINGS_PER_SESSION: Final = 99
+# What a hypothesis's threshold says when the margin is left to the study's own pre-registration.
+PREREGISTERED_THRESHOLD: Final = "set in a pre-registered protocol"
 
 HYPOTHESIS_STATUS: Final = MappingProxyType(
     {
@@ -127,6 +188,9 @@ VOCABULARIES: Final = MappingProxyType(
         "session phase": SESSION_PHASE,
         "form type": FORM_TYPE,
         "chapter part": PART,
+        "certainty rating": CERTAINTY,
+        "certainty domain": CERTAINTY_DOMAINS,
+        "fidelity rating unit": FIDELITY_UNIT,
     }
 )
 

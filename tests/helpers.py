@@ -75,9 +75,19 @@ hypotheses:
     mechanism: A mechanism.
     measure: CAPS-5.
     design: A trial.
+    comparison: One arm against another.
+    threshold: set in a pre-registered protocol
+    refuted_if: No difference.
     status: untested
+certainty:
+  rating: very-low
+  downgraded_for: [indirectness]
+  rationale: Theory only.
+  basis: [siegel1999developing]
 fidelity:
-  - An indicator.
+  - indicator: An indicator.
+    unit: session
+    anchors: [Absent., Partly., Fully.]
 ---
 
 ## What it means
@@ -116,6 +126,10 @@ evidence:
     claim: A claim
     kind: theory
     context: psychotherapy
+certainty:
+  rating: very-low
+  rationale: Theory only.
+  basis: [siegel1999developing]
 ---
 
 ## Purpose

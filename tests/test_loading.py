@@ -84,6 +84,7 @@ def test_loaded_items_keep_their_file_and_line(tmp_path: Path) -> None:
             "  - source: siegal1999developing",
             [
                 "manual/principles/P01.md:8: error: unknown source key 'siegal1999developing' (did you mean 'siegel1999developing'?) [evidence.unknown-source]",
+                "manual/principles/P01.md:23: error: the certainty of P01 rests on 'siegel1999developing', which is not one of its evidence links (did you mean 'siegal1999developing'?) [certainty.basis]",
             ],
         ),
         (
@@ -104,7 +105,7 @@ def test_loaded_items_keep_their_file_and_line(tmp_path: Path) -> None:
             "## Why\n",
             "## Rationale\n",
             [
-                "manual/principles/P01.md:22: error: principle P01 has no '## Why' section (a principle page has these sections, in order: "
+                "manual/principles/P01.md:32: error: principle P01 has no '## Why' section (a principle page has these sections, in order: "
                 "What it means; Why; What it looks like in a session; Decision points; Cautions and limits) [section.missing]"
             ],
         ),
@@ -112,15 +113,15 @@ def test_loaded_items_keep_their_file_and_line(tmp_path: Path) -> None:
             "## Cautions and limits\n\nText.\n",
             "## Cautions and limits\n\nText.\n\n## Evidence\n\nHand-made table.\n",
             [
-                "manual/principles/P01.md:43: error: the heading 'Evidence' is generated from the front matter (remove this section; edit the front matter instead) [section.generated]"
+                "manual/principles/P01.md:53: error: the heading 'Evidence' is generated from the front matter (remove this section; edit the front matter instead) [section.generated]"
             ],
         ),
         (
             "## Why\n\nText.",
             "## Why\n\nText [@ehlers2000cogntive] and [[P99]].",
             [
-                "manual/principles/P01.md:29: error: citation of unknown key 'ehlers2000cogntive' (did you mean 'ehlers2000cognitive'?) [citation.unknown-key]",
-                "manual/principles/P01.md:29: error: cross-reference to unknown item 'P99' [xref.unknown-item]",
+                "manual/principles/P01.md:39: error: citation of unknown key 'ehlers2000cogntive' (did you mean 'ehlers2000cognitive'?) [citation.unknown-key]",
+                "manual/principles/P01.md:39: error: cross-reference to unknown item 'P99' [xref.unknown-item]",
             ],
         ),
         (
@@ -231,7 +232,7 @@ def test_files_outside_the_item_folders_are_reported(tmp_path: Path) -> None:
 
 def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
     minimal(tmp_path)
-    text = PRINCIPLE.replace("fidelity:\n  - An indicator.", "fidelity: &f\n  - An indicator.\nrelated: *f")
+    text = PRINCIPLE.replace("basis: [siegel1999developing]", "basis: &f [siegel1999developing]\nrelated: *f")
     write(tmp_path, "manual/principles/P01.md", text)
     assert [d.code for d in diagnostics(tmp_path)] == ["link.unknown-item"]
 

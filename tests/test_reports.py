@@ -86,7 +86,7 @@ def test_principle_cards_carry_summary_markers_decisions_version_and_permalink()
     assert f"IMAP manual version {site.manual.version}" in cards
     assert "https://example.org/manual/id/P01/" in cards
     for indicator in principle.fidelity:
-        assert indicator in cards
+        assert indicator.indicator in cards
 
 
 def test_glossary_page_and_hover_definitions() -> None:
