@@ -8,7 +8,7 @@ from typing import Any
 
 from macros import reports
 from macros.diagnostics import Location
-from macros.model import Manual, Term
+from macros.model import FidelityItem, Manual, Term
 from macros.project import load_project
 from macros.site import SiteData
 from tests.conftest import SITES
@@ -41,24 +41,32 @@ def test_registry_lists_every_hypothesis_and_follows_edits() -> None:
     assert "**Current status:** contradicted (tested directly and not supported)." in edited
 
 
+def _indicator(text: str, unit: str = "session") -> FidelityItem:
+    return FidelityItem(text, unit, ("Absent.", "Partly.", "Fully."), Location("manual/principles/P01.md", 1))
+
+
 def test_fidelity_scale_numbers_indicators_and_follows_edits() -> None:
     site = _site()
-    scale = reports.fidelity_scale(_edited(site, "P01", fidelity=("Looks at the patient", "Names the shift")), HERE)
-    assert "| P01.1 | Looks at the patient | ☐ | ☐ | ☐ | ☐ |" in scale
-    assert "| P01.2 | Names the shift |" in scale
+    edited = _edited(
+        site, "P01", fidelity=(_indicator("Looks at the patient"), _indicator("Names the shift", "segment"))
+    )
+    scale = reports.fidelity_scale(edited, HERE)
+    assert "| P01.1 | Looks at the patient | session | always | Absent. | Partly. | Fully. |" in scale
+    assert "| P01.2 | Names the shift | segment |" in scale
 
 
 def test_safety_principles_form_their_own_subscale_before_the_process_items() -> None:
     site = _site()
     items = tuple(
-        dataclasses.replace(i, id="P10", fidelity=("Reviews the touch agreement aloud",)) if i.id == "P01" else i
+        dataclasses.replace(i, id="P10", fidelity=(_indicator("Reviews the touch agreement aloud"),))
+        if i.id == "P01"
+        else i
         for i in site.manual.items
     )
     scale = reports.fidelity_scale(_site(dataclasses.replace(site.manual, items=items)), HERE)
     safety = scale.split("## Process subscale")[0]
     assert "## Boundaries-and-safety subscale" in safety
-    assert "| P10.1 | Reviews the touch agreement aloud | ☐ | ☐ | ☐ |" in safety
-    assert "| Item | What a rater would see | Met | Not met | No occasion |" in safety
+    assert "| P10.1 | Reviews the touch agreement aloud | session | always |" in safety
     assert "never averaged into a total" in safety
 
 
@@ -67,10 +75,10 @@ def test_gap_map_says_none_in_words_where_mdma_evidence_is_missing() -> None:
     principle = site.manual.by_id["P01"]
     no_mdma = tuple(dataclasses.replace(link, context="ptsd-treatment") for link in principle.evidence)
     page = reports.gap_map(_edited(site, "P01", evidence=no_mdma, hypotheses=()), HERE)
-    assert "**Principles with no evidence link from MDMA-assisted therapy:** [P01]" in page
+    assert "**Principles with no tested support from MDMA-assisted therapy:** [P01]" in page
     row = next(line for line in page.splitlines() if line.startswith("| [P01 "))
     assert row.split(" | ")[1] == '<span class="imap-gap">none (gap)</span>'
-    assert row.endswith(f"| {len(no_mdma)} |")
+    assert row.endswith(f"| {sum(1 for link in no_mdma if link.tested)} |")
 
 
 def test_principle_cards_carry_summary_markers_decisions_version_and_permalink() -> None:
