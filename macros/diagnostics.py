@@ -74,7 +74,7 @@ CODES: dict[str, str] = {
     "session.wording": "A session protocol has no illustrative wording in the labelled block "
     '(!!! wording "Example wording, written for this manual").',
     "form.readability": "A patient handout reads above the stated grade (Flesch-Kincaid grade 8, as the readability "
-    "package computes it from the text a reader sees).",
+    "package computes it from the text a reader sees), or is longer than a handout may be.",
     "certainty.ceiling": "An item is rated above 'low' certainty without a trial or meta-analysis in MDMA-assisted "
     "therapy that supports it.",
     "certainty.basis": "A certainty rating rests on a source that is not one of the item's evidence links.",

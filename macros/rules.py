@@ -685,7 +685,19 @@ def handout_readability(items: Sequence[Item]) -> list[Diagnostic]:
             if heading.level != 2 or heading.text != "The handout":
                 continue
             lines = _section_lines(item, heading, body)
-            level = reading.grade("\n".join(body[n] for n in lines))
+            text = "\n".join(body[n] for n in lines)
+            words = len(text.split())
+            if words > vocab.HANDOUT_MAX_WORDS:
+                found.append(
+                    error(
+                        Location(item.path, item.body_line + heading.line),
+                        "form.readability",
+                        f"the handout {item.id} has {words} words; a handout has at most {vocab.HANDOUT_MAX_WORDS}",
+                        "split it into several handouts, each on one subject",
+                    )
+                )
+                continue
+            level = reading.grade(text)
             if level is not None and level > vocab.HANDOUT_GRADE:
                 found.append(
                     error(

@@ -149,6 +149,9 @@ FORM_TYPE: Final = MappingProxyType(
 
 # The reading grade a handout may not exceed (Flesch-Kincaid grade level, as the readability package computes it).
 HANDOUT_GRADE: Final = 8.0
+# A handout is short: past this many words it is not read for its grade but reported as too long (which also keeps the
+# check's work on a handout bounded).
+HANDOUT_MAX_WORDS: Final = 2500
 
 # What every session protocol says the team does when the session goes off course: the `###` headings its
 # `## Off course` section must have, each answered in the text under it.

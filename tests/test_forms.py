@@ -133,6 +133,11 @@ def test_a_handout_above_the_reading_grade_is_reported_at_its_section(tmp_path: 
     assert "a handout reads at grade 8 or below" in found[0] and found[0].endswith("[form.readability]")
 
 
+def test_a_handout_too_long_to_be_one_is_reported_without_grading_it(tmp_path: Path) -> None:
+    found = formatted(_project(tmp_path, handout=HANDOUT + "\nYou can stop. " * 1300))
+    assert len(found) == 1 and "the handout F02 has 3926 words; a handout has at most 2500" in found[0]
+
+
 def test_the_grade_is_of_what_a_reader_reads() -> None:
     """Each list item is its own unit, links to sources and code are not words the patient reads, and an empty text
     has no grade."""
