@@ -396,9 +396,9 @@ def coverage(site: SiteData, from_path: str) -> str:
             f"### {title}",
             "",
             table_caption(
-                f"The {len(links)} links of tested support in the manual (theories, principles, interventions and "
-                f"hypotheses; links that support a claim from data) by {attribute}: the number, its share, and a bar "
-                "to scale."
+                f"Links of tested support in the manual ({len(links)} in all, from theories, principles, interventions "
+                f"and hypotheses; links that support a claim from data) by {attribute}: the number, its share, and a "
+                "bar to scale."
             ),
             f"| {attribute.capitalize()} | Links | Share | Links, to scale |",
             "|---|---:|---:|---|",

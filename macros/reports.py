@@ -109,7 +109,7 @@ def fidelity_scale(site: SiteData, from_path: str) -> str:
         f"The scale has {session + segment} items from {len(principles)} principles: {session} rated once per session "
         f"from the whole recording, and {segment} rated in each of the {vocab.SEGMENTS_PER_MEDICINE_SESSION} segments "
         f"of a medicine-session recording. One rater makes **{load} ratings** per medicine session "
-        f"(the bound `make check` holds the scale to is {vocab.MAX_RATINGS_PER_SESSION}).",
+        f"(the bound is {vocab.MAX_RATINGS_PER_SESSION}: `make check` warns past it, and the test suite fails).",
         "",
         'Each item is scored 0, 1 or 2 against its own anchors, or NA when it has a condition ("rated when") and '
         "the situation did not arise in the unit rated.",

@@ -593,7 +593,7 @@ def fidelity_load(items: Sequence[Rated]) -> list[Diagnostic]:
     if load <= vocab.MAX_RATINGS_PER_SESSION:
         return []
     return [
-        error(
+        warning(
             segments[-1] if segments else units[-1][1],
             "fidelity.load",
             f"the fidelity scale asks for {load} ratings per medicine session ({sessions} indicators rated once, "

@@ -90,6 +90,11 @@ def test_schema_enumerations_are_the_vocabularies_of_the_content_model() -> None
         "/$defs/chapter/properties/part": vocab.PART,
         "/$defs/session/properties/phase": vocab.SESSION_PHASE,
         "/$defs/form/properties/type": vocab.FORM_TYPE,
+        "/$defs/principle/properties/certainty/oneOf/1/properties/rating": vocab.CERTAINTY,
+        "/$defs/principle/properties/certainty/oneOf/1/properties/downgraded_for/items": vocab.CERTAINTY_DOMAINS,
+        "/$defs/intervention/properties/certainty/oneOf/1/properties/rating": vocab.CERTAINTY,
+        "/$defs/intervention/properties/certainty/oneOf/1/properties/downgraded_for/items": vocab.CERTAINTY_DOMAINS,
+        "/$defs/principle/properties/fidelity/items/properties/unit": vocab.FIDELITY_UNIT,
     }
     assert enums == {path: list(vocabulary) for path, vocabulary in expected.items()}
     kinds = [ref["$ref"] for ref in manual_schema()["properties"]["items"]["items"]["oneOf"]]
@@ -394,7 +399,7 @@ def test_editing_a_principle_changes_data_diagrams_and_figures_on_the_next_build
     assert link not in _svg(before["principle"]) and link in _svg(after["principle"])
     theories = [_rows(state["overview"], "How many principles rest on each theory") for state in (before, after)]
     assert "T02 Second theory" not in theories[0] and theories[1]["T02 Second theory"][:2] == ["1", "P01"]
-    contexts = [_rows(state["overview"], "All ") for state in (before, after)]
+    contexts = [_rows(state["overview"], "Links of tested support in the manual") for state in (before, after)]
     mdma = "MDMA-assisted therapy"
     assert int(contexts[1][mdma][0]) == int(contexts[0][mdma][0]) + 1
     sources = [_rows(state["overview"], "Distinct sources") for state in (before, after)]
