@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from macros.bibliography import ET_AL_MARKER, to_csl
 from macros.model import Reference
@@ -140,7 +140,7 @@ def format_csl(csl: Mapping[str, Mapping[str, Any]]) -> dict[str, Formatted]:
     # the BibTeX keys, which may use any case.
     ids = {key: f"ref{index}" for index, key in enumerate(keys)}
     keys_by_id = {ref_id: key for key, ref_id in ids.items()}
-    with apa([{**escape_csl(csl[key]), "id": ids[key]} for key in keys]) as (bibliography, citation):
+    with apa([{**_initialisable(escape_csl(csl[key])), "id": ids[key]} for key in keys]) as (bibliography, citation):
         citations = {key: citation(ids[key]) for key in keys}
         for cited in citations.values():
             bibliography.register(cited)
@@ -156,7 +156,7 @@ def format_csl(csl: Mapping[str, Mapping[str, Any]]) -> dict[str, Formatted]:
         label = _et_al(_text(labels[key]).strip())
         if label.startswith("(") and label.endswith(")"):
             label = label[1:-1]
-        entry_html = _et_al(_without_repeated_title(csl[key], entries[key]))
+        entry_html = _title_punctuation(_et_al(_without_repeated_title(csl[key], entries[key])))
         result[key] = Formatted(
             key=key,
             entry_html=entry_html,
@@ -165,6 +165,36 @@ def format_csl(csl: Mapping[str, Mapping[str, Any]]) -> dict[str, Formatted]:
             csl=csl[key],
         )
     return result
+
+
+_AFTER_HYPHEN: Final = re.compile(r"-([a-z])")
+_NAME_ROLES: Final = ("author", "editor", "translator", "container-author")
+
+
+def _initialisable(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The item as citeproc-py can initialise its given names: it breaks a hyphenated name whose second part is lower
+    case ("Hyun-nie" becomes "H.-. nie ."), so that part is capitalised for formatting only ("H.-N."); the published
+    CSL-JSON keeps the name as written."""
+    copy = dict(item)
+    for role in _NAME_ROLES:
+        names = copy.get(role)
+        if isinstance(names, list):
+            copy[role] = [
+                {**name, "given": _AFTER_HYPHEN.sub(lambda m: "-" + m.group(1).upper(), name["given"])}
+                if isinstance(name, dict) and isinstance(name.get("given"), str)
+                else name
+                for name in names
+            ]
+    return copy
+
+
+_END_OF_TITLE: Final = re.compile(r"([?!])((?:</i>)?)\.")
+
+
+def _title_punctuation(entry: str) -> str:
+    """A title that ends in a question or exclamation mark takes no full stop after it (APA 7, 9.4): citeproc-py adds
+    one ("Do They Work?.")."""
+    return _END_OF_TITLE.sub(r"\1\2", entry)
 
 
 def escape_csl(value: Any) -> Any:

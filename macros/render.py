@@ -22,7 +22,10 @@ from macros.site import SiteData
 BIBLIOGRAPHY_PAGE: Final = "bibliography.md"
 CONTENT_MODEL_PAGE: Final = "authoring/content-model.md"
 CHANGES_PAGE: Final = "reference/changes.md"
-_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]{}|!#<>~^=+])")
+# The characters Python-Markdown would read as markup, each escaped with a backslash it removes again (its escapable
+# characters). Others are written as entities: <, > and & (HTML), and | (a table cell's edge, where a backslash would
+# stay visible outside tables). Characters it does not treat as markup (=, ~, ^) are left alone: an escape would show.
+_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]{}!#+])")
 _TAG: Final = re.compile(r"(<[^>]*>)")
 _URL: Final = re.compile(r"https?://[^\s<>\"]+")
 SUMMARY_TITLES: Final = {
@@ -44,8 +47,9 @@ def md(text: str) -> str:
     return (
         _MD_SPECIAL.sub(r"\\\1", html.unescape(text))
         .replace("&", "&amp;")
-        .replace("\\<", "&lt;")
-        .replace("\\>", "&gt;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "&#124;")
         .replace("\n", " ")
     )
 
