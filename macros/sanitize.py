@@ -506,6 +506,18 @@ def too_complex(text: str) -> Unsafe | None:
     return None
 
 
+# Markdown makes only allowed markup of a text that has none of these: raw HTML or an autolink (<), an attribute list
+# ({), an entity (&), link, image, reference or footnote syntax (](, ]:, ][ or ] [ as Python-Markdown reads them, ![),
+# or a run of underscores (a heading's ID could start with the reserved "__"). Such a text needs no rendering to know
+# that the sanitiser removes nothing from it; a property test holds this shortcut to the full check.
+_MAY_BE_REMOVED: Final = re.compile(r"[<{&]|\]\(|\]:|\]\s?\[|!\[|__")
+
+
+def may_be_removed(text: str) -> bool:
+    """Whether anything in the page made of this text could be removed by the sanitiser (False: certainly not)."""
+    return _MAY_BE_REMOVED.search(text) is not None
+
+
 def unsafe_markup(text: str) -> list[Unsafe]:
     """What the sanitiser would remove from the page made of this Markdown text, each with the line where it was most
     likely written (where its element, scheme or attribute name first stands outside code; else the first line)."""
@@ -516,6 +528,8 @@ def unsafe_markup(text: str) -> list[Unsafe]:
     bound = too_complex(text)
     if bound is not None:
         return [bound]
+    if not may_be_removed(text):
+        return []
     try:
         found = removed(markdown_html(text))
     except RecursionError:  # a structure deeper than the bounds foresee: refused, never a traceback
