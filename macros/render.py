@@ -159,6 +159,13 @@ def table_caption(text: str) -> str:
     return f'<p class="imap-caption">{html.escape(text)}</p>\n'
 
 
+def captioned_table(caption: str, header: str, align: str, rows: Sequence[str], empty: str) -> str:
+    """A generated table: its caption, header and alignment rows, then its rows; or, with no rows, what is missing."""
+    if not rows:
+        return f"*{empty}*"
+    return "\n".join([table_caption(caption), header, align, *rows])
+
+
 def evidence_table(site: SiteData, links: Sequence[EvidenceLink], from_path: str, caption: str) -> str:
     if not links:
         return "*No evidence links yet.*"
@@ -619,15 +626,12 @@ def session_table(site: SiteData, from_path: str) -> str:
         f"{_id_links(manual.resolve(s.interventions), from_path)} | {_id_links(manual.resolve(s.forms), from_path)} |"
         for s in manual.of_kind(Kind.SESSION)
     ]
-    if not rows:
-        return "*No session protocols yet.*"
-    return "\n".join(
-        [
-            table_caption("Each session protocol, its phase, and what it applies and uses."),
-            "| Session | Phase | Principles it applies | Interventions it uses | Forms it uses |",
-            "|---|---|---|---|---|",
-            *rows,
-        ]
+    return captioned_table(
+        "Each session protocol, its phase, and what it applies and uses.",
+        "| Session | Phase | Principles it applies | Interventions it uses | Forms it uses |",
+        "|---|---|---|---|---|",
+        rows,
+        "No session protocols yet.",
     )
 
 
@@ -639,15 +643,12 @@ def form_table(site: SiteData, from_path: str) -> str:
         f"{_id_links(manual.sessions_using_form(f.id), from_path)} |"
         for f in manual.of_kind(Kind.FORM)
     ]
-    if not rows:
-        return "*No forms yet.*"
-    return "\n".join(
-        [
-            table_caption("Each form and handout, who fills it in (or gives it), when, and the sessions that use it."),
-            "| Form | Type | Who fills it in, or gives it | When | Sessions that use it |",
-            "|---|---|---|---|---|",
-            *rows,
-        ]
+    return captioned_table(
+        "Each form and handout, who fills it in (or gives it), when, and the sessions that use it.",
+        "| Form | Type | Who fills it in, or gives it | When | Sessions that use it |",
+        "|---|---|---|---|---|",
+        rows,
+        "No forms yet.",
     )
 
 
@@ -658,15 +659,12 @@ def principle_sessions_table(site: SiteData, from_path: str) -> str:
         f"| {item_link(p, from_path)} | {_id_links(manual.sessions_applying(p.id), from_path)} |"
         for p in manual.of_kind(Kind.PRINCIPLE)
     ]
-    if not rows:
-        return "*No principles yet.*"
-    return "\n".join(
-        [
-            table_caption("Sessions that apply each principle."),
-            "| Principle | Sessions that apply this principle |",
-            "|---|---|",
-            *rows,
-        ]
+    return captioned_table(
+        "Sessions that apply each principle.",
+        "| Principle | Sessions that apply this principle |",
+        "|---|---|",
+        rows,
+        "No principles yet.",
     )
 
 

@@ -14,7 +14,7 @@ from typing import Final
 from macros import changes, markup, vocab
 from macros.model import KIND_ORDER, EvidenceLink, Item, Kind
 from macros.parsecache import digest
-from macros.render import cite, hypothesis_fields, id_link, item_link, md, prose, rel, table_caption
+from macros.render import captioned_table, cite, hypothesis_fields, id_link, item_link, md, prose, rel, table_caption
 from macros.site import SiteData
 
 # The principles whose fidelity indicators form the boundaries-and-safety subscale.
@@ -425,18 +425,13 @@ def certainty_table(site: SiteData, from_path: str) -> str:
         lowered = ", ".join(md(d) for d in certainty.downgraded_for) if certainty else ""
         tested = sum(1 for link in item.all_evidence() if link.tested and link.context == "mdma-therapy")
         rows.append(f"| {item_link(item, from_path)} | {rating} | {lowered or '—'} | {tested} |")
-    if not rows:
-        return "*No principles or interventions yet.*"
-    return "\n".join(
-        [
-            table_caption(
-                "Certainty of the evidence for each principle and intervention in MDMA-assisted therapy for PTSD, "
-                "what lowered it, and how many of its links are tested support from MDMA-assisted therapy."
-            ),
-            "| Item | Certainty | Lowered for | Tested MDMA-therapy support |",
-            "|---|---|---|---:|",
-            *rows,
-        ]
+    return captioned_table(
+        "Certainty of the evidence for each principle and intervention in MDMA-assisted therapy for PTSD, what "
+        "lowered it, and how many of its links are tested support from MDMA-assisted therapy.",
+        "| Item | Certainty | Lowered for | Tested MDMA-therapy support |",
+        "|---|---|---|---:|",
+        rows,
+        "No principles or interventions yet.",
     )
 
 
