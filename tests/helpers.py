@@ -13,6 +13,7 @@ from typing import TypeVar
 from macros.checking import check_project
 from macros.diagnostics import Diagnostic
 from macros.project import load_project
+from macros.vocab import OFF_COURSE
 
 BIB = """\
 @article{ehlers2000cognitive,
@@ -152,6 +153,49 @@ Text.
 
 Text.
 """
+
+
+_OFF_COURSE = "\n".join(f"### {situation}\n\nWhat the team does.\n" for situation in OFF_COURSE)
+
+SESSION_FRONT_MATTER = """\
+---
+id: S01
+title: First preparation session
+summary: Meet both therapists.
+since: 0.1.0
+phase: preparation
+principles: [P01]
+interventions: [I01]
+---
+"""
+
+SESSION = f"""{SESSION_FRONT_MATTER}
+## Purpose
+
+Text [@ehlers2000cognitive].
+
+## Prerequisites
+
+- Consent given sober.
+
+## Timing
+
+About 90 minutes, as the governing protocol sets.
+
+## Steps
+
+1. Greet the patient.
+
+!!! wording "Example wording, written for this manual"
+    - "We go at your pace."
+
+## What is recorded
+
+- A note.
+
+## Off course
+
+{_OFF_COURSE}"""
 
 
 def write(root: Path, relative: str, text: str | bytes) -> Path:

@@ -11,6 +11,7 @@ from macros.model import Kind
 from macros.project import load_project
 from macros.site import SiteData
 from tests.helpers import INTERVENTION, formatted, minimal, write
+from tests.helpers import SESSION as SESSION_WITHOUT_FORMS
 
 FORM = """\
 ---
@@ -69,44 +70,7 @@ HARD = (
     "physical contact during pharmacologically facilitated sessions."
 )
 
-SESSION = """\
----
-id: S01
-title: First preparation session
-summary: Meet both therapists.
-since: 0.1.0
-phase: preparation
-principles: [P01]
-interventions: [I01]
-forms: [F01, F02]
----
-
-## Purpose
-
-Text.
-
-## Prerequisites
-
-- Consent.
-
-## Timing
-
-As the governing protocol sets.
-
-## Steps
-
-1. Greet.
-
-!!! wording "Example wording, written for this manual"
-    "We go at your pace."
-
-## What is recorded
-
-- A note.
-
-## Off course
-
-""" + "\n".join(f"### {situation}\n\nWhat the team does.\n" for situation in vocab.OFF_COURSE)
+SESSION = SESSION_WITHOUT_FORMS.replace("interventions: [I01]\n", "interventions: [I01]\nforms: [F01, F02]\n")
 
 
 def _project(root: Path, form: str = FORM, handout: str = HANDOUT, session: str = SESSION) -> Path:

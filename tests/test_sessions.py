@@ -9,51 +9,9 @@ from macros import datafiles, export, render, vocab
 from macros.model import Kind
 from macros.project import load_project
 from macros.site import SiteData
-from tests.helpers import INTERVENTION, formatted, minimal, write
+from tests.helpers import INTERVENTION, SESSION, SESSION_FRONT_MATTER, formatted, minimal, write
 
-OFF_COURSE = "\n".join(f"### {situation}\n\nWhat the team does.\n" for situation in vocab.OFF_COURSE)
-
-FRONT_MATTER = """\
----
-id: S01
-title: First preparation session
-summary: Meet both therapists.
-since: 0.1.0
-phase: preparation
-principles: [P01]
-interventions: [I01]
----
-"""
-
-SESSION = f"""{FRONT_MATTER}
-## Purpose
-
-Text [@ehlers2000cognitive].
-
-## Prerequisites
-
-- Consent given sober.
-
-## Timing
-
-About 90 minutes, as the governing protocol sets.
-
-## Steps
-
-1. Greet the patient.
-
-!!! wording "Example wording, written for this manual"
-    - "We go at your pace."
-
-## What is recorded
-
-- A note.
-
-## Off course
-
-{OFF_COURSE}"""
-
-STUB = f"""{FRONT_MATTER}
+STUB = f"""{SESSION_FRONT_MATTER}
 ## Purpose
 
 ## Prerequisites
