@@ -21,20 +21,23 @@ from macros import markup, sanitize
 _BLOCKS: Final = frozenset(
     {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "div", "br", "tr"}
 )
-# Elements whose text the patient does not read as prose.
-_SKIPPED: Final = frozenset({"code", "pre", "script", "style"})
+# Elements whose text a reader does not read as prose: code, scripts and drawings.
+_SKIPPED: Final = frozenset({"code", "pre", "kbd", "samp", "script", "style", "svg", "textarea"})
 
 
 class _Text(HTMLParser):
-    """The text of rendered HTML, a blank line after each block."""
+    """The prose of HTML, a blank line after each block; what is skipped leaves `marker` in its place."""
 
-    def __init__(self) -> None:
+    def __init__(self, marker: str) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping = 0
+        self._marker = marker
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED:
+            if not self._skipping and self._marker:
+                self.parts.append(self._marker)
             self._skipping += 1
         elif tag == "br":
             self.parts.append("\n\n")
@@ -50,13 +53,18 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def plain_text(text: str) -> str:
-    """What a reader reads of a Markdown text: its words, one blank line after each paragraph, item or cell."""
-    without_marks = markup.replace(text, lambda mark: "")
-    parser = _Text()
-    parser.feed(sanitize.markdown_html(without_marks))
+def visible_text(page: str, marker: str = "") -> str:
+    """The prose a reader sees in HTML, one blank line after each block; code, scripts and drawings are left out, each
+    replaced by `marker`."""
+    parser = _Text(marker)
+    parser.feed(page)
     parser.close()
     return "".join(parser.parts)
+
+
+def plain_text(text: str) -> str:
+    """What a reader reads of a Markdown text: its words, one blank line after each paragraph, item or cell."""
+    return visible_text(sanitize.markdown_html(markup.replace(text, lambda mark: "")))
 
 
 def _tokenised(text: str) -> str:
