@@ -4,12 +4,15 @@ no backslashes left from escaping, no punctuation doubled by formatting, on any 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+import shutil
 from pathlib import Path
 from typing import Final
 
-# Code, scripts and drawings are not prose; their place is kept by a marker, so the text around them stays apart.
-_NOT_PROSE: Final = frozenset({"code", "pre", "kbd", "samp", "script", "style", "svg", "textarea"})
+import pytest
+
+from macros import reading
+from tests.conftest import ROOT, make_project, mkdocs_build
+
 DEBRIS: Final = {
     "LaTeX left in the text": re.compile(r"\$\\|\{\\|\\(?:pm|alpha|beta|textit|emph|url)\b"),
     "a backslash left from escaping": re.compile(r"\\[=~^|<>*_#+!\[\]{}`]"),
@@ -19,33 +22,9 @@ DEBRIS: Final = {
 }
 
 
-class _Prose(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _NOT_PROSE:
-            if not self._skipping:
-                self.parts.append(" ⟨code⟩ ")
-            self._skipping += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _NOT_PROSE and self._skipping:
-            self._skipping -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
 def debris(page: str) -> list[str]:
     """Each piece of formatting debris in a page's visible text, with what it is and its context."""
-    parser = _Prose()
-    parser.feed(page)
-    parser.close()
-    text = "".join(parser.parts)
+    text = reading.visible_text(page, " ⟨code⟩ ")
     return [
         f"{what}: …{text[max(0, m.start() - 40) : m.end() + 20]}…".replace("\n", " ")
         for what, pattern in DEBRIS.items()
@@ -62,10 +41,22 @@ def test_the_guard_finds_what_it_is_for() -> None:
     assert not debris("<p>Mitchell et al., 2021. See ../manual and <code>$\\pm \\= ?.</code> e.g. ...</p>")
 
 
-def test_no_page_shows_formatting_debris(built_site: Path) -> None:
+@pytest.fixture(scope="module")
+def complete_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real manual built with every file a page is made from, the changelog and address registry included (their
+    text reaches each item's History section and the "What changed" page)."""
+    project_dir = make_project(tmp_path_factory.mktemp("guard") / "project")
+    for name in ("CHANGELOG.md", "addresses.txt"):
+        shutil.copy2(ROOT / name, project_dir / name)
+    result = mkdocs_build(project_dir)
+    assert result.returncode == 0, result.stderr
+    return project_dir / "site"
+
+
+def test_no_page_shows_formatting_debris(complete_site: Path) -> None:
     found = {
-        str(page.relative_to(built_site)): problems
-        for page in sorted(built_site.rglob("*.html"))
+        str(page.relative_to(complete_site)): problems
+        for page in sorted(complete_site.rglob("*.html"))
         if (problems := debris(page.read_text(encoding="utf-8")))
     }
     assert found == {}
