@@ -26,7 +26,7 @@ def define_env(env: Any) -> None:
     if has_errors(project.diagnostics):
         raise PluginError("the manual has content errors:\n" + report(project.diagnostics))
     for diagnostic in project.diagnostics:
-        if diagnostic.severity is Severity.WARNING:
+        if diagnostic.severity is not Severity.ERROR:
             log.info(diagnostic.format())
     root = Path(env.project_dir)
     past = history.load(root)

@@ -6,7 +6,6 @@ Blocks that bibtexparser cannot parse are reported with their line, never droppe
 from __future__ import annotations
 
 import contextlib
-import datetime
 import logging
 import re
 from collections.abc import Iterator
@@ -14,8 +13,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Final
 
-from bibtexparser import middlewares
 from bibtexparser.entrypoint import parse_string
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
@@ -26,57 +25,12 @@ from bibtexparser.model import (
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import get_default_latex_context_db as get_default_parser_context_db
 
+from macros import bibrules
 from macros.diagnostics import Diagnostic, Location, error
 from macros.model import Reference
 from macros.parsecache import ParseCache, digest
 
-_CSL_TYPES: Final = {
-    "article": "article-journal",
-    "book": "book",
-    "mvbook": "book",
-    "inbook": "chapter",
-    "incollection": "chapter",
-    "inproceedings": "paper-conference",
-    "proceedings": "book",
-    "manual": "report",
-    "report": "report",
-    "techreport": "report",
-    "online": "webpage",
-    "www": "webpage",
-    "thesis": "thesis",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "unpublished": "manuscript",
-    "misc": "document",
-    "dataset": "dataset",
-    "software": "software",
-}
-
-# Plain field name -> CSL variable.
-_CSL_FIELDS: Final = {
-    "title": "title",
-    "journal": "container-title",
-    "journaltitle": "container-title",
-    "booktitle": "container-title",
-    "volume": "volume",
-    "number": "issue",
-    "issue": "issue",
-    "edition": "edition",
-    "publisher": "publisher",
-    "institution": "publisher",
-    "organization": "publisher",
-    "howpublished": "publisher",
-    "address": "publisher-place",
-    "location": "publisher-place",
-    "doi": "DOI",
-    "url": "URL",
-    "isbn": "ISBN",
-}
-
-_DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
-_YEAR: Final = re.compile(r"(\d{1,5})")
-_FIRST_YEAR: Final = 1700
-ET_AL_MARKER: Final = "ETALMARKER"
+_NAME_ROLES: Final = {"author", "editor"}
 
 
 @contextlib.contextmanager
@@ -131,18 +85,23 @@ def _latex(text: str, decoder: LatexNodes2Text) -> str:
         return _plain(text)
 
 
-def _names(value: Any, latex: LatexNodes2Text) -> tuple[tuple[str, str], ...]:
-    """(family, given) pairs; a corporate author written in braces has an empty given name."""
-    if not isinstance(value, list):
-        return ()
+def _names(raw: str, latex: LatexNodes2Text) -> tuple[tuple[str, str], ...]:
+    """(family, given) pairs, in the order written; a corporate author written in braces has an empty given name.
+    A name that cannot be split is kept whole as a family name (bibrules reports why)."""
     names: list[tuple[str, str]] = []
-    for part in value:
-        if isinstance(part, middlewares.NameParts):
-            family = _latex(" ".join([*part.von, *part.last]), latex)
-            given = _latex(" ".join(part.first), latex)
-            if part.jr:
-                given = f"{given}, {_latex(' '.join(part.jr), latex)}".strip(", ")
-            names.append((family, given))
+    for written in bibrules.split_names(raw):
+        if not written:
+            continue
+        try:
+            part = parse_single_name_into_parts(written)
+        except InvalidNameError:
+            names.append((_latex(written, latex), ""))
+            continue
+        family = _latex(" ".join([*part.von, *part.last]), latex)
+        given = _latex(" ".join(part.first), latex)
+        if part.jr:
+            given = f"{given}, {_latex(' '.join(part.jr), latex)}".strip(", ")
+        names.append((family, given))
     return tuple(names)
 
 
@@ -227,8 +186,13 @@ def load(
                 continue
             if block.reference is not None:
                 first_seen[block.key] = line
-                references[block.key] = replace(block.reference, location=Location(path, line))
+                references[block.key] = replace(
+                    block.reference,
+                    location=Location(path, line),
+                    lines={name: at + offset for name, at in block.reference.lines.items()},
+                )
             diagnostics.extend(_shifted(p, offset) for p in block.problems)
+    diagnostics.extend(crossref_problems(references))
     return references, diagnostics
 
 
@@ -239,18 +203,11 @@ def _shifted(diagnostic: Diagnostic, offset: int) -> Diagnostic:
 
 def _parse(path: str, text: str, decoders: _Decoders) -> tuple[ParsedBlock, ...]:
     with _quiet_bibtexparser():
-        library = parse_string(
-            text,
-            append_middleware=[
-                middlewares.SeparateCoAuthors(),
-                middlewares.SplitNameParts(),
-                middlewares.LatexDecodingMiddleware(decoder=decoders.fields),
-            ],
-        )
+        library = parse_string(text)
     found: list[ParsedBlock] = []
     for block in library.blocks:
         if isinstance(block, Entry):
-            reference, problems = _entry(path, block, decoders.names)
+            reference, problems = _entry(path, block, decoders)
             found.append(ParsedBlock(block.key, _line(block), reference, tuple(problems)))
         elif isinstance(block, DuplicateBlockKeyBlock):
             found.append(ParsedBlock(block.key, _line(block), None, duplicate=True))
@@ -295,113 +252,76 @@ def _failed(path: str, block: Block) -> Diagnostic:
     )
 
 
-def _entry(path: str, entry: Entry, latex: LatexNodes2Text) -> tuple[Reference, list[Diagnostic]]:
-    diagnostics: list[Diagnostic] = []
-    fields: dict[str, str] = {}
+def _entry(path: str, entry: Entry, decoders: _Decoders) -> tuple[Reference, list[Diagnostic]]:
+    raw: dict[str, str] = {}
     lines: dict[str, int] = {}
-    authors: tuple[tuple[str, str], ...] = ()
-    editors: tuple[tuple[str, str], ...] = ()
     for field in entry.fields:
-        key = field.key.lower()
+        key = field.key.lower()  # exports write Author, TITLE or author alike
         lines[key] = (field.start_line if field.start_line is not None else entry.start_line or 0) + 1
-        if key == "author":
-            authors = _names(field.value, latex)
-        elif key == "editor":
-            editors = _names(field.value, latex)
-        else:
-            fields[key] = _plain(field.value)
+        raw[key] = str(field.value)
     location = Location(path, _line(entry))
     entry_type = entry.entry_type.lower()
-
-    if not fields.get("title"):
+    written = bibrules.Raw(path, entry.key, entry_type, raw, lines, location.line)
+    diagnostics = bibrules.check(written)
+    fields: dict[str, str] = {}
+    for key, value in raw.items():
+        if key in _NAME_ROLES:
+            continue
+        if key == "url":
+            fields[key] = bibrules.url_of(value)
+        elif key == "doi":
+            doi = bibrules.normalised_doi(value)
+            if bibrules.is_doi(doi):
+                fields[key] = doi
+        elif key in bibrules.VERBATIM:
+            fields[key] = value.strip()
+        else:
+            fields[key] = _plain(_latex(value, decoders.fields)) if "\\" in value or "$" in value else _plain(value)
+    if not fields.get("title") and entry_type != "xdata":  # xdata holds fields for others, not a work
         diagnostics.append(error(location, "bib.missing-field", f"entry '{entry.key}' has no title"))
-    if not fields.get("year") and not fields.get("date"):
-        diagnostics.append(error(location, "bib.missing-field", f"entry '{entry.key}' has no year or date"))
     if entry_type == "article" and not (fields.get("journal") or fields.get("journaltitle")):
         diagnostics.append(
             error(location, "bib.missing-field", f"article '{entry.key}' has no journal (or journaltitle)")
         )
-    for name in ("year", "date"):
-        if name in fields and _year(fields[name]) is None:
-            diagnostics.append(
-                error(
-                    Location(path, lines[name]),
-                    "bib.year",
-                    f"entry '{entry.key}' has an impossible {name} '{fields[name]}'",
-                    f"a publication year between {_FIRST_YEAR} and next year",
-                )
-            )
-    doi = fields.get("doi")
-    if doi is not None and not _DOI.fullmatch(doi):
-        hint = (
-            "write the DOI without the https://doi.org/ prefix"
-            if "doi.org" in doi
-            else "a DOI looks like 10.1016/j.brat.2005.01.001"
-        )
-        diagnostics.append(
-            error(Location(path, lines["doi"]), "bib.doi", f"entry '{entry.key}' has a malformed DOI '{doi}'", hint)
-        )
-        fields.pop("doi")
     return (
         Reference(
             key=entry.key,
             entry_type=entry_type,
             fields=fields,
-            authors=authors,
-            editors=editors,
+            authors=_names(raw.get("author", ""), decoders.names),
+            editors=_names(raw.get("editor", ""), decoders.names),
             location=location,
+            raw=raw,
+            lines=lines,
         ),
         diagnostics,
     )
 
 
-def _year(value: str) -> int | None:
-    match = _YEAR.match(value.strip())
-    if not match or len(match.group(1)) != 4:
-        return None
-    year = int(match.group(1))
-    return year if _FIRST_YEAR <= year <= datetime.date.today().year + 1 else None
-
-
 def issued(reference: Reference) -> list[int] | None:
-    """Date parts [year, month?, day?] from `date` (BibLaTeX) or `year` (BibTeX)."""
+    """Date parts [year, month?, day?] from `date` (BibLaTeX) or `year` (BibTeX); None for no date or a status."""
     date = reference.fields.get("date", "")
-    if date:
+    if date and bibrules.valid_date(date):
         parts = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", date)
         if parts:
             return [int(p) for p in parts.groups() if p]
-    year = _year(reference.fields.get("year", ""))
-    return [year] if year else None
+    year = reference.fields.get("year", "").strip()
+    return [int(year)] if year.isdigit() and bibrules.valid_year(year) else None
 
 
-def to_csl(reference: Reference) -> dict[str, Any]:
-    """The reference as a CSL-JSON item."""
-    csl: dict[str, Any] = {"id": reference.key, "type": _CSL_TYPES.get(reference.entry_type, "document")}
-    for name, value in sorted(reference.fields.items()):
-        variable = _CSL_FIELDS.get(name)
-        if variable and value and variable not in csl:
-            csl[variable] = value
-    if "pages" in reference.fields:
-        csl["page"] = reference.fields["pages"].replace("--", "–")
-    for role, names in (("author", reference.authors), ("editor", reference.editors)):
-        people: list[dict[str, str]] = []
-        for family, given in names:
-            if family.lower() == "others":
-                # The source's author list was not seen in full: keep that visible as "et al.".
-                people.append({"literal": ET_AL_MARKER})
-            elif not given:
-                people.append({"literal": family})
-            else:
-                people.append({"family": family, "given": given})
-        if people:
-            csl[role] = people
-    if not reference.authors and "organization" in reference.fields and reference.entry_type in ("manual", "report"):
-        csl["author"] = [{"literal": reference.fields["organization"]}]
-    date = issued(reference)
-    if date:
-        csl["issued"] = {"date-parts": [date]}
-    if "urldate" in reference.fields:
-        accessed = re.match(r"(\d{4})-(\d{2})-(\d{2})", reference.fields["urldate"])
-        if accessed:
-            csl["accessed"] = {"date-parts": [[int(p) for p in accessed.groups()]]}
-    return csl
+def crossref_problems(references: dict[str, Reference]) -> list[Diagnostic]:
+    """A crossref or xdata that names an entry the file does not have."""
+    found: list[Diagnostic] = []
+    for reference in references.values():
+        for name in ("crossref", "xdata"):
+            for target in (t.strip() for t in reference.raw.get(name, "").split(",") if t.strip()):
+                if target not in references:
+                    found.append(
+                        error(
+                            Location(reference.location.path, reference.lines.get(name, reference.location.line)),
+                            "bib.crossref",
+                            f"the {name} of '{reference.key}' names '{target}', which is not in the bibliography",
+                            "add that entry, or write its fields into this one",
+                        )
+                    )
+    return found

@@ -173,7 +173,7 @@ def _references(
     key = parsecache.digest(project.BIB_FILE, data) if data is not None else None
     stored = cache.get(key) if key is not None else None
     if stored is None:
-        references, problems = project.load_references(root, parsed.references)
+        references, _, problems = project.load_references(root, parsed.references)
         stored = BibCheck(tuple((k, r.location.line) for k, r in references.items()), tuple(problems))
         if key is not None:
             cache.put(key, stored)

@@ -4,7 +4,7 @@ CITATION.cff is checked against the JSON Schema of the Citation File Format 1.2.
 each problem at its line, and against the project's own rules: no YAML aliases, and the fields the site prints (title,
 the authors' names, version, date-released, url) are one line of text without control characters.
 
-The APA reference is formatted by citeproc-py with the same APA CSL style as the bibliography; the BibTeX entry is
+The APA reference is formatted by pandoc's citeproc with the same APA CSL style as the bibliography; the BibTeX entry is
 written by bibtexparser. Both name the manual version, the item's ID and title, and the permanent address of the
 item inside that version of the published site.
 """
@@ -26,7 +26,7 @@ from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 
 from macros import frontmatter, inputs, parsecache
-from macros.citations import apa, cache_key, escape_csl, write_cache_file
+from macros.citations import cache_key, format_csl_items, write_cache_file
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error
 from macros.model import Item
 from macros.parsecache import ParseCache, read_verified
@@ -411,12 +411,16 @@ def _bibtex(work: Work, item: Item, url: str) -> str:
 
 
 def _format(records: list[dict[str, Any]]) -> dict[str, str]:
-    """CSL record ID -> the APA reference as HTML, in one citeproc run."""
-    with apa(records) as (bibliography, citation):
-        for record in records:
-            bibliography.register(citation(record["id"]))
-        entries = zip(bibliography.keys, bibliography.bibliography(), strict=True)
-        return {ref_id: str(entry) for ref_id, entry in entries}
+    """CSL record ID -> the APA reference as HTML, in one run of the reference engine (macros.citations)."""
+    # Each item is a work of its own, cited alone: APA's letters for works of one author and year (2026a, n.d.-b),
+    # which the engine adds because it formats them together, do not belong to any of them.
+    return {
+        ref_id: _NO_LETTER.sub(r"(\1\2)", entry, count=1)
+        for ref_id, (entry, _text) in format_csl_items(records).items()
+    }
+
+
+_NO_LETTER: Final = re.compile(r"\((\d{4}|n\.d\.)-?[a-z]{1,2}(,[^()]*)?\)")
 
 
 def _format_cached(records: list[dict[str, Any]], cache_dir: Path | None) -> dict[str, str]:
@@ -444,11 +448,12 @@ def _format_cached(records: list[dict[str, Any]], cache_dir: Path | None) -> dic
 def cite_items(
     work: Work, items: list[Item], urls: Mapping[str, str], cache_dir: Path | None = None
 ) -> dict[str, ItemCitation]:
-    """'Cite this' for each item, formatted in one citeproc run (or taken from the cache of an earlier build)."""
+    """'Cite this' for each item, formatted in one run of the reference engine (or taken from the cache of an earlier
+    build)."""
     if not items:
         return {}
     ids = {item.id: f"item{index}" for index, item in enumerate(items)}
-    by_id = _format_cached([escape_csl(_csl(work, item, urls[item.id], ids[item.id])) for item in items], cache_dir)
+    by_id = _format_cached([_csl(work, item, urls[item.id], ids[item.id]) for item in items], cache_dir)
     result: dict[str, ItemCitation] = {}
     for item in items:
         entry = by_id[ids[item.id]]

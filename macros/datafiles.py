@@ -22,10 +22,10 @@ from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
-from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from macros import export
 from macros.bibliography import issued
+from macros.citations import ET_AL
 from macros.dataschema import SCHEMA_FILE, SCHEMA_VERSION, manual_schema
 from macros.model import Item, Kind, Reference
 from macros.parsecache import digest
@@ -193,7 +193,7 @@ EVIDENCE: Final = Table(
 
 def _person(family: str, given: str) -> str:
     if family.lower() == "others":
-        return export.CSL_ET_AL
+        return ET_AL
     return f"{family}, {given}" if given else family
 
 
@@ -337,77 +337,44 @@ def table_csv(site: SiteData, table: Table) -> str:
 
 
 def csl_json(site: SiteData) -> list[dict[str, Any]]:
-    """Every reference as a CSL-JSON item, in reference-list order."""
-    return [export.public_csl(formatted.csl) for formatted in site.formatted.values()]
+    """Every reference as a CSL-JSON item (bibliographic variables only), in reference-list order."""
+    return [dict(formatted.csl) for formatted in site.formatted.values()]
 
 
-# Fields that BibLaTeX reads verbatim: written as they are, never LaTeX-encoded.
-_VERBATIM: Final = frozenset({"doi", "url", "eprint"})
-# Words with two or more capitals (MDMA, PTSD, CAPS-5, McDonald) keep their case in styles that lower-case titles.
-_PROTECT: Final = re.compile(r"\b[\w-]*[A-Z][\w-]*[A-Z][\w-]*")
-_CASE_FIELDS: Final = frozenset({"title", "booktitle"})
+# The fields the published references.bib carries: bibliographic fields of BibTeX and BibLaTeX, as written, and the
+# project's retraction notice (a reader of the file must not miss it). Never a contributor's file paths, abstracts,
+# keywords, private notes or reference-manager bookkeeping (owner, timestamp), nor the project's checking notes
+# (verified, unverified), which manual.json publishes with each reference.
+PUBLISHED_FIELDS: Final = frozenset(
+    {
+        "author", "editor", "translator", "bookauthor", "editora", "editorb", "editortype", "holder",
+        "title", "subtitle", "titleaddon", "shorttitle", "journal", "journaltitle", "journalsubtitle", "shortjournal",
+        "booktitle", "booksubtitle", "booktitleaddon", "maintitle", "mainsubtitle", "series", "volume", "volumes",
+        "number", "issue", "pages", "pagetotal", "eid", "chapter", "part", "edition", "version", "type",
+        "year", "date", "month", "day", "origdate", "eventdate", "eventtitle", "venue", "urldate", "pubstate",
+        "publisher", "institution", "organization", "school", "address", "location", "howpublished",
+        "doi", "url", "isbn", "issn", "eprint", "eprinttype", "eprintclass", "archiveprefix", "primaryclass",
+        "pmid", "pmcid", "langid", "language", "crossref", "xdata", "retracted",
+    }
+)  # fmt: skip
+_MONTHS: Final = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
 
 
-def _encoder() -> UnicodeToLatexEncoder:
-    """One encoder per file written (building one takes far longer than encoding a field)."""
-    return UnicodeToLatexEncoder(non_ascii_only=False, replacement_latex_protection="braces")
-
-
-# Text made only of these characters is its own LaTeX: most fields, which then skip the (slow) encoder.
-_PLAIN: Final = re.compile(r"[A-Za-z0-9 .,;:()/?!*+=@\[\]-]*")
-
-
-def _latex(encoder: UnicodeToLatexEncoder, text: str) -> str:
-    return text if _PLAIN.fullmatch(text) else str(encoder.unicode_to_latex(text))
-
-
-def _field_value(encoder: UnicodeToLatexEncoder, name: str, value: str) -> str:
-    if name in _VERBATIM:
-        return value
-    if name not in _CASE_FIELDS:
-        return _latex(encoder, value)
-    parts: list[str] = []
-    position = 0
-    for match in _PROTECT.finditer(value):
-        parts.append(_latex(encoder, value[position : match.start()]))
-        parts.append("{" + _latex(encoder, match.group(0)) + "}")
-        position = match.end()
-    parts.append(_latex(encoder, value[position:]))
-    return "".join(parts)
-
-
-def _bib_names(encoder: UnicodeToLatexEncoder, names: tuple[tuple[str, str], ...]) -> str:
-    people = []
-    for family, given in names:
-        if family.lower() == "others":
-            people.append("others")
-        elif not given:
-            people.append("{" + _latex(encoder, family) + "}")  # a corporate author: one name, never split
-        else:
-            people.append(f"{_latex(encoder, family)}, {_latex(encoder, given)}")
-    return " and ".join(people)
-
-
-def _bib_entry(encoder: UnicodeToLatexEncoder, reference: Reference) -> Entry:
+def _bib_entry(reference: Reference) -> Entry:
+    """The entry with its published fields as written (braces and LaTeX kept: the file reads as the source did)."""
     fields = [
-        Field(role, "{" + _bib_names(encoder, names) + "}")
-        for role, names in (("author", reference.authors), ("editor", reference.editors))
-        if names
-    ]
-    fields += [
-        Field(name, "{" + _field_value(encoder, name, value) + "}")
-        for name, value in sorted(reference.fields.items())
-        if value
+        Field(name, value if name == "month" and value.lower() in _MONTHS else "{" + value + "}")
+        for name, value in reference.raw.items()
+        if name in PUBLISHED_FIELDS and value.strip()
     ]
     return Entry(reference.entry_type, reference.key, fields)
 
 
 def bibtex(site: SiteData) -> str:
-    """The bibliography as BibTeX (BibLaTeX entry types kept as written), ASCII with LaTeX escapes, in
-    reference-list order; taken from the build before when the references, their order and the version are the same
-    (encoding every field as LaTeX takes a good part of a rebuild's own work)."""
+    """The bibliography as BibTeX (BibLaTeX entry types kept as written), in reference-list order, the published
+    fields only; taken from the build before when the references, their order and the version are the same."""
     references = [site.manual.references[key] for key in site.formatted]
-    written_from = [(r.key, r.entry_type, sorted(r.fields.items()), r.authors, r.editors) for r in references]
+    written_from = [(r.key, r.entry_type, sorted(r.raw.items())) for r in references]
     key = digest("references.bib", site.manual.version, repr(written_from))
     cached = site.exports.get(key)
     if cached is None:
@@ -417,15 +384,15 @@ def bibtex(site: SiteData) -> str:
 
 
 def _bibtex(version: str, references: list[Reference]) -> str:
-    encoder = _encoder()
-    library = Library([_bib_entry(encoder, reference) for reference in references])
+    library = Library([_bib_entry(reference) for reference in references])
     layout = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves its __init__ unannotated
     layout.indent = "  "
     layout.block_separator = "\n"
     layout.trailing_comma = True
     header = (
         f"% The IMAP manual's bibliography, version {version}, as written by the site build.\n"
-        "% 'verified' and 'unverified' say where each entry was checked; 'retracted' marks retracted works.\n\n"
+        "% Bibliographic fields only, as the source writes them; 'retracted' marks retracted works. Where each entry\n"
+        "% was checked is in manual.json (verified, unverified).\n\n"
     )
     return header + str(write_string(library, unparse_stack=[], bibtex_format=layout))
 

@@ -13,7 +13,7 @@ from typing import Any, Final
 from macros import vocab
 from macros.model import Kind
 
-SCHEMA_VERSION: Final = "2.0.0"
+SCHEMA_VERSION: Final = "2.1.0"
 SCHEMA_FILE: Final = "manual.schema.json"
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 _ID: Final = rf"[{vocab.ITEM_LETTERS}]{vocab.ID_NUMBER}"
@@ -177,6 +177,14 @@ def manual_schema(site_url: str = "") -> dict[str, Any]:
             "apa_html": _string("the same entry as HTML (<i> for italics)"),
             "in_text": _string("the APA parenthetical citation", pattern=r"^\(.+\)$"),
             "retracted": {"type": ["string", "null"], "description": "the retraction notice, or null"},
+            "verified": {
+                "type": ["string", "null"],
+                "description": "where the entry was checked (addresses of records, separated by ' ; '), or null",
+            },
+            "unverified": {
+                "type": ["string", "null"],
+                "description": "what could not be checked and where the entry rests instead, or null",
+            },
             "cited_by": _ids("IDs of the items that cite it"),
         }
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # something the build did for you (such as a DOI written with its address, shortened): no action
 
 
 @dataclass(frozen=True, order=True)
@@ -101,8 +102,25 @@ CODES: dict[str, str] = {
     "bib.parse": "A BibTeX entry could not be parsed (often unbalanced braces or a missing comma).",
     "bib.duplicate-key": "Two entries in references.bib have the same key.",
     "bib.missing-field": "A bibliography entry lacks a field every entry of its type needs.",
-    "bib.year": "A year or date is not a plausible publication year.",
-    "bib.doi": "A DOI is not of the form 10.NNNN/suffix (write it without https://doi.org/).",
+    "bib.year": "A year is neither a plausible publication year nor a publication status such as 'in press'.",
+    "bib.date": "A date (date, urldate, eventdate, origdate) is not a real calendar date of the form YYYY, YYYY-MM or "
+    "YYYY-MM-DD (or a range of them with '/').",
+    "bib.doi": "A DOI is not of the form 10.NNNN/suffix.",
+    "bib.doi-prefix": "A DOI was written with its address or a 'doi:' prefix; the build uses the DOI alone (a note).",
+    "bib.url": "A url (or the address given in howpublished) is not a web address starting with http:// or https://.",
+    "bib.duplicate-url": "A url is the DOI's own address; the reference prints it once, as the DOI (a note).",
+    "bib.name": "A list of names cannot be read as written: an 'and' with no name beside it, names separated by "
+    "commas instead of 'and', or 'others' before the end.",
+    "bib.authors-incomplete": "A list of names ends in 'and others': the reference prints 'et al.', which APA 7 does "
+    "not use in a reference list (it names up to 20 authors); list them all.",
+    "bib.latex": "A LaTeX command that the reference engine does not know: it would be dropped from the printed "
+    "reference.",
+    "bib.title-case": "A title in sentence case has capitalised words after its first word: APA sentence case prints "
+    "them in lower case unless they are braced ({Veterans Affairs}), as names and acronyms should be.",
+    "bib.crossref": "A crossref or xdata field names an entry that is not in references.bib.",
+    "bib.agreement": "The two readers of references.bib (the checks' and the reference engine's) disagree about an "
+    "entry (its type, year or number of authors), so what was checked would not be what is printed.",
+    "bib.engine": "The reference engine (pandoc) could not be run or refused the bibliography.",
     "bib.uncited": "A reference that no item cites.",
     "bib.file": "references.bib is missing.",
     "cff.yaml": "CITATION.cff is not valid YAML, or uses YAML the project does not accept (an alias, a tag, a key "
@@ -144,6 +162,10 @@ def warning(location: Location, code: str, message: str, hint: str = "") -> Diag
     return Diagnostic(location, Severity.WARNING, code, message, hint)
 
 
+def note(location: Location, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(location, Severity.NOTE, code, message, hint)
+
+
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=Diagnostic.sort_key)
 
@@ -156,9 +178,11 @@ def report(diagnostics: Iterable[Diagnostic]) -> str:
     """All diagnostics, sorted by file and line, one per line, with a closing count."""
     ordered = sort_diagnostics(diagnostics)
     errors = sum(d.severity is Severity.ERROR for d in ordered)
-    warnings = len(ordered) - errors
+    warnings = sum(d.severity is Severity.WARNING for d in ordered)
+    notes = len(ordered) - errors - warnings
     lines = [d.format() for d in ordered]
-    lines.append(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    counts = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    lines.append(counts + (f", {notes} note{'s' if notes != 1 else ''}" if notes else ""))
     return "\n".join(lines)
 
 

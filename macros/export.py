@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
-from macros.bibliography import ET_AL_MARKER
 from macros.dataschema import SCHEMA_VERSION, schema_url
 from macros.model import EvidenceLink, Item, Kind
 from macros.site import SiteData
-
-# How an author list that was not seen in full appears in published CSL-JSON (the build's internal marker never does).
-CSL_ET_AL: Final = "et al."
-
-
-def public_csl(csl: Mapping[str, Any]) -> dict[str, Any]:
-    """A reference's CSL-JSON as published: an incomplete author list ends in the literal name "et al."."""
-    result = dict(csl)
-    for role in ("author", "editor"):
-        if role in result:
-            result[role] = [
-                {"literal": CSL_ET_AL} if person.get("literal") == ET_AL_MARKER else dict(person)
-                for person in result[role]
-            ]
-    return result
 
 
 def _link(link: EvidenceLink) -> dict[str, str]:
@@ -127,11 +110,13 @@ def manual_json(site: SiteData) -> dict[str, Any]:
         "references": [
             {
                 "key": key,
-                "csl": public_csl(site.formatted[key].csl),
+                "csl": dict(site.formatted[key].csl),
                 "apa": site.formatted[key].entry_text,
                 "apa_html": site.formatted[key].entry_html,
                 "in_text": f"({site.formatted[key].label})",
                 "retracted": reference.retracted or None,
+                "verified": reference.fields.get("verified") or None,
+                "unverified": reference.fields.get("unverified") or None,
                 "cited_by": manual.cited_by.get(key, []),
             }
             for key, reference in manual.references.items()

@@ -217,6 +217,10 @@ class Reference:
     authors: tuple[tuple[str, str], ...]  # (family, given)
     editors: tuple[tuple[str, str], ...]
     location: Location
+    # The fields as written in the file (lower-case names, braces and LaTeX kept): what the reference engine reads
+    # and the published references.bib carries.
+    raw: Mapping[str, str] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)  # the line of each field in the file
 
     @property
     def doi(self) -> str:
@@ -264,6 +268,7 @@ class Manual:
     glossary: tuple[Term, ...] = ()
     changelog: Changelog = field(default_factory=Changelog)
     retired: tuple[Item, ...] = ()  # retired items: not part of the manual any more, but their pages remain
+    bibtex: str = ""  # references.bib as written: what the reference engine reads
 
     @cached_property
     def by_id(self) -> dict[str, Item]:

@@ -12,6 +12,7 @@ from macros import (
     addresses,
     bibliography,
     changelog,
+    citations,
     citing,
     frontmatter,
     glossary,
@@ -166,17 +167,24 @@ def load_items(
 
 
 def load_references(
-    root: Path, cache: ParseCache[tuple[bibliography.ParsedBlock, ...]] | None = None
-) -> tuple[dict[str, Reference], list[Diagnostic]]:
+    root: Path,
+    cache: ParseCache[tuple[bibliography.ParsedBlock, ...]] | None = None,
+    cache_dir: Path | None = None,
+) -> tuple[dict[str, Reference], str, list[Diagnostic]]:
+    """The references, the text they were read from, and every problem: the checks' own, and what the reference
+    engine would read differently, drop or guess (macros.citations.problems, asked only of a file that parses)."""
     data, problems = inputs.read_input(root, BIB_FILE)
     if data is None:
         if problems or (root / BIB_FILE).is_symlink():  # a link is an error of check_inputs
-            return {}, problems
-        return {}, [error(Location(BIB_FILE), "bib.file", "there is no bibliography", f"add {BIB_FILE}")]
+            return {}, "", problems
+        return {}, "", [error(Location(BIB_FILE), "bib.file", "there is no bibliography", f"add {BIB_FILE}")]
     text, problems = frontmatter.decode(BIB_FILE, data)
     if text is None:
-        return {}, problems
-    return bibliography.load(BIB_FILE, text, cache)
+        return {}, "", problems
+    references, problems = bibliography.load(BIB_FILE, text, cache)
+    if not any(d.code == "bib.parse" for d in problems):
+        problems.extend(citations.problems(text, references, cache_dir))
+    return references, text, problems
 
 
 def load_pages(root: Path, known: Iterable[str]) -> tuple[tuple[Citation, ...], list[Diagnostic]]:
@@ -265,7 +273,7 @@ def load_project(root: Path, cache_dir: Path | None = None) -> Project:
     caches = Caches.open(cache_dir)
     items, diagnostics = load_items(root, caches.items)
     diagnostics.extend(check_inputs(root))
-    references, bib_problems = load_references(root, caches.references)
+    references, bibtex, bib_problems = load_references(root, caches.references, cache_dir)
     diagnostics.extend(bib_problems)
     known = [i.id for i in items] + [h.id for i in items for h in i.hypotheses]  # retired items' too
     page_citations, page_problems = load_pages(root, known)
@@ -292,5 +300,6 @@ def load_project(root: Path, cache_dir: Path | None = None) -> Project:
         glossary=terms,
         changelog=history,
         retired=tuple(sorted(retired, key=lambda i: (i.kind.value, i.id))),
+        bibtex=bibtex,
     )
     return Project(root=root, manual=manual, diagnostics=tuple(sort_diagnostics(diagnostics)))

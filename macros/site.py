@@ -73,7 +73,7 @@ class SiteData:
         }
         return cls(
             manual=manual,
-            formatted=format_references(manual.references, cache_dir),
+            formatted=format_references(manual.bibtex, manual.references, cache_dir),
             site_url=root,
             history=history or History(),
             work=work,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from macros import bibliography
-from macros.citations import format_references
+from macros import bibliography, citations
+from macros.citations import Formatted
 from macros.model import Reference
 
 BIBLATEX = r"""
@@ -26,6 +26,7 @@ BIBLATEX = r"""
   author       = {M{\"u}ller, J{\"o}rg and {\'E}mile, Zo{\'e}},
   title        = {Über {PTSD} und \emph{Gedächtnis}},
   journaltitle = {Zeitschrift für Beispiele},
+  langid       = {german},
   date         = {2001-03},
   doi          = {10.1000/xyz123}
 }
@@ -33,8 +34,16 @@ BIBLATEX = r"""
 
 
 def load(text: str) -> tuple[dict[str, Reference], list[str]]:
+    """The references and every problem: the checks' and the reference engine's."""
     references, problems = bibliography.load("references.bib", text)
+    if not any(p.code == "bib.parse" for p in problems):  # as the project does: the engine reads a file that parses
+        problems += citations.problems(text, references)
     return references, [p.format() for p in problems]
+
+
+def format_references(text: str) -> dict[str, Formatted]:
+    references, _ = bibliography.load("references.bib", text)
+    return citations.format_references(text, references)
 
 
 def test_biblatex_latex_accents_and_unicode_load() -> None:
@@ -44,20 +53,20 @@ def test_biblatex_latex_accents_and_unicode_load() -> None:
     mueller = references["mueller2001"]
     assert mueller.authors == (("Müller", "Jörg"), ("Émile", "Zoé"))
     assert mueller.title == "Über PTSD und Gedächtnis"
-    csl = bibliography.to_csl(mueller)
+    csl = format_references(BIBLATEX)["mueller2001"].csl
     assert csl["container-title"] == "Zeitschrift für Beispiele"
     assert csl["issued"] == {"date-parts": [[2001, 3]]}
     assert csl["type"] == "article-journal"
-    assert bibliography.to_csl(references["who2024ptsd"])["type"] == "webpage"
-    assert bibliography.to_csl(references["who2024ptsd"])["author"] == [{"literal": "World Health Organization"}]
+    who = format_references(BIBLATEX)["who2024ptsd"].csl
+    assert who["type"] == "webpage"
+    assert who["author"] == [{"literal": "World Health Organization"}]
 
 
-def test_apa_formatting_through_citeproc() -> None:
-    references, _ = load(BIBLATEX)
-    formatted = format_references(references)
+def test_apa_formatting_through_pandoc_citeproc() -> None:
+    formatted = format_references(BIBLATEX)
     assert formatted["mueller2001"].label == "Müller & Émile, 2001"
     assert formatted["mueller2001"].entry_text == (
-        "Müller, J., & Émile, Z. (2001). Über PTSD und Gedächtnis. Zeitschrift Für Beispiele. https://doi.org/10.1000/xyz123"
+        "Müller, J., & Émile, Z. (2001). Über PTSD und Gedächtnis. Zeitschrift für Beispiele. https://doi.org/10.1000/xyz123"
     )
     assert formatted["who2024ptsd"].label == "World Health Organization, 2024"
 
@@ -67,8 +76,7 @@ def test_same_author_and_year_get_letters() -> None:
 @book{herman1992trauma, author = {Herman, Judith Lewis}, title = {Trauma and Recovery}, publisher = {Basic Books}, year = {1992}}
 @article{herman1992complex, author = {Herman, Judith Lewis}, title = {Complex PTSD}, journal = {Journal of Traumatic Stress}, year = {1992}}
 """
-    references, _ = load(text)
-    formatted = format_references(references)
+    formatted = format_references(text)
     assert formatted["herman1992complex"].label == "Herman, 1992a"
     assert formatted["herman1992trauma"].label == "Herman, 1992b"
     assert formatted["herman1992trauma"].entry_text.startswith("Herman, J. L. (1992b).")
@@ -76,10 +84,9 @@ def test_same_author_and_year_get_letters() -> None:
 
 
 def test_truncated_author_list_is_shown_as_et_al() -> None:
-    references, _ = load(
+    formatted = format_references(
         "@article{x, author = {Mithoefer, Michael C. and others}, title = {T}, journal = {J}, year = {2018}}"
-    )
-    formatted = format_references(references)["x"]
+    )["x"]
     assert formatted.label == "Mithoefer et al., 2018"
     assert formatted.entry_text.startswith("Mithoefer, M. C., et al. (2018).")
 
@@ -104,12 +111,15 @@ def test_every_broken_entry_is_reported_with_its_line() -> None:
         "references.bib:3: error: entry 'unbalanced' could not be parsed and was not loaded (check for unbalanced braces, "
         "a missing comma between fields, or a missing closing brace) [bib.parse]",
         "references.bib:8: error: entry key 'good' is used twice (the first entry with this key is on line 1) [bib.duplicate-key]",
-        "references.bib:9: error: entry 'noyear' has no year or date [bib.missing-field]",
-        "references.bib:10: error: entry 'future' has an impossible year '20011' (a publication year between 1700 and next year) [bib.year]",
-        "references.bib:12: error: entry 'badoi' has a malformed DOI 'https://doi.org/10.1000/abc' (write the DOI without the https://doi.org/ prefix) [bib.doi]",
+        "references.bib:10: error: entry 'future' has an impossible year '20011' (a publication year between 1700 and "
+        "next year, or one of: in press, forthcoming, submitted, in preparation) [bib.year]",
+        "references.bib:12: note: the DOI of 'badoi' is written with a prefix; the reference uses 10.1000/abc "
+        "[bib.doi-prefix]",
         "references.bib:13: error: article 'nojournal' has no journal (or journaltitle) [bib.missing-field]",
     ]
     assert "good" in references and "unbalanced" not in references
+    assert references["badoi"].doi == "10.1000/abc"
+    assert "noyear" in references  # APA's "n.d."
 
 
 def test_duplicate_field_is_reported() -> None:
@@ -120,5 +130,68 @@ def test_duplicate_field_is_reported() -> None:
 
 
 def test_keys_in_any_case_are_formatted() -> None:
-    references, _ = load("@article{Ehlers2000, author = {Ehlers, Anke}, title = {T}, journal = {J}, year = {2000}}")
-    assert format_references(references)["Ehlers2000"].label == "Ehlers, 2000"
+    text = "@article{Ehlers2000, author = {Ehlers, Anke}, title = {T}, journal = {J}, year = {2000}}"
+    assert format_references(text)["Ehlers2000"].label == "Ehlers, 2000"
+
+
+def test_every_latex_command_the_checks_accept_is_read_by_the_engine() -> None:
+    """bibrules.KNOWN_COMMANDS is what pandoc turns into text: none of them is left as raw LaTeX (which it drops)."""
+    from macros import bibrules, pandoc
+
+    written = {
+        command: r"\href{https://example.org}{x}" if command == "href" else "{\\" + command + "{x}}"
+        for command in sorted(bibrules.KNOWN_COMMANDS)
+    }
+    text = "\n".join(
+        f"@article{{c{index}, author = {{A, B}}, title = {{T {value} t}}, journal = {{J}}, year = {{2000}}}}"
+        for index, value in enumerate(written.values())
+    )
+    doc = pandoc.run_json(["-f", "biblatex", "-t", "json"], text.encode())
+    dropped = [
+        command
+        for command, ref in zip(written, doc["meta"]["references"]["c"], strict=True)
+        if list(citations._raw_latex(ref))
+    ]
+    assert dropped == []
+
+
+def test_an_unknown_command_is_reported_where_it_is_written() -> None:
+    _, problems = load(
+        "@article{x, author = {A, B}, title = {T \\input{secret} and \\mymacro{y}}, journal = {J}, year = {2000}}"
+    )
+    assert problems == [
+        "references.bib:1: error: the title of 'x' uses \\input, \\mymacro, which the reference engine does not know "
+        "and would drop (write the text itself (Unicode is fine), or a command from the list in the content model) "
+        "[bib.latex]"
+    ]
+
+
+def test_the_published_bibliography_carries_bibliographic_fields_as_written() -> None:
+    from macros import datafiles
+
+    text = r"""@article{Smith2019,
+  Author = {M{\"u}ller, J{\"o}rg and {World Health Organization}},
+  Title = {Über {PTSD}: $\pm$ a {Veterans Affairs} study},
+  Journal = {J},
+  Year = {2019},
+  DOI = {10.5555/x},
+  url = {https://example.org/a~b&c%20d},
+  file = {/Users/jane/Zotero/storage/ABCD/Smith.pdf},
+  abstract = {A long abstract.},
+  keywords = {ptsd},
+  Owner = {jane},
+  verified = {https://doi.org/10.5555/x},
+  retracted = {Retracted in 2020.}
+}"""
+    references, _ = bibliography.load("references.bib", text)
+    written = datafiles._bibtex("1.0.0", list(references.values()))
+    assert "/Users/jane" not in written and "abstract" not in written and "keywords" not in written
+    assert "owner" not in written.lower() and "verified = " not in written
+    assert r"M{\"u}ller, J{\"o}rg and {World Health Organization}" in written
+    assert r"{Über {PTSD}: $\pm$ a {Veterans Affairs} study}" in written
+    assert "https://example.org/a~b&c%20d" in written and "Retracted in 2020." in written
+    again, problems = bibliography.load("references.bib", written)
+    assert problems == [] and again["Smith2019"].raw["title"] == references["Smith2019"].raw["title"]
+    csl = format_references(text)["Smith2019"].csl
+    assert "abstract" not in csl and "keyword" not in csl and "note" not in csl
+    assert csl["URL"] == "https://example.org/a~b&c%20d" and csl["DOI"] == "10.5555/x"

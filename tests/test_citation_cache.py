@@ -11,31 +11,31 @@ from macros import bibliography, citations
 from tests.helpers import BIB
 
 
-def _references(text: str = BIB) -> dict[str, Any]:
+def _format(cache: Path | None, text: str = BIB) -> dict[str, citations.Formatted]:
     references, problems = bibliography.load("references.bib", text)
     assert problems == []
-    return dict(references)
+    return citations.format_references(text, references, cache)
 
 
 @pytest.fixture
 def citeproc_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the citeproc runs (each formats every reference)."""
+    """Counts the times the references are formatted (each formats every reference, in three pandoc runs)."""
     runs: list[int] = []
-    real = citations.format_csl
+    real = citations._process
 
-    def counting(csl: Any) -> dict[str, citations.Formatted]:
-        runs.append(len(csl))
-        return real(csl)
+    def counting(bibtex: str, references: Any) -> citations.Result:
+        runs.append(len(references))
+        return real(bibtex, references)
 
-    monkeypatch.setattr(citations, "format_csl", counting)
+    monkeypatch.setattr(citations, "_process", counting)
     return runs
 
 
 def test_a_second_build_with_the_same_bibliography_does_not_run_citeproc(
     tmp_path: Path, citeproc_runs: list[int]
 ) -> None:
-    first = citations.format_references(_references(), tmp_path)
-    second = citations.format_references(_references(), tmp_path)
+    first = _format(tmp_path)
+    second = _format(tmp_path)
     assert citeproc_runs == [2]
     assert second == first
     assert list(second) == list(first)  # reference-list order kept
@@ -43,29 +43,31 @@ def test_a_second_build_with_the_same_bibliography_does_not_run_citeproc(
 
 
 def test_a_changed_bibliography_is_formatted_again(tmp_path: Path, citeproc_runs: list[int]) -> None:
-    citations.format_references(_references(), tmp_path)
-    changed = citations.format_references(_references(BIB.replace("{2000}", "{2001}")), tmp_path)
+    _format(tmp_path)
+    changed = _format(tmp_path, BIB.replace("{2000}", "{2001}"))
     assert citeproc_runs == [2, 2]
     assert changed["ehlers2000cognitive"].label == "Ehlers & Clark, 2001"
     assert len(list(tmp_path.glob("references-*.json"))) == 1  # the stale file is removed
 
 
-@pytest.mark.parametrize("content", ["", "{not json", '[{"key": 1}]', "[]", '{"a": 1}'])
+@pytest.mark.parametrize(
+    "content", ["", "{not json", '[{"key": 1}]', "[]", '{"a": 1}', '{"formatted": [{"key": 1}], "problems": []}']
+)
 def test_a_corrupt_cache_file_is_ignored(tmp_path: Path, citeproc_runs: list[int], content: str) -> None:
-    expected = citations.format_references(_references(), tmp_path)
+    expected = _format(tmp_path)
     (cache_file,) = tmp_path.glob("references-*.json")
     cache_file.write_text(content, encoding="utf-8")
-    assert citations.format_references(_references(), tmp_path) == expected
+    assert _format(tmp_path) == expected
     assert citeproc_runs == [2, 2]
-    assert citations.format_references(_references(), tmp_path) == expected  # and the file is repaired
+    assert _format(tmp_path) == expected  # and the file is repaired
     assert citeproc_runs == [2, 2]
 
 
 def test_an_unwritable_cache_only_costs_time(tmp_path: Path, citeproc_runs: list[int]) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a directory", encoding="utf-8")
-    first = citations.format_references(_references(), blocked / "cache")
-    assert first == citations.format_references(_references())
+    first = _format(blocked / "cache")
+    assert first == _format(None)
     assert citeproc_runs == [2, 2]
 
 

@@ -30,7 +30,7 @@ def same(cached: Project, fresh: Project) -> None:
 
 def test_the_real_manual_loads_the_same_from_the_cache(tmp_path: Path) -> None:
     first = load_project(ROOT, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("references-")) == [
         "parsed-citation.json",
         "parsed-glossary.json",
         "parsed-items-chapters.json",
@@ -62,7 +62,7 @@ def test_a_reference_inserted_above_others_moves_their_lines(tmp_path: Path) -> 
     """Unchanged entries come from the cache, but each is reported at its line in the file as it is now."""
     root, cache = minimal(tmp_path / "project"), tmp_path / "cache"
     load_project(root, cache)
-    bad = "@book{broken2001,\n  title = {No year},\n  publisher = {P}\n}\n\n"
+    bad = "@book{broken2001,\n  title = {Bad year},\n  year = {19999}\n}\n\n"
     again = "\n@book{siegel1999developing,\n title={Again}, year={2001}\n}\n"
     lines = (bad + BIB + again).split("\n")
     first, second = (i + 1 for i, line in enumerate(lines) if line == "@book{siegel1999developing,")
@@ -70,7 +70,10 @@ def test_a_reference_inserted_above_others_moves_their_lines(tmp_path: Path) -> 
     cached, fresh = load_project(root, cache), load_project(root)
     same(cached, fresh)
     assert cached.manual.references["siegel1999developing"].location.line == first
-    assert "references.bib:1: error: entry 'broken2001' has no year or date [bib.missing-field]" in reported(cached)
+    assert any(
+        line.startswith("references.bib:3: error: entry 'broken2001' has an impossible year")
+        for line in reported(cached)
+    )
     assert (
         f"references.bib:{second}: error: entry key 'siegel1999developing' is used twice "
         f"(the first entry with this key is on line {first}) [bib.duplicate-key]"

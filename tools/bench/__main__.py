@@ -28,6 +28,7 @@ import platform
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,9 +57,9 @@ ZENSICAL_VENV = ROOT / ".bench-venv"
 LIVE_FILE = "manual/principles/P03.md"
 LIVE_URL = "manual/principles/P03/"
 PAGE_URL = "manual/principles/P03/"
-SECTIONS = ("build", "scale", "check", "hostile", "live", "weight", "zensical")
+SECTIONS = ("build", "scale", "check", "hostile", "citations", "live", "weight", "zensical")
 LARGEST_RUNS = 3  # builds of the largest synthetic manual (100x: about a quarter of an hour each on two cores)
-PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "Markdown", "pymdown-extensions", "citeproc-py")
+PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "Markdown", "pymdown-extensions", "pypandoc-binary")
 # Every run keeps Python's compiled bytecode, as a build on an author's or CI's machine does (some machines, this
 # benchmark's among them, turn that off in their environment): otherwise each build with the macros would also pay
 # for compiling the project's own code, which the installed packages of the plain build never do.
@@ -551,6 +552,74 @@ def _refused(item_text: str) -> bool:
 # 4. Live preview
 
 
+CITATION_SIZES = (200, 1000, 2000)
+CITATION_OVERHEAD = 0.20  # the project's time over pandoc's alone on the same file
+
+
+_FORMAT_PROGRAM = """
+import sys
+from pathlib import Path
+from macros import bibliography, citations
+text = Path(sys.argv[1]).read_text(encoding="utf-8")
+references, problems = bibliography.load("references.bib", text)
+result = citations.process(text, references)
+assert len(result.formatted) == len(references), [p.format() for p in result.problems][:3]
+"""
+
+
+def bench_citations(bench: Bench) -> None:
+    """Formatting time of synthetic bibliographies (the manual's entry-type mix, unique authors and titles) with the
+    project (its checks, three pandoc runs and the work around them, no cache) against pandoc alone formatting the
+    same file once."""
+    from macros import pandoc
+    from tools.bench import bibmix
+
+    model = ROOT / "references.bib"
+    style = ROOT / "macros" / "styles" / "apa.csl"
+    sizes = CITATION_SIZES[:1] if bench.quick else CITATION_SIZES
+    previous: tuple[int, float] | None = None
+    for size in sizes:
+        bib = bibmix.write(size, model, bench.work / f"bench-{size}.bib")
+        document = bench.work / "nocite.md"
+        document.write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
+        alone = [
+            measured(
+                [str(pandoc.executable()), str(document), "--citeproc", "--bibliography", str(bib), "--csl",
+                 str(style), "-t", "html", "-o", os.devnull],
+                ROOT,
+            ).seconds
+            for _ in range(bench.repeats)
+        ]  # fmt: skip
+        ours = [measured([sys.executable, "-c", _FORMAT_PROGRAM, str(bib)], ROOT).seconds for _ in range(bench.repeats)]
+        alone_s, ours_s = statistics.median(alone), statistics.median(ours)
+        over = ours_s / alone_s - 1
+        bench.add(
+            Figure(f"citations.{size}.pandoc", "Citations", f"pandoc alone, {size} references", alone_s, "s", "INFO",
+                   runs=tuple(alone))
+        )  # fmt: skip
+        bench.add(
+            Figure(
+                f"citations.{size}.project",
+                "Citations",
+                f"The project, {size} references",
+                ours_s,
+                "s",
+                "PASS" if over <= CITATION_OVERHEAD else "FAIL",
+                target=f"at most {CITATION_OVERHEAD:.0%} over pandoc alone",
+                detail=f"{over:+.0%} over pandoc alone (python start-up and the checks included)",
+                runs=tuple(ours),
+            )
+        )
+        if previous is not None:
+            growth = ours_s / previous[1]
+            bench.add(
+                Figure(f"citations.growth.{previous[0]}-{size}", "Citations",
+                       f"Growth {previous[0]} → {size} references", growth, "x", "INFO",
+                       detail=f"{size / previous[0]:.0f}× the references")
+            )  # fmt: skip
+        previous = (size, ours_s)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -916,6 +985,7 @@ def main(argv: list[str] | None = None) -> int:
             ("scale", "Scale", lambda: bench_scale(bench, scales)),
             ("check", "Check", lambda: bench_check(bench, scales[-1])),
             ("hostile", "Check", lambda: bench_hostile(bench)),
+            ("citations", "Citations", lambda: bench_citations(bench)),
             ("live", "Live preview", lambda: bench_live(bench)),
             ("weight", "Page weight", lambda: bench_weight(bench)),
             ("zensical", "Zensical canary", lambda: bench_zensical(bench)),

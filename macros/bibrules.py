@@ -1,0 +1,404 @@
+"""The checks of one bibliography entry as written, before the reference engine (pandoc) reads it.
+
+pandoc reads BibTeX and BibLaTeX well, but silently drops, guesses or mangles a few things that real exports from
+reference managers contain: an `and others`, a stray `and`, names separated by commas, LaTeX commands it does not know,
+impossible dates, a DOI written as an address, a url that is not one, and capitalised words that sentence case will
+lower. Each is reported here with the line of its field, so nothing reaches the printed reference altered without a
+diagnostic. The checks read the raw field values (braces and LaTeX as written) and run in linear time.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from macros.diagnostics import Diagnostic, Location, error, note, warning
+
+# Fields read verbatim (BibLaTeX's verbatim fields and the exports' file links): no LaTeX, no case.
+VERBATIM: Final = frozenset({"url", "doi", "eprint", "file", "urlraw", "pdf", "verba", "verbb", "verbc"})
+NAME_FIELDS: Final = ("author", "editor", "translator", "bookauthor", "editora", "editorb", "holder")
+DATE_FIELDS: Final = ("date", "urldate", "eventdate", "origdate")
+# What a `year` may say instead of a year (printed as APA's status in place of the date).
+STATUSES: Final = ("in press", "forthcoming", "submitted", "in preparation")
+FIRST_YEAR: Final = 1700
+# Fields the project writes for itself: never read as bibliographic text.
+PROJECT_FIELDS: Final = frozenset({"verified", "unverified", "retracted"})
+
+# The LaTeX the reference engine turns into text (checked by a test that gives each of them to pandoc): accents,
+# special letters and signs, text styles and the commands reference managers write.
+KNOWN_COMMANDS: Final = frozenset(
+    {
+        # accents (\"u, \'e, \c{c}, \v{s}, ...)
+        *"'`^\"~=.uvHcdbtrk",
+        # letters and signs
+        *("ss", "o", "O", "ae", "AE", "oe", "OE", "aa", "AA", "l", "L", "i", "j"),
+        *("&", "%", "$", "_", "#", "{", "}", ",", "-", "/", " ", "@", "\\"),
+        *("textquoteleft", "textquoteright", "textquotedblleft", "textquotedblright", "textasciitilde"),
+        *("textbackslash", "textless", "textgreater", "textbullet", "textdegree", "ldots", "dots", "S", "P"),
+        *("copyright", "textregistered", "textsection", "textmu", "guillemotleft", "guillemotright", "euro", "pounds"),
+        *("slash",),
+        # styles
+        *("textit", "emph", "textbf", "textsc", "textsuperscript", "textsubscript", "textup", "textsl", "textrm"),
+        *("textsf", "texttt", "textnormal", "mkbibquote", "mkbibemph", "mkbibitalic", "mkbibbold", "enquote"),
+        *("url", "href", "it", "bf", "em", "rm", "tt", "ensuremath"),
+    }
+)
+
+_COMMAND: Final = re.compile(r"\\([A-Za-z]+|.)")
+_DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_PREFIX: Final = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_URL: Final = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?|https?://localhost(?::\d+)?(?:[/?#]\S*)?")
+_URL_MACRO: Final = re.compile(r"\\url\{([^{}]*)\}")
+_DATE: Final = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_YEAR: Final = re.compile(r"\d{4}")
+_SUFFIXES: Final = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
+
+
+@dataclass(frozen=True)
+class Raw:
+    """One entry as written: its key and type, its fields' raw values (lower-case names) and each field's line."""
+
+    path: str
+    key: str
+    entry_type: str
+    fields: Mapping[str, str]
+    lines: Mapping[str, int]
+    line: int
+
+    def at(self, name: str) -> Location:
+        return Location(self.path, self.lines.get(name, self.line))
+
+
+def check(entry: Raw) -> list[Diagnostic]:
+    """Every problem of one entry as written."""
+    found: list[Diagnostic] = []
+    for name in NAME_FIELDS:
+        if name in entry.fields:
+            found.extend(_names(entry, name))
+    found.extend(_latex(entry))
+    found.extend(_dates(entry))
+    found.extend(_doi(entry))
+    found.extend(_urls(entry))
+    found.extend(_title_case(entry))
+    return found
+
+
+def normalised_doi(value: str) -> str:
+    """The DOI alone, without an address or 'doi:' in front of it (what the reference prints after https://doi.org/)."""
+    value = value.strip()
+    match = _DOI_PREFIX.match(value)
+    return value[match.end() :].strip() if match else value
+
+
+def is_doi(value: str) -> bool:
+    return _DOI.fullmatch(value) is not None
+
+
+def url_of(raw: str) -> str:
+    """The address in a url field, or in a \\url{...} (howpublished)."""
+    match = _URL_MACRO.search(raw)
+    return (match.group(1) if match else raw).strip()
+
+
+def is_url(value: str) -> bool:
+    return _URL.fullmatch(value) is not None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Names
+
+
+def split_names(raw: str) -> list[str]:
+    """The names of a list, split at each 'and' outside braces (the empty string where an 'and' has no name beside
+    it). A single pass over the text."""
+    names: list[str] = []
+    words: list[str] = []
+    depth = 0
+    word = ""
+    for char in raw + " ":
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        if char.isspace() and depth == 0:
+            if word:
+                if word.lower() == "and":
+                    names.append(" ".join(words))
+                    words = []
+                else:
+                    words.append(word)
+                word = ""
+            continue
+        word += char
+    names.append(" ".join(words))
+    return names
+
+
+def _commas(name: str) -> list[str]:
+    """The parts of a name between commas outside braces."""
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for char in name:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return parts
+
+
+def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
+    where = entry.at(field)
+    names = split_names(entry.fields[field])
+    what = f"the {field} list of '{entry.key}'"
+    if len(names) == 1 and not names[0]:
+        yield error(where, "bib.name", f"{what} is empty", "write the names, separated by 'and', or remove the field")
+        return
+    if any(not name for name in names):
+        place = "ends with" if not names[-1] else "starts with" if not names[0] else "has a doubled"
+        yield error(
+            where,
+            "bib.name",
+            f"{what} {place} 'and' with no name beside it",
+            "remove the stray 'and' (a reference manager may have lost a name there: check the record)",
+        )
+    others = [i for i, name in enumerate(names) if name.lower() == "others"]
+    if others and others != [len(names) - 1]:
+        yield error(where, "bib.name", f"{what} has 'others' before its end", "'and others' can only end a list")
+    elif others:
+        yield warning(
+            where,
+            "bib.authors-incomplete",
+            f"{what} ends in 'and others': the reference will print 'et al.', which APA 7 does not use in a "
+            "reference list",
+            "list every author as the record shows them (APA names up to 20)",
+        )
+    for name in names:
+        parts = _commas(name)
+        if len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES):
+            yield error(
+                where,
+                "bib.name",
+                f"{what} has names separated by commas: '{_short(name)}'",
+                "separate the names with 'and' (Family, Given and Family, Given)",
+            )
+            break
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# LaTeX
+
+
+def _outside_math(value: str) -> str:
+    """The text without its $...$ math (whose commands pandoc's math reader handles)."""
+    kept: list[str] = []
+    in_math = False
+    previous = ""
+    for char in value:
+        if char == "$" and previous != "\\":
+            in_math = not in_math
+        elif not in_math:
+            kept.append(char)
+        previous = char if previous != "\\" or char != "\\" else ""
+    return "".join(kept)
+
+
+def _latex(entry: Raw) -> Iterator[Diagnostic]:
+    for name, value in entry.fields.items():
+        if name in VERBATIM or name in PROJECT_FIELDS or "\\" not in value:
+            continue
+        unknown = sorted(
+            {"\\" + m.group(1) for m in _COMMAND.finditer(_outside_math(value)) if m.group(1) not in KNOWN_COMMANDS}
+        )
+        if unknown:
+            yield error(
+                entry.at(name),
+                "bib.latex",
+                f"the {name} of '{entry.key}' uses {', '.join(unknown)}, which the reference engine does not know and "
+                "would drop",
+                "write the text itself (Unicode is fine), or a command from the list in the content model",
+            )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Dates
+
+
+def _last_year() -> int:
+    return datetime.date.today().year + 1
+
+
+def valid_date(value: str) -> bool:
+    """A real date (YYYY, YYYY-MM, YYYY-MM-DD), or a range of two with '/' (either end may be open)."""
+    ends = value.strip().split("/")
+    if len(ends) > 2:
+        return False
+    return all(_valid_single(end) or (len(ends) == 2 and end in ("", "..")) for end in ends)
+
+
+def _valid_single(value: str) -> bool:
+    match = _DATE.fullmatch(value.strip())
+    if not match:
+        return False
+    year, month, day = int(match.group(1)), match.group(2), match.group(3)
+    if not FIRST_YEAR <= year <= _last_year():
+        return False
+    if month is not None and not 1 <= int(month) <= 12:
+        return False
+    return day is None or 1 <= int(day) <= calendar.monthrange(year, int(month or 1))[1]
+
+
+def valid_year(value: str) -> bool:
+    text = value.strip().strip("{}").strip()
+    if text.lower() in STATUSES:
+        return True
+    return _YEAR.fullmatch(text) is not None and FIRST_YEAR <= int(text) <= _last_year()
+
+
+def _dates(entry: Raw) -> Iterator[Diagnostic]:
+    if "year" in entry.fields and not valid_year(entry.fields["year"]):
+        yield error(
+            entry.at("year"),
+            "bib.year",
+            f"entry '{entry.key}' has an impossible year '{_short(entry.fields['year'])}'",
+            f"a publication year between {FIRST_YEAR} and next year, or one of: {', '.join(STATUSES)}",
+        )
+    for name in DATE_FIELDS:
+        if name in entry.fields and not valid_date(entry.fields[name].strip("{}")):
+            yield error(
+                entry.at(name),
+                "bib.date",
+                f"entry '{entry.key}' has an impossible {name} '{_short(entry.fields[name])}'",
+                "a real date written YYYY, YYYY-MM or YYYY-MM-DD",
+            )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# DOIs and addresses
+
+
+def _doi(entry: Raw) -> Iterator[Diagnostic]:
+    if "doi" not in entry.fields:
+        return
+    written = entry.fields["doi"].strip()
+    doi = normalised_doi(written)
+    if not is_doi(doi):
+        yield error(
+            entry.at("doi"),
+            "bib.doi",
+            f"entry '{entry.key}' has a DOI that is not a DOI: '{_short(written)}'",
+            "a DOI looks like 10.1016/j.brat.2005.01.001; remove the field if there is none",
+        )
+    elif doi != written:
+        yield note(
+            entry.at("doi"),
+            "bib.doi-prefix",
+            f"the DOI of '{entry.key}' is written with a prefix; the reference uses {doi}",
+        )
+
+
+def _urls(entry: Raw) -> Iterator[Diagnostic]:
+    for name in ("url", "howpublished"):
+        raw = entry.fields.get(name, "")
+        if not raw or (name == "howpublished" and "\\url" not in raw):
+            continue
+        address = url_of(raw)
+        if not is_url(address):
+            yield error(
+                entry.at(name),
+                "bib.url",
+                f"the {name} of '{entry.key}' is not a web address: '{_short(address)}'",
+                "a full address starting with https:// (or remove the field)",
+            )
+        elif name == "url" and duplicates_doi(entry.fields):
+            yield note(
+                entry.at("url"),
+                "bib.duplicate-url",
+                f"the url of '{entry.key}' is its DOI's address; the reference prints it once, as the DOI",
+            )
+
+
+def duplicates_doi(fields: Mapping[str, str]) -> bool:
+    """Whether the url is the DOI's own address (printed once, as the DOI)."""
+    doi = normalised_doi(fields.get("doi", ""))
+    url = fields.get("url", "").strip()
+    return (
+        bool(doi) and is_doi(doi) and _DOI_PREFIX.match(url) is not None and normalised_doi(url).lower() == doi.lower()
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sentence case
+
+
+def _unbraced_words(value: str) -> list[tuple[str, bool]]:
+    """The words of a title outside braces and math, each with whether a sentence starts with it (the first word,
+    or one after a colon, a question or exclamation mark, a full stop or a dash)."""
+    words: list[tuple[str, bool]] = []
+    depth = 0
+    word = ""
+    starts = True
+    in_math = False
+    for char in value + " ":
+        if char == "$":
+            in_math = not in_math
+            continue
+        if char == "{":
+            depth += 1
+            word = word + "\0" if word else word  # a word with a braced part is protected as a whole
+            continue
+        if char == "}":
+            depth = max(depth - 1, 0)
+            continue
+        if depth or in_math:
+            if word:
+                word += "\0"
+            continue
+        if char.isspace() or char in ":?!.\u2014\u2013" or (char == "-" and not word):
+            if word:
+                words.append((word, starts))
+                starts = False
+            if char in ":?!.\u2014\u2013":
+                starts = True
+            word = ""
+            continue
+        word += char
+    return words
+
+
+_CAPITALISED: Final = re.compile(r"[A-Z][a-z\u00df-\u00ff]+(?:[-'\u2019][A-Za-z\u00c0-\u00ff]+)*")
+
+
+def _title_case(entry: Raw) -> Iterator[Diagnostic]:
+    title = entry.fields.get("title", "")
+    if not title or entry.fields.get("langid", "english").lower() not in ("english", "american", "british", "en"):
+        return
+    words = [(w.lstrip("(\"'\u201c\u2018"), starts) for w, starts in _unbraced_words(_COMMAND.sub(" ", title))]
+    inner = [w for w, starts in words if not starts and "\0" not in w and len(w) > 3 and w[0].isalpha()]
+    capitalised = [w for w in inner if _CAPITALISED.fullmatch(w.rstrip(",;)'\"\u201d\u2019"))]
+    lower = [w for w in inner if w[0].islower()]
+    # A title in title case capitalises most of its words; one in sentence case capitalises only names.
+    if capitalised and len(capitalised) < len(lower):
+        shown = ", ".join(f"'{w.rstrip(',;)')}'" for w in capitalised[:5])
+        yield warning(
+            entry.at("title"),
+            "bib.title-case",
+            f"the title of '{entry.key}' is in sentence case but capitalises {shown}: APA sentence case will print "
+            "them in lower case",
+            "brace names and acronyms to keep their capitals, such as {Veterans Affairs}",
+        )
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:60] + "…"
