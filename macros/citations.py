@@ -80,6 +80,7 @@ _TYPES: Final = {
 }
 _DOCTORAL: Final = frozenset({"phd thesis", "phdthesis", "doctoral thesis", "doctoral dissertation", "dissertation"})
 _MASTERS: Final = frozenset({"master's thesis", "master\u2019s thesis", "mastersthesis", "masters thesis"})
+_LOOSE: Final = frozenset({"webpage", "document", "", "manuscript"})  # types a preprint server's entry may come as
 _CHAPTERS: Final = frozenset({"chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary", "entry"})
 
 
@@ -160,7 +161,7 @@ def cache_key(data: Any, code: Path | None = None) -> str:
 
 
 def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
-    doc = pandoc.run_json(["-f", "biblatex", "-t", "json"], bibtex.encode("utf-8"))
+    doc = pandoc.run_json(["-f", "biblatex", "-t", "json"], protect_styled_groups(bibtex).encode("utf-8"))
     meta_references = doc.get("meta", {}).get("references", {}).get("c", [])
     by_key = {_string(ref["c"].get("id")): ref for ref in meta_references if isinstance(ref, dict)}
     found = [*_agreement(references, by_key), *_dropped_latex(references, by_key)]
@@ -183,6 +184,41 @@ def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
         for key, (entry, label) in rendered.items()
     }
     return Result(formatted, tuple(found))
+
+
+_STYLED: Final = re.compile(r"\\(?:emph|textit|textbf|textsc|textsl|mkbibemph|mkbibitalic)\{\{")
+
+
+def protect_styled_groups(bibtex: str) -> str:
+    """`\\emph{{The Quiet Harbour}}` written as `{\\emph{The Quiet Harbour}}`, which means the same in BibLaTeX:
+    pandoc keeps the capitals of a braced group only when the braces are outside the command. The text keeps its
+    length and lines; one pass over it."""
+    parts: list[str] = []
+    position = 0
+    for match in _STYLED.finditer(bibtex):
+        if match.start() < position:
+            continue
+        inner = match.end() - 1  # the inner group's opening brace
+        depth, end = 0, -1
+        for index in range(inner, min(len(bibtex), inner + 2000)):
+            char = bibtex[index]
+            if char == "\\":
+                continue
+            if char == "{" and bibtex[index - 1] != "\\":
+                depth += 1
+            elif char == "}" and bibtex[index - 1] != "\\":
+                depth -= 1
+                if depth == 0:
+                    end = index
+                    break
+        if end == -1 or end + 1 >= len(bibtex) or bibtex[end + 1] != "}":
+            continue
+        command = bibtex[match.start() : match.end() - 2]
+        parts.append(bibtex[position : match.start()])
+        parts.append("{" + command + "{" + bibtex[inner + 1 : end] + "}}")
+        position = end + 2
+    parts.append(bibtex[position:])
+    return "".join(parts)
 
 
 def _render(doc: dict[str, Any], keys: list[str]) -> dict[str, tuple[str, str]]:
@@ -302,25 +338,81 @@ def _fix(ref: dict[str, Any], reference: Reference, by_key: Mapping[str, Any]) -
         del ref["issued"]
     if _string(ref.get("type")) == "thesis":
         _fix_thesis(ref)
-    if _string(ref.get("type")) == "report" and "number" in ref and "genre" not in ref:
-        ref["genre"] = _meta_string("Report")  # APA 10.4: "(Report No. 12)"
+    _fix_numbers(ref, raw)
+    if "title" in ref and _DASH_CAPITAL.search(raw.get("title", "")):
+        _capitalise_after_dash(ref["title"])
     authors = ref.get("author", {}).get("c", []) if isinstance(ref.get("author"), dict) else []
     publisher = _string(ref.get("publisher"))
     if publisher and len(authors) == 1 and _string(authors[0].get("c", {}).get("literal")) == publisher:
         del ref["publisher"]  # APA 9.29: a publisher that is the author is not repeated
-    if "event-title" in ref:  # a name, never put in sentence case
-        inlines = ref["event-title"].get("c", []) if isinstance(ref["event-title"], dict) else []
-        ref["event-title"] = {"t": "MetaInlines", "c": [{"t": "Span", "c": [["", ["nocase"], []], inlines]}]}
+    for name in ("event", "event-title"):  # the name of a meeting, as written (pandoc reads it in sentence case)
+        if name in ref and reference.fields.get("eventtitle"):
+            words = reference.fields["eventtitle"].split()
+            inlines = [part for word in words for part in ({"t": "Space"}, {"t": "Str", "c": word})][1:]
+            ref[name] = {"t": "MetaInlines", "c": [{"t": "Span", "c": [["", ["nocase"], []], inlines]}]}
+    if _string(ref.get("type")) == "paper-conference" and "publisher" in ref and "container-title" in ref:
+        ref["type"] = _meta_string("chapter")  # APA 10.5: a paper in published proceedings is a chapter of a book,
+        for name in ("event", "event-title", "event-place", "event-date"):  # cited without its meeting
+            ref.pop(name, None)
+    server = raw.get("eprinttype", "").strip("{} ")
+    if raw.get("pubstate", "").strip("{} ").lower() == "prepublished" or (
+        server and _string(ref.get("type")) in _LOOSE
+    ):
+        ref["type"] = _meta_string("article")  # APA 10.8: a preprint, "[Preprint]. Server." (CSL's article)
+        ref.setdefault("genre", _meta_string("Preprint"))
+        if server:
+            ref.setdefault("publisher", _meta_string(server))
+    if _string(ref.get("type")) == "pamphlet" and "genre" not in ref:
+        ref["genre"] = _meta_string("Brochure")  # APA 10.2: a booklet is a brochure
     parent = by_key.get(raw.get("crossref", "").strip())
     chapter = _string(ref.get("type")) in _CHAPTERS and "container-title" not in ref
     if parent is not None and chapter and "title" in parent["c"]:
         ref["container-title"] = parent["c"]["title"]
 
 
+_LOWER_AFTER_HYPHEN: Final = re.compile(r"\w-[a-z]")
+_DASH_CAPITAL: Final = re.compile(r"(?:---|\u2014)\s?\{?[A-Z]")
+_DASH_LOWER: Final = re.compile(r"(\u2014\s?)([a-z])")
+
+
+def _capitalise_after_dash(value: Any) -> None:
+    """APA sentence case capitalises the first word after an em dash that opens a subtitle (APA 6.17), as it does
+    after a colon; pandoc only after a colon. Applied where the title as written capitalises that word."""
+    if isinstance(value, dict):
+        if value.get("t") == "Str" and isinstance(value.get("c"), str):
+            value["c"] = _DASH_LOWER.sub(lambda m: m.group(1) + m.group(2).upper(), value["c"])
+        else:
+            _capitalise_after_dash(value.get("c"))
+    elif isinstance(value, list):
+        for inner in value:
+            _capitalise_after_dash(inner)
+
+
+def _fix_numbers(ref: dict[str, Any], raw: Mapping[str, str]) -> None:
+    """A report's number as APA 10.4 writes it, "(Working Paper No. WP-17)", "(Report No. 12)": in the description,
+    where the style would print it as a range ("Nos. 2019-04") or without "No."; an article's number (BibLaTeX's
+    eid, which pandoc does not read) as "Article e0123456" (APA 9.25)."""
+    if _string(ref.get("type")) == "report" and "number" in ref:
+        if not _string(ref.get("genre")).strip():
+            ref["genre"] = _meta_string("Report")
+        ref["number"] = _meta_string("No. " + _string(ref["number"]).strip())  # as written, never read as a range
+    eid = raw.get("eid", "").strip("{} ")
+    if _string(ref.get("type")) == "article-journal" and eid and "number" not in ref:
+        ref["number"] = _meta_string(eid)
+
+
 def _fix_name(person: dict[str, Any]) -> None:
     particle = person.get("dropping-particle")
     if particle is not None and _string(particle)[:1].islower():
         person["non-dropping-particle"] = person.pop("dropping-particle")  # de Wit, H. (APA 9.8), not Wit, H. de
+    given = _string(person.get("given"))
+    if _LOWER_AFTER_HYPHEN.search(given):  # "Hyun-nie": the style drops the lower-case part; APA keeps it, "H.-n."
+        person["given"] = _meta_string(
+            " ".join(
+                "-".join(part[:1] + "." for part in word.split("-")) if _LOWER_AFTER_HYPHEN.search(word) else word
+                for word in given.split()
+            )
+        )
     if _string(person.get("literal")).lower() == "others":
         person["literal"] = _meta_string(ET_AL_MARKER)
 
@@ -489,7 +581,12 @@ def _text(fragment: str) -> str:
 def _apa_terms(entry: str) -> str:
     """The few words the style writes otherwise than the APA manual's examples: the ellipsis before the last of more
     than 20 authors (APA 9.8: ". . ."), and "[Data set]" (APA 10.9)."""
-    return entry.replace(", \u2026 ", ", . . . ").replace("[Dataset]", "[Data set]")
+    entry = entry.replace(", \u2026 ", ", . . . ").replace("[Dataset]", "[Data set]")
+    # An undated page without a retrieval date: the style still writes "Retrieved" before the address.
+    return _RETRIEVED_ALONE.sub("", entry)
+
+
+_RETRIEVED_ALONE: Final = re.compile(r"Retrieved (?=https?://)")
 
 
 def _et_al(text: str) -> str:

@@ -195,3 +195,10 @@ def test_the_published_bibliography_carries_bibliographic_fields_as_written() ->
     csl = format_references(text)["Smith2019"].csl
     assert "abstract" not in csl and "keyword" not in csl and "note" not in csl
     assert csl["URL"] == "https://example.org/a~b&c%20d" and csl["DOI"] == "10.5555/x"
+
+
+def test_a_hyphenated_given_name_keeps_both_initials_as_written() -> None:
+    """APA keeps both parts of a hyphenated given name, in the case written ("Ahn, H.-n."); the style alone drops a
+    lower-case second part ("Ahn, H.")."""
+    text = "@article{a, author = {Ahn, Hyun-nie and Sartre, Jean-Paul}, title = {T}, journal = {J}, year = {2001}}"
+    assert format_references(text)["a"].entry_text.startswith("Ahn, H.-n., & Sartre, J.-P. (2001).")

@@ -229,3 +229,12 @@ def test_a_text_the_shortcut_passes_has_nothing_for_the_sanitiser_to_remove(text
     if sanitize.may_be_removed(text) or sanitize.too_complex(text) is not None:
         return
     assert sanitize.removed(sanitize.markdown_html(text)) == []
+
+
+@_SETTINGS
+@given(st.text(alphabet="\\emph{}textia x\n", max_size=80))
+def test_protecting_styled_groups_keeps_the_text_s_length_and_lines(text: str) -> None:
+    protected = citations.protect_styled_groups(text)
+    assert len(protected) == len(text)
+    assert protected.count("\n") == text.count("\n")
+    assert sorted(protected) == sorted(text)  # the same characters, moved
