@@ -36,4 +36,7 @@ def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
     from macros import sanitize
 
     page.meta, content = sanitize.page(page.meta, page.title, page.is_homepage, html)
+    if page.meta.get("imap_diagrams"):
+        # The print edition holds every page (it is made last): it loads the diagram script when one of them draws.
+        kwargs["config"]["extra"]["imap_print_diagrams"] = True
     return content

@@ -43,7 +43,9 @@ def define_env(env: Any) -> None:
     env.conf["nav"] = render.navigation(site, env.conf.get("nav"))
     watched = env.conf["watch"]  # `mkdocs serve` rebuilds when one of these changes
     watched.extend(str(path) for path in source_files(root) if str(path) not in watched)
-    env.conf["extra"]["manual_version"] = site.manual.version
+    env.conf["extra"]["manual_version"] = site.manual.version_label
+    # Whether the print edition needs the diagram script: only while some item still draws a Mermaid diagram.
+    env.conf["extra"]["imap_print_diagrams"] = False  # set by hooks/sanitize.py when a page draws a diagram
 
     def here() -> str:
         return str(env.page.file.src_path).replace("\\", "/")
@@ -122,7 +124,7 @@ def on_post_page_macros(env: Any) -> None:
     retired = site.manual.retired_by_path.get(path)
     shown = item or retired
     if shown is not None:
-        env.page.meta["imap_permalink"] = site.permalink(shown.id)
+        env.page.meta["imap_permalink"] = site.permalink_path(shown.id)
     if item is not None:
         env.markdown = render.item_page(site, item)
     elif retired is not None:

@@ -99,6 +99,13 @@ CODES: dict[str, str] = {
     "html.unsafe": "Markup the sanitiser removes from a page: HTML, attributes or link schemes outside its allowlist.",
     "text.too-complex": "A text past the stated bounds on '<' and '[' (Markdown reads such runs in quadratic time).",
     "benchmarks.malformed": "The benchmark results file (written by make bench) is not valid JSON or lacks a field.",
+    "guide.step": "A decision guide's step (or the guide) has an id that is not a short name or is used twice, or "
+    "leads to a step the guide does not have.",
+    "guide.branches": "A decision guide's question has one answer, or both answers and a next step.",
+    "guide.unreachable": "No way through a decision guide leads to one of its steps.",
+    "guide.label": "A decision guide's step label is too long for its box in the drawing.",
+    "guide.placement": "A decision guide is not placed exactly once in its item's text ([[guide:<id>]]), or the text "
+    "places a guide the item does not have.",
     "bib.parse": "A BibTeX entry could not be parsed (often unbalanced braces or a missing comma).",
     "bib.duplicate-key": "Two entries in references.bib have the same key.",
     "bib.missing-field": "A bibliography entry lacks a field every entry of its type needs.",

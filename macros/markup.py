@@ -1,5 +1,5 @@
-"""The markup the manual adds to Markdown: [@key] citations and [[ID]] cross-references in prose, and
-`click <node> <ID>` lines inside Mermaid diagrams.
+"""The markup the manual adds to Markdown: [@key] citations and [[ID]] cross-references in prose, [[guide:<id>]]
+where one of the item's decision guides goes, and `click <node> <ID>` lines inside Mermaid diagrams.
 
 Citations and cross-references are found only in prose: never inside fenced code blocks or inline code spans.
 Diagram links are found only inside ```mermaid fences.
@@ -21,12 +21,13 @@ _BACKTICKS: Final = re.compile(r"`+")
 _HEADING: Final = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _ATTRS: Final = re.compile(r"\s*\{[^}]*\}\s*$")
 _MERMAID_FENCE: Final = re.compile(r"^\s*(`{3,}|~{3,})\s*mermaid\s*$")
+GUIDE_PREFIX: Final = "guide:"
 _DIAGRAM_LINK: Final = re.compile(r"^(\s*click\s+)([A-Za-z_][\w-]*)\s+([A-Z]\d+[a-z]?)\s*$")
 
 
 @dataclass(frozen=True)
 class Mark:
-    kind: Literal["cite", "xref", "diagram-link"]
+    kind: Literal["cite", "xref", "guide", "diagram-link"]
     values: tuple[str, ...]
     start: int
     end: int
@@ -101,7 +102,11 @@ def scan(text: str) -> list[Mark]:
     for match in _XREF.finditer(text):
         if not code[match.start()]:
             line = bisect.bisect_right(starts, match.start()) - 1
-            marks.append(Mark("xref", (match.group(1),), match.start(), match.end(), line))
+            target = match.group(1)
+            if target.startswith(GUIDE_PREFIX):  # [[guide:<id>]]: where a decision guide of the item is placed
+                marks.append(Mark("guide", (target[len(GUIDE_PREFIX) :],), match.start(), match.end(), line))
+            else:
+                marks.append(Mark("xref", (target,), match.start(), match.end(), line))
     marks.extend(_diagram_links(text))
     return sorted(marks, key=lambda m: m.start)
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Final
 
 from macros import markup, sanitize
-from macros.changelog import Changelog
+from macros.changelog import UNRELEASED, Changelog
 from macros.diagnostics import Location
 from macros.vocab import EMPIRICAL_KINDS, ID_NUMBER
 
@@ -128,6 +128,48 @@ class Certainty:
 
 
 @dataclass(frozen=True)
+class GuideBranch:
+    """One answer to a decision guide's question, and the step it leads to."""
+
+    when: str
+    go: str  # a step's id
+    location: Location
+
+
+@dataclass(frozen=True)
+class GuideStep:
+    """One step of a decision guide: something to do, or a question whose answers branch."""
+
+    id: str
+    label: str  # the few words in the drawing
+    text: str  # the full instruction in the numbered list (Markdown, with [[ID]] and [@key] marks)
+    location: Location
+    next: str = ""  # the step that follows ("" for the next one written, "end" for none)
+    branches: tuple[GuideBranch, ...] = ()
+
+
+@dataclass(frozen=True)
+class DecisionGuide:
+    """A decision guide written as data (front matter `decision_guides`): drawn and listed at build time."""
+
+    id: str
+    title: str
+    steps: tuple[GuideStep, ...]
+    location: Location
+
+    def successors(self, index: int) -> list[tuple[str, int]]:
+        """(label of the edge, index of the step it leads to) for the step at `index`; unknown targets skipped."""
+        positions = {step.id: at for at, step in enumerate(self.steps)}
+        step = self.steps[index]
+        if step.branches:
+            return [(b.when, positions[b.go]) for b in step.branches if b.go in positions]
+        if step.next == "end" or (not step.next and index + 1 >= len(self.steps)):
+            return []
+        target = positions.get(step.next) if step.next else index + 1
+        return [("", target)] if target is not None else []
+
+
+@dataclass(frozen=True)
 class FidelityItem:
     """One observable indicator of a principle, with its rating unit and an anchor for each score."""
 
@@ -158,6 +200,7 @@ class Item:
     evidence: tuple[EvidenceLink, ...] = ()
     hypotheses: tuple[Hypothesis, ...] = ()
     fidelity: tuple[FidelityItem, ...] = ()
+    decision_guides: tuple[DecisionGuide, ...] = ()
     certainty: Certainty | None = None
     phases: tuple[str, ...] = ()
     source_therapy: str = ""
@@ -273,6 +316,13 @@ class Manual:
     @cached_property
     def by_id(self) -> dict[str, Item]:
         return {item.id: item for item in self.items}
+
+    @cached_property
+    def version_label(self) -> str:
+        """The version as the pages name it: the released version, or that version "with unreleased changes" while
+        the changelog lists changes that no release holds yet (the manual.json keeps the version alone)."""
+        unreleased = any(entry.version == UNRELEASED for entry in self.changelog.entries)
+        return f"{self.version} with unreleased changes" if unreleased else self.version
 
     @cached_property
     def by_path(self) -> dict[str, Item]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from macros import markup, vocab
+from macros import guides, markup, vocab
 from macros.diagnostics import CODES
 from macros.model import KIND_ORDER, EvidenceLink, Hypothesis, Item, Kind
 from macros.paths import relpath
@@ -140,9 +140,31 @@ def prose(site: SiteData, text: str, from_path: str) -> str:
             return cite(site, mark.values, from_path)
         if mark.kind == "diagram-link":
             return diagram_link(site, mark.values[0], mark.values[1], from_path, text[mark.start : mark.end])
+        if mark.kind == "guide":
+            return decision_guide(site, mark.values[0], from_path)
         return xref(site, mark.values[0], from_path)
 
     return markup.replace(text, render)
+
+
+def decision_guide(site: SiteData, guide_id: str, from_path: str) -> str:
+    """A decision guide of the page's item where its text places it: the numbered list, then the drawing."""
+    item = site.manual.by_path.get(from_path)
+    guide = next((g for g in item.decision_guides if g.id == guide_id), None) if item is not None else None
+    if guide is None:
+        raise KeyError(f"no decision guide '{guide_id}' on {from_path}")
+
+    def link(item_id: str) -> str:
+        target = site.manual.by_id.get(item_id)
+        return url_from(from_path, target.path) if target is not None else ""
+
+    listed = prose(site, guides.numbered_list(guide), from_path)
+    caption = f"The same guide as a drawing: {html.escape(guide.title)}. Each step is numbered as in the list above."
+    drawing = (
+        f'<figure class="imap-figure imap-guide-figure">\n<div class="imap-figure__drawing">'
+        f"{guides.drawing(guide, link)}</div>\n<figcaption>{caption}</figcaption>\n</figure>\n"
+    )
+    return f"{listed}\n{drawing}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -193,7 +215,7 @@ def _summary(item: Item) -> str:
 def _footer(site: SiteData, item: Item) -> str:
     since = f" · in the manual since version {md(item.since)}" if item.since else ""
     return (
-        f"---\n\n<small>Permanent ID **{item.id}**{since} · manual version {md(site.manual.version)}"
+        f"---\n\n<small>Permanent ID **{item.id}**{since} · manual version {md(site.manual.version_label)}"
         f" · {last_changed(site, item.path)}</small>\n"
     )
 
@@ -210,7 +232,7 @@ def page_footer(site: SiteData, path: str, generated: bool) -> str:
     dates = [site.history.date(path)] + ([site.history.content_date()] if generated else [])
     date = max(dates)
     told = f"Last changed on {date}" if date else "Date of last change not recorded"
-    return f"---\n\n<small>{told} · manual version {md(site.manual.version)}</small>\n"
+    return f"---\n\n<small>{told} · manual version {md(site.manual.version_label)}</small>\n"
 
 
 def _history_section(site: SiteData, item: Item) -> str:
@@ -428,7 +450,7 @@ def _about_form(site: SiteData, item: Item) -> str:
         f"- **{'Who gives it' if handout else 'Who fills it in'}:** {md(item.filled_in_by)}",
         f"- **When:** {md(item.when)}",
         f"- **Where it is kept:** {md(item.kept)}",
-        f"- **Manual version:** {md(site.manual.version)}",
+        f"- **Manual version:** {md(site.manual.version_label)}",
     ]
     if site.site_url:
         facts.append(f"- **Permanent address:** {_url_link(site.permalink(item.id))}")

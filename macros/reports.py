@@ -245,13 +245,14 @@ def gap_map(site: SiteData, from_path: str) -> str:
 
 def principle_cards(site: SiteData, from_path: str) -> str:
     out: list[str] = []
-    version = md(site.manual.version)
+    version = md(site.manual.version_label)
     for principle in site.manual.of_kind(Kind.PRINCIPLE):
         markers = "\n".join(f"- {md(f.indicator)}" for f in principle.fidelity) or "*None yet.*"
         certainty = principle.certainty
         rated = f"**Certainty of evidence:** {md(certainty.rating)}" if certainty else ""
         decisions = prose(site, markup.section(principle.body, "Decision points"), from_path) or "*None yet.*"
-        permalink = site.permalink(principle.id)
+        # On the published site, the card names the item's permanent address; a build without one links the page.
+        permalink = site.permalink(principle.id) if site.site_url else f"{principle.id} in this manual"
         out += [
             '<div class="imap-card" markdown>',
             "",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Final, Protocol
 
-from macros import markup, parsecache, reading, sanitize, vocab
+from macros import guides, markup, parsecache, reading, sanitize, vocab
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from macros.model import Citation, Item, Kind, Ref, Reference
 from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, required_sections
@@ -228,8 +228,8 @@ def body_markup(
     known_ids = (set(by_id) | {h.id for i in items for h in i.hypotheses}) if known is None else known
     found: list[Diagnostic] = []
     for item in items:
-        for mark in item.marks:
-            location = Location(item.path, item.body_line + mark.line)
+        placed = [(mark, Location(item.path, item.body_line + mark.line)) for mark in item.marks]
+        for mark, location in [*placed, *guides.marks(item)]:
             if mark.kind == "cite":
                 for key in mark.values:
                     if key not in references:
@@ -324,13 +324,17 @@ def collect_citations(items: Iterable[Item]) -> tuple[Citation, ...]:
             if mark.kind == "cite":
                 location = Location(item.path, item.body_line + mark.line)
                 found.extend(Citation(key, item.id, location) for key in mark.values)
+        for mark, location in guides.marks(item):
+            if mark.kind == "cite":
+                found.extend(Citation(key, item.id, location) for key in mark.values)
     return tuple(found)
 
 
 def cited_keys(item: Item) -> frozenset[str]:
     """The reference keys an item cites (the keys of its citations in `collect_citations`)."""
-    marks = (key for mark in item.marks if mark.kind == "cite" for key in mark.values)
-    return frozenset(link.source for link in item.all_evidence()).union(marks)
+    marks = [*item.marks, *(mark for mark, _ in guides.marks(item))]
+    keys = (key for mark in marks if mark.kind == "cite" for key in mark.values)
+    return frozenset(link.source for link in item.all_evidence()).union(keys)
 
 
 _MACRO_CITE = re.compile(r"\bcite\(([^)]*)\)")
@@ -429,10 +433,11 @@ def retired_links(items: Sequence[Item], retired: Mapping[str, Target]) -> list[
                 for ref in getattr(item, field_name):
                     if ref.target in retired:
                         flag(ref.location, ref.target, f"'{field_name}' refers to")
-        for mark in item.marks:
+        placed = [(mark, Location(item.path, item.body_line + mark.line)) for mark in item.marks]
+        for mark, location in [*placed, *guides.marks(item)]:
             target = mark.values[0] if mark.kind == "xref" else mark.values[1] if mark.kind == "diagram-link" else ""
             if target in retired:
-                flag(Location(item.path, item.body_line + mark.line), target, "cross-reference to")
+                flag(location, target, "cross-reference to")
     return found
 
 
@@ -780,6 +785,7 @@ def item_rules(item: Item, namespace: Namespace) -> list[Diagnostic]:
             *hypothesis_thresholds([item], namespace.references),
             *unsafe_html([item]),
             *dose_amounts([item]),
+            *guides.check(item),
         ]
     return found
 

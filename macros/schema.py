@@ -16,10 +16,33 @@ import yaml
 
 from macros import vocab
 from macros.diagnostics import Diagnostic, Location, did_you_mean, error
-from macros.model import Certainty, EvidenceLink, FidelityItem, Hypothesis, Item, Kind, Ref
+from macros.model import (
+    Certainty,
+    DecisionGuide,
+    EvidenceLink,
+    FidelityItem,
+    GuideBranch,
+    GuideStep,
+    Hypothesis,
+    Item,
+    Kind,
+    Ref,
+)
 
 FieldType = Literal[
-    "text", "version", "ids", "texts", "choice", "choices", "evidence", "hypotheses", "certainty", "fidelity"
+    "text",
+    "version",
+    "ids",
+    "texts",
+    "choice",
+    "choices",
+    "evidence",
+    "hypotheses",
+    "certainty",
+    "fidelity",
+    "guides",
+    "steps",
+    "branches",
 ]
 
 
@@ -90,6 +113,37 @@ FIDELITY_FIELDS: Final = MappingProxyType(
     }
 )
 
+BRANCH_FIELDS: Final = MappingProxyType(
+    {
+        "when": _f("text", True, "the answer, in a few words (Yes; No; Yes, or unsure)"),
+        "go": _f("text", True, "the id of the step this answer leads to"),
+    }
+)
+
+STEP_FIELDS: Final = MappingProxyType(
+    {
+        "id": _f("text", True, "a short name for the step, unique in its guide (letters, digits and '-')"),
+        "label": _f(
+            "text", True, f"the step in a few words, as the drawing shows it (at most {vocab.GUIDE_LABEL} characters)"
+        ),
+        "text": _f("text", True, "the full instruction, as the numbered list shows it ([[ID]] and [@key] allowed)"),
+        "next": _f("text", False, "the id of the step that follows, or 'end'; the step written next when absent"),
+        "branches": _f("branches", False, "for a question: each answer and the step it leads to (at least two)"),
+    }
+)
+
+GUIDE_FIELDS: Final = MappingProxyType(
+    {
+        "id": _f("text", True, "a short name for the guide, placed in the text as [[guide:<id>]]"),
+        "title": _f("text", True, "what the guide is for, as the caption of its drawing"),
+        "steps": _f("steps", True, "the steps, in the order of the numbered list; the first is where it starts"),
+    }
+)
+
+_LISTS: Final = frozenset(
+    {"ids", "texts", "choices", "evidence", "hypotheses", "fidelity", "guides", "steps", "branches"}
+)
+
 FIELDS: Final = MappingProxyType(
     {
         Kind.CHAPTER: MappingProxyType(
@@ -97,6 +151,7 @@ FIELDS: Final = MappingProxyType(
                 **_COMMON,
                 "part": _f("choice", True, "the part of the manual it belongs to", vocab.PART),
                 "summary": _f("text", False, "one sentence on what the chapter covers"),
+                "decision_guides": _f("guides", False, "decision guides as data, each drawn and listed where placed"),
             }
         ),
         Kind.THEORY: MappingProxyType(
@@ -327,7 +382,7 @@ class _Reader:
             if spec.required:
                 self.err(node, "field.empty", f"{what} is empty", spec.doc)
                 return None
-            return () if spec.type in ("ids", "texts", "choices", "evidence", "hypotheses", "fidelity") else None
+            return () if spec.type in _LISTS else None
         if spec.type in ("text", "version", "choice"):
             return self.scalar(node, spec, what)
         if spec.type == "certainty":
@@ -342,6 +397,12 @@ class _Reader:
             return tuple(h for child in node.value if (h := self.hypothesis(child, what)) is not None)
         if spec.type == "fidelity":
             return tuple(f for child in node.value if (f := self.fidelity(child)) is not None)
+        if spec.type == "guides":
+            return tuple(g for child in node.value if (g := self.guide(child)) is not None)
+        if spec.type == "steps":
+            return tuple(s for child in node.value if (s := self.guide_step(child)) is not None)
+        if spec.type == "branches":
+            return tuple(b for child in node.value if (b := self.guide_branch(child)) is not None)
         element = FieldSpec("choice" if spec.type == "choices" else "text", True, spec.doc, spec.vocabulary)
         result: list[Any] = []
         for child in node.value:
@@ -398,6 +459,31 @@ class _Reader:
             basis=fields["basis"][0],
             location=self.loc(node),
         )
+
+    def guide(self, node: yaml.Node) -> DecisionGuide | None:
+        fields = self.mapping(node, GUIDE_FIELDS, "decision guide")
+        if not all(name in fields for name, spec in GUIDE_FIELDS.items() if spec.required):
+            return None
+        return DecisionGuide(fields["id"][0], fields["title"][0], fields["steps"][0], self.loc(node))
+
+    def guide_step(self, node: yaml.Node) -> GuideStep | None:
+        fields = self.mapping(node, STEP_FIELDS, "decision guide step")
+        if not all(name in fields for name, spec in STEP_FIELDS.items() if spec.required):
+            return None
+        return GuideStep(
+            id=fields["id"][0],
+            label=fields["label"][0],
+            text=fields["text"][0],
+            location=self.loc(node),
+            next=fields.get("next", ("", None))[0],
+            branches=fields.get("branches", ((), None))[0],
+        )
+
+    def guide_branch(self, node: yaml.Node) -> GuideBranch | None:
+        fields = self.mapping(node, BRANCH_FIELDS, "decision guide answer")
+        if not all(name in fields for name, spec in BRANCH_FIELDS.items() if spec.required):
+            return None
+        return GuideBranch(fields["when"][0], fields["go"][0], self.loc(node))
 
     def fidelity(self, node: yaml.Node) -> FidelityItem | None:
         fields = self.mapping(node, FIDELITY_FIELDS, "fidelity indicator")
@@ -600,6 +686,7 @@ def read_item(
         evidence=get("evidence", ()),
         hypotheses=tuple(checked),
         fidelity=get("fidelity", ()),
+        decision_guides=get("decision_guides", ()),
         certainty=get("certainty", None),
         phases=get("phases", ()),
         source_therapy=get("source_therapy", ""),

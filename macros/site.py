@@ -96,6 +96,11 @@ class SiteData:
         address = f"{self.site_url}{ID_PREFIX}{item_id}/"
         return f"{address}#{anchor}" if anchor else address
 
+    def permalink_path(self, item_id: str) -> str:
+        """The permanent address of an item relative to the root of the site, id/<ID>/: what a page resolves against
+        wherever it is served ("Copy link")."""
+        return f"{ID_PREFIX}{item_id}/"
+
     def versioned_permalink(self, item_id: str) -> str:
         """The permanent address of an item inside this version of the published site: <site>/<MAJOR.MINOR>/id/<ID>/."""
         return self.item_citations[item_id].url

@@ -101,6 +101,9 @@ FIDELITY_UNIT: Final = MappingProxyType(
 # The scores of a process indicator, each with an anchor in the indicator's own terms; "not applicable" when the
 # situation it is rated in did not arise.
 FIDELITY_SCORES: Final = ("0", "1", "2")
+# The longest label of a decision guide's step: what fits in three lines of its box in the drawing.
+GUIDE_LABEL: Final = 60
+GUIDE_STEP_ID: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 # How a medicine-session recording is divided for segment ratings, and the most ratings a rater makes per session.
 SEGMENTS_PER_MEDICINE_SESSION: Final = 8

@@ -58,8 +58,9 @@ def run(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> 
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False, env=env)
 
 
-def mkdocs_build(project_dir: Path) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-m", "mkdocs", "build", "--strict"], project_dir)
+def mkdocs_build(project_dir: Path, site_url: str = "") -> subprocess.CompletedProcess[str]:
+    """A strict build; with `site_url`, as published there (IMAP_SITE_URL), otherwise as a plain build."""
+    return run([sys.executable, "-m", "mkdocs", "build", "--strict"], project_dir, {"IMAP_SITE_URL": site_url})
 
 
 def imap_check(project_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -116,6 +117,7 @@ RELEASE_ENV = {
     "GIT_AUTHOR_EMAIL": "release@example.org",
     "GIT_COMMITTER_NAME": "Release test",
     "GIT_COMMITTER_EMAIL": "release@example.org",
+    "IMAP_SITE_URL": "https://imap-manual.github.io/manual/",  # a release needs the published address
 }
 
 

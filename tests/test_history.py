@@ -153,6 +153,10 @@ def test_item_page_shows_since_changelog_last_change_and_cite_this(tmp_path: Pat
     repo = _project_in_git(tmp_path)
     result = mkdocs_build(repo)
     assert result.returncode == 0, result.stderr
+    plain = (repo / "site" / "manual" / "principles" / "P01" / "index.html").read_text(encoding="utf-8")
+    assert "/0.2/id/P01/" not in plain  # a plain build names no address of a version it does not publish
+    result = mkdocs_build(repo, "https://imap-manual.github.io/manual/")
+    assert result.returncode == 0, result.stderr
     page = (repo / "site" / "manual" / "principles" / "P01" / "index.html").read_text(encoding="utf-8")
     history = page.split('id="history"')[1].split('id="cite"')[0]
     assert "In the manual since version <strong>0.1.0</strong> (released 2026-01-15)" in history
@@ -165,14 +169,14 @@ def test_item_page_shows_since_changelog_last_change_and_cite_this(tmp_path: Pat
     assert apa is not None
     assert apa.group(1) == (
         "IMAP manual contributors. (2026). P01 Stay within tolerable arousal. In <i>IMAP manual: Integrative "
-        "MDMA-assisted psychotherapy for PTSD</i> (Version 0.2.0). https://imap-manual.example.org/0.2/id/P01/"
+        "MDMA-assisted psychotherapy for PTSD</i> (Version 0.2.0). https://imap-manual.github.io/manual/0.2/id/P01/"
     )
     bibtex = re.sub(r"<[^>]+>", "", cite.split("<code>")[1].split("</code>")[0])
     entry = parse_string(bibtex.replace("&#123;", "{")).entries[0]
     assert entry.entry_type == "incollection"
     assert entry.fields_dict["version"].value == "0.2.0"
     assert entry.fields_dict["date"].value == "2026-03-01"
-    assert entry.fields_dict["url"].value == "https://imap-manual.example.org/0.2/id/P01/"
+    assert entry.fields_dict["url"].value == "https://imap-manual.github.io/manual/0.2/id/P01/"
     assert entry.fields_dict["title"].value == "{P01} Stay within tolerable arousal"
 
     # Every other page says when it last changed: a page generated from the manual when the manual last did.

@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from macros import addresses
 from tests.conftest import ROOT, Releases
 
@@ -97,3 +99,36 @@ def test_a_malformed_citation_file_stops_the_release_with_its_line(tmp_path: Pat
         preflight(project)
     (project / "CITATION.cff").write_text(re.sub(r"(?m)^version: .*$", "version: 0.1.0", cff), encoding="utf-8")
     assert preflight(project) == "0.1.0"
+
+
+def test_a_release_needs_the_published_address_and_refuses_a_placeholder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools.release import ReleaseError, release, site_url_problem
+
+    for placeholder in (
+        "",
+        "https://imap-manual.example.org/",
+        "https://example.com/manual/",
+        "https://manual.test/",
+        "https://localhost:8000/",
+        "http://team.github.io/manual/",
+        "https://127.0.0.1/",
+    ):
+        assert site_url_problem(placeholder), placeholder
+    assert site_url_problem("https://team.github.io/imap-manual/") == ""
+    monkeypatch.delenv("IMAP_SITE_URL", raising=False)
+    with pytest.raises(ReleaseError, match="IMAP_SITE_URL is not set"):
+        release(tmp_path)
+    monkeypatch.setenv("IMAP_SITE_URL", "https://imap-manual.example.org/")
+    with pytest.raises(ReleaseError, match="a placeholder"):
+        release(tmp_path)
+
+
+def test_only_a_release_has_a_version_selector(releases: Releases) -> None:
+    """A mike deployment reads versions.json (and has it); a plain build has no selector and asks for none."""
+    page = (releases.pages / "0.2" / "index.html").read_text(encoding="utf-8")
+    assert '"provider": "mike"' in page or '"provider":"mike"' in page
+    assert (releases.pages / "versions.json").is_file()
+    plain = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "provider: !ENV [IMAP_VERSION_PROVIDER" in plain

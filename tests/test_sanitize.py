@@ -166,6 +166,7 @@ def test_every_markdown_extension_of_the_site_is_the_checks() -> None:
         pass
 
     _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    _Loader.add_constructor("!ENV", lambda loader, node: None)  # MkDocs' environment variables (site_url)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
     names = [next(iter(entry)) if isinstance(entry, dict) else entry for entry in config["markdown_extensions"]]
     assert tuple(names) == sanitize.MARKDOWN_EXTENSIONS

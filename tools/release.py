@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -36,10 +37,37 @@ class ReleaseError(Exception):
     pass
 
 
+SITE_URL_VARIABLE = "IMAP_SITE_URL"
+# Addresses that cannot be the published site: the documentation domains and names reserved for examples and tests.
+_PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost")
+_PLACEHOLDER_SUFFIXES = (".example", ".invalid", ".test", ".localhost", ".local")
+
+
+def site_url_problem(url: str) -> str:
+    """Why `url` cannot be the published site's address ("" when it can)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not url:
+        return (
+            f"{SITE_URL_VARIABLE} is not set: set it to the address the site is published at, "
+            "such as https://<owner>.github.io/<repository>/"
+        )
+    if parts.scheme != "https" or not host:
+        return f"{SITE_URL_VARIABLE} is {url!r}, not an https:// address"
+    if host in _PLACEHOLDER_HOSTS or host.endswith(tuple("." + h for h in _PLACEHOLDER_HOSTS) + _PLACEHOLDER_SUFFIXES):
+        return (
+            f"{SITE_URL_VARIABLE} is {url!r}, a placeholder domain: permanent links and citations would point nowhere"
+        )
+    if host.replace(".", "").isdigit():
+        return f"{SITE_URL_VARIABLE} is {url!r}: give the site's domain name, not an IP address"
+    return ""
+
+
 def _run(args: list[str], root: Path) -> subprocess.CompletedProcess[str]:
     # mike runs `mkdocs` from the PATH: the one of this environment, whatever the caller's PATH.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": path}
+    # A release is a mike deployment: Material's version selector (versions.json) is on only here (mkdocs.yml).
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": path, "IMAP_VERSION_PROVIDER": "mike"}
     result = subprocess.run(args, cwd=root, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         raise ReleaseError(f"{' '.join(args[:3])} failed:\n{result.stdout}{result.stderr}")
@@ -71,6 +99,14 @@ def preflight(root: Path) -> str:
             named = data.get("version") if isinstance(data, dict) else None
             raise ReleaseError(f"CITATION.cff names version {named}, but VERSION is {version}")
     return version
+
+
+def _cff_url(root: Path) -> str:
+    try:
+        data = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return ""  # preflight has reported a file that cannot be read
+    return str(data.get("url") or "") if isinstance(data, dict) else ""
 
 
 def check_registry(root: Path) -> None:
@@ -118,7 +154,13 @@ def tag(root: Path, version: str) -> str:
 
 
 def release(root: Path, branch: str = "gh-pages", push: bool = False, remote: str = "origin") -> str:
+    problem = site_url_problem(os.environ.get(SITE_URL_VARIABLE, "").strip())
+    if problem:
+        raise ReleaseError(problem)
     version = preflight(root)
+    cited = _cff_url(root)
+    if cited and site_url_problem(cited):
+        raise ReleaseError(f"CITATION.cff: url {cited!r} is a placeholder: give the published address or remove it")
     check_registry(root)
     folder = addresses.version_path(version)
     pushing = ["--push", "--remote", remote] if push else []

@@ -13,13 +13,17 @@ document$.subscribe(function () {
 });
 
 // "Copy link" on item pages: the permanent address of the item (its title) or of a section in it (its headings).
-// The address is /id/<ID>/ (+ #section), which keeps working whatever the item's title or file is called later.
+// The address is id/<ID>/ (+ #section), which keeps working whatever the item's title or file is called later. It is
+// made from where the page is served (the site's root as Material knows it), so it resolves on the published site,
+// in a released version, on a local preview and in a copy opened from disk alike.
 document$.subscribe(function () {
   var meta = document.querySelector('meta[name="imap-permalink"]');
-  if (!meta) {
+  var config = document.getElementById("__config");
+  if (!meta || !config) {
     return;
   }
-  var base = meta.getAttribute("content");
+  var root = new URL((JSON.parse(config.textContent).base || ".") + "/", location.href);
+  var base = new URL(meta.getAttribute("content"), root).href;
   var headings = document.querySelectorAll("article.md-content__inner > h1, article.md-content__inner > h2[id], article.md-content__inner > h3[id]");
   headings.forEach(function (heading) {
     if (heading.querySelector(".imap-copy-link")) {
