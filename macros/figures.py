@@ -93,8 +93,10 @@ def _node(node: Node) -> str:
     css = f"imap-node imap-node--{node.css}"
     if not node.href:
         return f'<g class="{css} imap-node--here"><title>{html.escape(node.name)}</title>{shape}</g>'
+    # The accessible name is the text the box shows (WCAG 2.5.3); a label cut short keeps its full text in the title.
+    shown = " ".join(node.lines) if node.lines[-1].endswith("…") else node.name
     return (
-        f'<a class="{css}" href="{_a(node.href)}" aria-label="{_a(node.name)}">'
+        f'<a class="{css}" href="{_a(node.href)}" aria-label="{_a(shown)}">'
         f"<title>{html.escape(node.name)}</title>{shape}</a>"
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
@@ -199,17 +200,34 @@ def evidence_table(site: SiteData, links: Sequence[EvidenceLink], from_path: str
     return "\n".join(
         [
             table_caption(caption),
+            '<div class="imap-evidence" markdown>',
+            "",
             "| Source | What it bears on | Kind | Context | Stance |",
             "|---|---|---|---|---|",
             *rows,
+            "",
+            "</div>",
         ]
     )
 
 
+def evidence_tally(item: Item) -> str:
+    """One line on an item's evidence: how many links, how many of them tested support, and by stance."""
+    links = item.evidence
+    if not links:
+        return "No evidence links yet."
+    stances = Counter(link.stance for link in links)
+    tested = sum(link.tested for link in links)
+    parts = ", ".join(f"{count} {stance}" for stance, count in sorted(stances.items(), key=lambda s: (-s[1], s[0])))
+    rated = f"; certainty of evidence: {item.certainty.rating}" if item.certainty else ""
+    return f"{len(links)} evidence links ({parts}); {tested} of them tested support{rated}."
+
+
 def _summary(item: Item) -> str:
+    """The item in one sentence, as the page's lead paragraph at body size."""
     if not item.summary:
         return ""
-    return f'!!! abstract "{SUMMARY_TITLES[item.kind]}"\n    {md(item.summary)}\n'
+    return f"**{SUMMARY_TITLES[item.kind]}:** {md(item.summary)}\n{{: .imap-lead }}\n"
 
 
 def _footer(site: SiteData, item: Item) -> str:
@@ -550,18 +568,18 @@ def _hypotheses(site: SiteData, item: Item) -> str:
 
 
 def principle_evidence_table(site: SiteData, from_path: str) -> str:
-    rows: list[str] = []
+    """Each principle under its full title, with a one-line tally of its evidence, then its evidence table."""
+    out: list[str] = []
     for principle in site.manual.of_kind(Kind.PRINCIPLE):
-        for link in principle.evidence:
-            rows.append(
-                f"| {id_link(principle, from_path)} | {cite(site, [link.source], from_path)} | {md(link.claim)} | "
-                f"{md(link.kind)} | {md(vocab.EVIDENCE_CONTEXT[link.context])} | {md(link.stance)} |"
-            )
-    if not rows:
-        return "*No principles yet.*"
-    return "\n".join(
-        ["| Principle | Source | What it bears on | Kind | Context | Stance |", "|---|---|---|---|---|---|", *rows]
-    )
+        out += [
+            f"### {item_link(principle, from_path)} {{ #{principle.id.lower()} }}",
+            "",
+            md(evidence_tally(principle)),
+            "",
+            evidence_table(site, principle.evidence, from_path, f"Evidence for {principle.id}."),
+            "",
+        ]
+    return "\n".join(out) if out else "*No principles yet.*"
 
 
 def evidence_principles_table(site: SiteData, from_path: str) -> str:

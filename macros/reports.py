@@ -50,6 +50,8 @@ def hypotheses_registry(site: SiteData, from_path: str) -> str:
         "|---|---|---|---|",
         *summary_rows,
         "",
+        "## Each hypothesis in full",
+        "",
     ]
     for principle in principles:
         for h in principle.hypotheses:
@@ -147,8 +149,13 @@ def fidelity_form(site: SiteData, from_path: str) -> str:
     ]
     return "\n".join(
         [
-            "| Recording | | Session (S-ID) | | Rater | | Date | |",
-            "|---|---|---|---|---|---|---|---|",
+            table_caption("Fill in before rating."),
+            "| Field | Entry |",
+            "|---|---|",
+            "| Recording | |",
+            "| Session (S-ID) | |",
+            "| Rater | |",
+            "| Date | |",
             "",
             "### Rated once for the session",
             "",
@@ -256,7 +263,7 @@ def principle_cards(site: SiteData, from_path: str) -> str:
         out += [
             '<div class="imap-card" markdown>',
             "",
-            f"### {md(principle.label)} {{ #card-{principle.id.lower()} }}",
+            f"## {md(principle.label)} {{ #card-{principle.id.lower()} }}",
             "",
             f"**{md(principle.summary)}**",
             "",

@@ -37,6 +37,11 @@ PAGE_TYPES = {
     "intervention": "manual/interventions/I02/",
     "theory": "manual/theories/T12/",
     "chapter-with-diagrams": "manual/chapters/C07/",
+    "crisis-chapter": "manual/chapters/C16/",
+    "session-protocol": "manual/sessions/S04/",
+    "form": "manual/forms/F03/",
+    "handout": "manual/forms/F08/",
+    "print-edition": "print_page/",
     "case-illustrations": "manual/chapters/C11/",
     "bibliography": "bibliography/",
     "overview-matrix": "overview/intervention-matrix/",
@@ -53,7 +58,7 @@ PAGE_TYPES = {
     "benchmarks": "benchmarks/",
 }
 # Pages with build-time diagrams and bars, checked in the dark (slate) scheme too.
-DARK_PAGE_TYPES = ("principle", "overview-coverage", "theory-map")
+DARK_PAGE_TYPES = tuple(PAGE_TYPES)  # every page type in the dark (slate) scheme too
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -185,7 +190,7 @@ def test_the_manual_map_renders_and_a_node_leads_to_its_page(page: Any, base_url
 def test_principle_map_is_reachable_by_keyboard_and_leads_to_a_hypothesis(page: Any, base_url: str) -> None:
     page.goto(base_url + "manual/principles/P03/")
     assert page.locator("svg.imap-map--principle").is_visible()
-    page.locator('a.headerlink[href="#map"]').focus()  # the section's own permalink, just before the diagram
+    page.locator("h2#map .imap-copy-link").focus()  # the section's copy-link button, just before the diagram
     focused = ""
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -245,6 +250,40 @@ def test_copy_link_in_a_released_version_stays_in_that_version(page: Any, releas
     page.wait_for_url("**/0.1/manual/chapters/C01/")
 
 
+def test_evidence_tables_show_kind_and_stance_without_scrolling_sideways(page: Any, base_url: str) -> None:
+    """At 390 px each evidence link is a stacked card; at 1280 px the whole table fits. Either way the kind and the
+    stance of every link are inside the viewport without scrolling sideways."""
+    for path in ("manual/principles/P03/", "overview/principle-evidence/"):
+        page.goto(base_url + path)
+        width = page.evaluate("document.documentElement.clientWidth")
+        cells = page.locator(".imap-evidence td:nth-child(3), .imap-evidence td:nth-child(5)")
+        assert cells.count() >= 4
+        rights = cells.evaluate_all("cs => cs.map(c => c.getBoundingClientRect().right)")
+        assert max(rights) <= width + 1, (path, max(rights), width)
+    assert "evidence links (" in page.locator("article").first.inner_text()  # the tally beside each principle
+
+
+def test_page_hierarchy_lead_copy_links_and_notice(page: Any, base_url: str) -> None:
+    page.goto(base_url + "manual/principles/P03/")
+    lead = page.locator(".imap-lead").first
+    body = page.locator("article p:not(.imap-lead)").first
+    sizes = [loc.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") for loc in (lead, body)]
+    assert sizes[0] >= sizes[1]
+    headings = page.locator("article :is(h1, h2[id], h3[id])")
+    buttons = page.locator(".imap-copy-link")
+    assert buttons.count() == headings.count()
+    for box in buttons.evaluate_all("bs => bs.map(b => b.getBoundingClientRect())")[:5]:
+        assert box["width"] >= 24 and box["height"] >= 24
+    assert page.locator("h2 .headerlink").first.is_hidden()  # one control per heading
+    notice = page.locator(".imap-status").first
+    height = notice.evaluate("e => e.getBoundingClientRect().height")
+    line = notice.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 20")
+    if page.viewport_name == "phone":
+        assert height <= 2.2 * line  # one line and a link to the full statement
+        page.locator(".imap-status__more").click()
+        page.wait_for_url("**/#investigational-treatment")
+
+
 def test_an_item_page_shows_its_history_and_cite_this(page: Any, base_url: str) -> None:
     page.goto(base_url + "manual/principles/P10/#history")
     history = page.locator("#history + p")
@@ -263,7 +302,7 @@ def test_an_item_page_prints_without_navigation_with_links_and_whole_tables(page
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert not page.locator(".md-header").is_visible()
     assert not page.locator(".imap-copy-link").first.is_visible()
-    wrapper = page.locator("#evidence ~ .md-typeset__scrollwrap").first
+    wrapper = page.locator("#evidence ~ .imap-evidence .md-typeset__scrollwrap").first
     assert wrapper.evaluate("e => getComputedStyle(e).overflow") == "visible"
     table = wrapper.locator("table")
     assert table.evaluate("t => t.getBoundingClientRect().right <= document.documentElement.clientWidth + 1")
@@ -338,7 +377,7 @@ def _axe_violations(page: Any) -> list[str]:
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     violations: list[str] = page.evaluate(
         """async () => (await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations
             .map(v => `${v.id} (${v.impact}): ${v.nodes.length} nodes, e.g. ${v.nodes[0].target.join(' ')}`)"""
     )
     return violations

@@ -795,13 +795,18 @@ def gzipped_size(site: Path, path: str) -> int:
     return len(gzip.compress(target.read_bytes(), compresslevel=6)) if target.is_file() else 0
 
 
-def bench_weight(bench: Bench) -> None:
-    print("Page weight: a principle page with an empty cache (Chromium)", flush=True)
+def real_site(bench: Bench) -> Path:
+    """The manual built once for the browser measurements (a copy of it, at 1x)."""
     project = bench.work / "real"
     if not (project / "site" / "index.html").exists():
         synth.generate(project, 1)
         measured(mkdocs("-d", "site"), project)
-    site = project / "site"
+    return project / "site"
+
+
+def bench_weight(bench: Bench) -> None:
+    print("Page weight: a principle page with an empty cache (Chromium)", flush=True)
+    site = real_site(bench)
     runs = [page_weight(site) for _ in range(bench.repeats)]
     total_kb = stats.median([r[0] / 1024 for r in runs])
     count = stats.median([r[1] for r in runs])
@@ -927,11 +932,7 @@ def phone_figures(site: Path, page_path: str) -> tuple[float, float, float]:
 
 def bench_phone(bench: Bench) -> None:
     print("Phone: the crisis guides and other pages on a throttled phone profile (Chromium)", flush=True)
-    project = bench.work / "real"
-    if not (project / "site" / "index.html").exists():
-        synth.generate(project, 1)
-        measured(mkdocs("-d", "site"), project)
-    site = project / "site"
+    site = real_site(bench)
     for page_path in PHONE_PAGES:
         runs = [phone_figures(site, page_path) for _ in range(max(1, min(bench.repeats, 3)))]
         name = page_path or "home/"
