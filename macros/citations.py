@@ -192,33 +192,38 @@ _STYLED: Final = re.compile(r"\\(?:emph|textit|textbf|textsc|textsl|mkbibemph|mk
 def protect_styled_groups(bibtex: str) -> str:
     """`\\emph{{The Quiet Harbour}}` written as `{\\emph{The Quiet Harbour}}`, which means the same in BibLaTeX:
     pandoc keeps the capitals of a braced group only when the braces are outside the command. The text keeps its
-    length and lines; one pass over it."""
+    length and lines. The braces are paired in one pass first, so the whole takes linear time."""
+    closing = _brace_pairs(bibtex)
     parts: list[str] = []
     position = 0
     for match in _STYLED.finditer(bibtex):
-        if match.start() < position:
+        outer, inner = match.end() - 2, match.end() - 1
+        end = closing.get(inner, -1)
+        if match.start() < position or end < 0 or closing.get(outer) != end + 1:
             continue
-        inner = match.end() - 1  # the inner group's opening brace
-        depth, end = 0, -1
-        for index in range(inner, min(len(bibtex), inner + 2000)):
-            char = bibtex[index]
-            if char == "\\":
-                continue
-            if char == "{" and bibtex[index - 1] != "\\":
-                depth += 1
-            elif char == "}" and bibtex[index - 1] != "\\":
-                depth -= 1
-                if depth == 0:
-                    end = index
-                    break
-        if end == -1 or end + 1 >= len(bibtex) or bibtex[end + 1] != "}":
-            continue
-        command = bibtex[match.start() : match.end() - 2]
+        command = bibtex[match.start() : outer]
         parts.append(bibtex[position : match.start()])
         parts.append("{" + command + "{" + bibtex[inner + 1 : end] + "}}")
         position = end + 2
     parts.append(bibtex[position:])
     return "".join(parts)
+
+
+def _brace_pairs(text: str) -> dict[int, int]:
+    """The position of the closing brace of each opening brace (braces after a backslash are text)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    escaped = False
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            stack.append(index)
+        elif char == "}" and stack:
+            pairs[stack.pop()] = index
+    return pairs
 
 
 def _render(doc: dict[str, Any], keys: list[str]) -> dict[str, tuple[str, str]]:
