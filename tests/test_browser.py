@@ -212,16 +212,20 @@ def test_principle_cards_print_without_navigation(page: Any, base_url: str) -> N
     assert page.locator(".imap-card").first.evaluate("e => getComputedStyle(e).breakAfter") == "page"
 
 
+def _copy_link(page: Any, what: str, expected: str, lands_on: str) -> None:
+    """Press "Copy link" for `what`, check the address copied, and follow it to where it must land."""
+    page.get_by_role("button", name=f"Copy link to {what} (its permanent address)").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == expected
+    page.goto(copied)
+    page.wait_for_url(lands_on)
+
+
 def test_copy_link_copies_the_permanent_address_of_the_item_and_of_a_section(page: Any, base_url: str) -> None:
     """The address is made from where the site is served, and it leads back to the page and the section."""
     page.goto(base_url + "manual/principles/P03/")
-    page.get_by_role("button", name="Copy link to this page (its permanent address)").click()
-    assert page.evaluate("navigator.clipboard.readText()") == base_url + "id/P03/"
-    page.get_by_role("button", name="Copy link to the section Evidence (its permanent address)").click()
-    copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == base_url + "id/P03/#evidence"
-    page.goto(copied)
-    page.wait_for_url("**/manual/principles/P03/#evidence")
+    _copy_link(page, "this page", base_url + "id/P03/", "**/manual/principles/P03/")
+    _copy_link(page, "the section Evidence", base_url + "id/P03/#evidence", "**/manual/principles/P03/#evidence")
 
 
 def test_a_plain_build_requests_nothing_that_is_not_there(page: Any, base_url: str) -> None:
@@ -243,11 +247,7 @@ def test_a_plain_build_requests_nothing_that_is_not_there(page: Any, base_url: s
 
 def test_copy_link_in_a_released_version_stays_in_that_version(page: Any, releases_url: str) -> None:
     page.goto(releases_url + "0.1/manual/chapters/C01/")
-    page.get_by_role("button", name="Copy link to this page (its permanent address)").click()
-    copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == releases_url + "0.1/id/C01/"
-    page.goto(copied)
-    page.wait_for_url("**/0.1/manual/chapters/C01/")
+    _copy_link(page, "this page", releases_url + "0.1/id/C01/", "**/0.1/manual/chapters/C01/")
 
 
 def test_evidence_tables_show_kind_and_stance_without_scrolling_sideways(page: Any, base_url: str) -> None:
