@@ -8,7 +8,7 @@ VENDOR := .vendor/.installed
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck new diff-report addresses release bench
+.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck engines generate new diff-report addresses release bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ serve: $(STAMP) $(VENDOR) ## the site, live, at http://127.0.0.1:8000 (reloads o
 build: $(STAMP) $(VENDOR) ## strict build of the site into site/
 	$(BIN)/mkdocs build --strict --clean
 
+generate: $(STAMP) ## write the complete site source as plain files into DIR (default: generated/) for any engine
+	$(BIN)/python -m macros generate $(or $(DIR),generated)
+
 check: $(STAMP) ## validate manual/ and references.bib (no site build; seconds)
 	$(BIN)/python -m macros.cli check
 
@@ -47,7 +50,10 @@ unit: $(STAMP) $(VENDOR) ## the test suite
 linkcheck: build ## every internal link and anchor of the built site, checked by LinkChecker (offline)
 	$(BIN)/python -m tools.linkcheck site
 
-test: lint typecheck check unit linkcheck ## everything: lint, types, content check, tests (site builds), link check
+engines: build ## the site built by ProperDocs, and from the generated tree, is the site MkDocs built
+	$(BIN)/python -m tools.engines site
+
+test: lint typecheck check unit linkcheck engines ## everything: lint, types, content check, tests (site builds), link check
 
 bench: $(STAMP) $(VENDOR) ## measure build time, scaling, check, live preview, page weight (long; not in make test)
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)

@@ -6,6 +6,9 @@ python -m macros.cli new principle "Title"      scaffold a new item with the nex
 python -m macros.cli new --from-env             the same, from IMAP_NEW_KIND and IMAP_NEW_TITLE (as make new does)
 python -m macros.cli diff-report BASE HEAD      traceability report between two git revisions (Markdown)
 python -m macros.cli register SITE              add a built site's addresses to addresses.txt
+python -m macros.cli generate DIR               the complete site source as plain files (any engine builds it)
+
+`python -m macros ...` is the same command line.
 """
 
 from __future__ import annotations
@@ -232,6 +235,34 @@ def _register(root: Path, site: Path) -> int:
     return 0
 
 
+def _generate(root: Path, out: Path) -> int:
+    """The complete site source in `out`. A folder that holds anything else is never emptied: only one that is
+    empty or that an earlier run wrote (it carries generate.MARKER)."""
+    from macros import generate
+
+    out = out.resolve()
+    if out == root or out in root.parents or (out.is_dir() and not generate.replaceable(out)):
+        print(
+            f"error: {out} is not empty and was not written by `generate`; name a new folder "
+            "(it is emptied before each run)",
+            file=sys.stderr,
+        )
+        return 2
+    pages, nav, problems = generate.load(root, generate.site_url(), generate.configured_nav(root))
+    if problems:
+        print(report(problems), file=sys.stderr)
+    if has_errors(problems):
+        return 1
+    try:
+        written = generate.generate(root, out, pages, nav)
+    except generate.GenerateError as exc:
+        print(report(exc.problems), file=sys.stderr)
+        return 1
+    pages_written = sum(1 for name in written if name.endswith(".md"))
+    print(f"ok: {pages_written} pages and {len(written) - pages_written} other files in {out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros.cli", description="Check and work with the IMAP manual.")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current directory)")
@@ -252,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("head", nargs="?", default="HEAD")
     register = commands.add_parser("register", help="add the addresses of a built site to addresses.txt")
     register.add_argument("site", type=Path)
+    generate = commands.add_parser(
+        "generate", help="write the complete site source (every page as Markdown, the navigation) into a folder"
+    )
+    generate.add_argument("out", type=Path, help="the folder to write (emptied first; made if missing)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "check":
@@ -268,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         return _new(root, args.kind, args.title)
     if args.command == "diff-report":
         return _diff_report(root, args.base, args.head)
+    if args.command == "generate":
+        return _generate(root, args.out)
     return _register(root, args.site)
 
 

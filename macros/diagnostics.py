@@ -94,8 +94,12 @@ CODES: dict[str, str] = {
     "template.syntax": "A page with render_macros: true is not a valid Jinja template.",
     "template.unsafe": "A page with render_macros: true does more than call the site's macros with literal strings or "
     "numbers (a variable, attribute, filter, tag, or a computed argument).",
-    "template.config": "mkdocs.yml sets a macros plugin option that lets pages reach more than the site's macros "
-    "(include_dir, modules, j2_*, ...), or drops one of its strict settings.",
+    "template.config": "mkdocs.yml turns on the mkdocs-macros plugin (which would render pages as Jinja templates), "
+    "or inherits settings from a file the check does not read.",
+    "template.call": "A page calls one of the site's macros with arguments it does not take (a kind that does not "
+    "exist, too many arguments): the page cannot be generated.",
+    "generate.folder": "make generate was asked to write into a folder that holds files it did not write.",
+    "generate.config": "mkdocs.yml is not a mapping of settings: make generate cannot write the tree's configuration.",
     "html.unsafe": "Markup the sanitiser removes from a page: HTML, attributes or link schemes outside its allowlist.",
     "text.too-complex": "A text past the stated bounds on '<' and '[' (Markdown reads such runs in quadratic time).",
     "benchmarks.malformed": "The benchmark results file (written by make bench) is not valid JSON or lacks a field.",

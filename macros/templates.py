@@ -1,12 +1,13 @@
-"""Pages that render macros are data too: they may call the site's macros, by name, with literal arguments, and
+"""Pages that call macros are data too: they may call the site's macros, by name, with literal arguments, and
 nothing else.
 
-A page under docs/ whose front matter sets `render_macros: true` is a Jinja template, rendered by mkdocs-macros at
-build time. Jinja reaches far beyond the macros (`{{ cycler.__init__.__globals__.os.popen('id').read() }}` runs a
-command), so every such page is parsed here with Jinja's own parser, and its syntax tree may hold only text, literal
-strings and numbers, and calls of a name in MACROS whose arguments are literal strings or numbers. The page is parsed,
-never rendered, so checking it runs nothing. The manual's own pages never render (render_macros is not one of their
-keys), and mkdocs.yml may not set a mkdocs-macros option that widens what a page can reach.
+A page under docs/ whose front matter sets `render_macros: true` calls the site's macros (`{{ cite('key') }}`,
+`{{ item_list('principle') }}`), written in Jinja's syntax. Jinja itself reaches far beyond the macros
+(`{{ cycler.__init__.__globals__.os.popen('id').read() }}` runs a command), so no page is ever rendered as a template:
+every such page is parsed here with Jinja's own parser, its syntax tree may hold only text, literal strings and
+numbers, and calls of a name in MACROS whose arguments are literal strings or numbers, and macros.generate makes each
+call itself with those literals. Checking a page runs nothing. The manual's own pages never call macros
+(render_macros is not one of their keys), and mkdocs.yml may not turn on a plugin that renders pages as templates.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ CONFIG_FILE = "mkdocs.yml"
 # The file names MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
-# The names the site build registers as macros (macros.adapter.define_env checks that it registers exactly these).
+# The macros a page may call (macros.generate.Pages.functions makes exactly these; a test holds the two equal).
 MACROS: tuple[str, ...] = (
     "cite",
     "xref",
@@ -62,20 +63,10 @@ MACROS: tuple[str, ...] = (
     "markup_allowlist",
 )
 
-# The mkdocs-macros options mkdocs.yml may set, with the value each must have (None: any value). Every other option
-# (include_dir, include_yaml, modules, force_render_paths, j2_*, ...) widens what a page can reach or which pages
-# render.
-PLUGIN_OPTIONS: dict[str, object] = {
-    "module_name": "macros",
-    "render_by_default": False,
-    "on_error_fail": True,
-    "on_undefined": "strict",
-    "verbose": None,
-}
 _PLUGIN = "macros"
 # How MkDocs finds a page's YAML front matter (mkdocs.utils.meta.YAML_RE); pages without it have no render_macros.
 # The project's own front matter parser (macros.frontmatter) differs in corner cases, and what decides whether a page
-# renders is what MkDocs reads. (macros.adapter checks each page again, as it is rendered.)
+# renders is what MkDocs reads. (macros.generate checks each page again, as it evaluates it.)
 PAGE_META = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 _RULE = "such a page may only call the site's macros, with literal strings or numbers as arguments"
@@ -296,8 +287,10 @@ def _line_of(mapping: yaml.MappingNode, key: str, first_line: int) -> int:
 
 
 def check_config(root: Path) -> list[Diagnostic]:
-    """mkdocs-macros in mkdocs.yml sets only the options of PLUGIN_OPTIONS, with their values (strict, opt-in, no
-    includes or extra modules). A project without mkdocs.yml (a fixture manual) has nothing to check."""
+    """mkdocs.yml turns on no template engine for pages: the site's pages call macros only through macros.generate,
+    which evaluates literal calls and runs nothing else, so the mkdocs-macros plugin (which renders a page as a Jinja
+    template) may not be listed; and the configuration does not inherit plugins from a file this check does not
+    read. A project without mkdocs.yml (a fixture manual) has nothing to check."""
     path = root / CONFIG_FILE
     if not path.is_file() or path.is_symlink():
         return []  # a link is an error of macros.symlinks
@@ -319,8 +312,15 @@ def check_config(root: Path) -> list[Diagnostic]:
                 )
             )
         if isinstance(key, yaml.ScalarNode) and key.value == "plugins":
-            for options in _macros_options(value):
-                problems.extend(_check_options(options))
+            problems.extend(
+                error(
+                    _at(options),
+                    "template.config",
+                    "mkdocs.yml turns on the macros plugin, which renders pages as Jinja templates",
+                    "pages call the site's macros through the engine (macros/generate.py); remove the plugin",
+                )
+                for options in _macros_options(value)
+            )
     return problems
 
 
@@ -329,7 +329,7 @@ def _at(node: yaml.Node) -> Location:
 
 
 def _macros_options(plugins: yaml.Node) -> Iterator[yaml.Node]:
-    """The option nodes of every mkdocs-macros entry in the plugins list (or mapping)."""
+    """The name node of every mkdocs-macros entry in the plugins list (or mapping)."""
     entries: list[tuple[yaml.Node, yaml.Node | None]] = []
     if isinstance(plugins, yaml.SequenceNode):
         for entry in plugins.value:
@@ -339,59 +339,6 @@ def _macros_options(plugins: yaml.Node) -> Iterator[yaml.Node]:
                 entries.extend(entry.value)
     elif isinstance(plugins, yaml.MappingNode):
         entries.extend(plugins.value)
-    for name, options in entries:
+    for name, _ in entries:
         if isinstance(name, yaml.ScalarNode) and name.value.split(" #")[0].strip() == _PLUGIN:
-            yield options if options is not None else name
-
-
-def _check_options(options: yaml.Node) -> list[Diagnostic]:
-    given: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-    if isinstance(options, yaml.MappingNode):
-        for key, value in options.value:
-            given[str(key.value)] = (key, value)
-    problems: list[Diagnostic] = []
-    for name, (key, _) in given.items():
-        if name not in PLUGIN_OPTIONS:
-            problems.append(
-                error(
-                    _at(key),
-                    "template.config",
-                    f"the macros plugin option '{name}' is not allowed: it widens what a page that renders macros "
-                    "can reach, or which pages render",
-                    "the options allowed are " + ", ".join(PLUGIN_OPTIONS),
-                )
-            )
-    for name, expected in PLUGIN_OPTIONS.items():
-        if expected is None:
-            continue
-        if name not in given:
-            problems.append(
-                error(
-                    _at(options),
-                    "template.config",
-                    f"the macros plugin must set {name}: {_yaml(expected)}",
-                )
-            )
-        elif _value(given[name][1]) != expected or type(_value(given[name][1])) is not type(expected):
-            problems.append(
-                error(
-                    _at(given[name][1]),
-                    "template.config",
-                    f"the macros plugin option {name} must be {_yaml(expected)}",
-                )
-            )
-    return problems
-
-
-def _value(node: yaml.Node) -> object:
-    """A plain scalar's value; anything else (a tag such as !ENV, a list) gives None."""
-    if not isinstance(node, yaml.ScalarNode) or not str(node.tag).startswith("tag:yaml.org,2002:"):
-        return None
-    try:
-        return yaml.SafeLoader("").construct_object(node)
-    except yaml.YAMLError:
-        return None
-
-
-def _yaml(value: object) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
+            yield name

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 import tempfile
 import textwrap
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TypeVar
 
 from macros.checking import check_project
@@ -262,3 +265,40 @@ def scaffolding(root: Path) -> Path:
     shutil.copytree(ROOT / "templates", root / "templates")
     write(root, "VERSION", "0.1.0\n")
     return root
+
+
+class HookConfig(dict[str, object]):
+    """What the MkDocs adapter hook (hooks/imap.py) reads and writes of MkDocs' configuration."""
+
+    def __init__(self, root: Path, nav: object = None) -> None:
+        super().__init__()
+        self.config_file_path = str(root / "mkdocs.yml")
+        self.site_url = ""
+        self.nav = nav
+        self.watch: list[str] = []
+        self.extra: dict[str, object] = {}
+
+
+def adapter_hook() -> ModuleType:
+    """The MkDocs adapter (hooks/imap.py), loaded as MkDocs loads a hook."""
+    spec = importlib.util.spec_from_file_location(
+        "imap_adapter_hook", Path(__file__).resolve().parent.parent / "hooks" / "imap.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_refusal(root: Path) -> str:
+    """Why the site build of the project at `root` stops before any page is made (the adapter's PluginError)."""
+    from mkdocs.exceptions import PluginError
+
+    saved = list(sys.path)
+    try:
+        adapter_hook().on_config(HookConfig(root))
+    except PluginError as exc:
+        return str(exc)
+    finally:
+        sys.path[:] = saved
+    raise AssertionError("the build went on")

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
-from mkdocs.exceptions import PluginError
 
-from macros import adapter, site, symlinks, templates
-from macros.diagnostics import CODES
+from macros import generate, site, symlinks, templates
+from macros.diagnostics import CODES, has_errors
 from tests.conftest import ROOT, make_project, mkdocs_build
-from tests.helpers import diagnostics, minimal, write
+from tests.helpers import build_refusal, diagnostics, minimal, write
 
 RULE = "such a page may only call the site's macros, with literal strings or numbers as arguments"
 CODES_HERE = ("template.syntax", "template.unsafe", "template.config", "file.symlink")
@@ -32,11 +29,10 @@ def _found(root: Path) -> list[str]:
 
 
 def _build_refuses(root: Path, expected: list[str]) -> None:
-    """The site build stops in define_env, before mkdocs-macros renders any page, with every diagnostic."""
-    with pytest.raises(PluginError) as raised:
-        adapter.define_env(SimpleNamespace(project_dir=str(root), conf={}))
+    """The site build stops as it loads the project, before any page is made, with every diagnostic."""
+    refusal = build_refusal(root)
     for line in expected:
-        assert line in str(raised.value)
+        assert line in refusal
 
 
 HOSTILE_PAGES = [
@@ -186,78 +182,50 @@ def test_markdown_files_with_other_suffixes_are_checked(tmp_path: Path) -> None:
     ]
 
 
-def test_the_registered_macros_are_the_checked_names(tmp_path: Path) -> None:
-    """define_env registers exactly templates.MACROS (it refuses to build otherwise), and the real pages call only
-    them."""
+def test_the_macros_made_are_the_checked_names(tmp_path: Path) -> None:
+    """The generator makes exactly templates.MACROS, and the real pages call only them."""
     root = make_project(tmp_path / "project", "valid")
-    registered: list[str] = []
-    env: Any = SimpleNamespace(
-        project_dir=str(root),
-        conf={"site_url": "", "nav": None, "watch": [], "extra": {}},
-        macro=lambda function, name: registered.append(name),
-    )
-    adapter.define_env(env)
-    assert sorted(registered) == sorted(templates.MACROS)
+    pages, _, problems = generate.load(root, "", None)
+    assert not has_errors(problems)
+    assert sorted(pages.functions("page.md")) == sorted(templates.MACROS)
     assert len(set(templates.MACROS)) == len(templates.MACROS)
     assert templates.check_project(ROOT) == []
 
 
-def _rendering(markdown: str, meta: dict[str, object], title: str = "A page", source: str | None = None) -> Any:
-    text = source if source is not None else markdown
-    return SimpleNamespace(
-        page=SimpleNamespace(meta=meta, title=title, file=SimpleNamespace(src_path="page.md", content_string=text)),
-        markdown=markdown,
-        config={"render_by_default": False},
-        force_page_rendering=lambda path: False,
-    )
+def test_a_page_is_checked_again_as_it_is_made(tmp_path: Path) -> None:
+    """A backstop in the generator: whatever reached it, a page that calls macros holds only literal calls, and a
+    call with arguments the macro does not take is an error at its line, never a traceback or a page."""
+    root = make_project(tmp_path / "project", "valid")
+    pages, _, _ = generate.load(root, "", None)
+    assert "{{ config }}" in pages.page("page.md", {}, "{{ config }}").markdown  # not a page that calls macros
+    assert "{{ config }}" in pages.page("page.md", {"render_macros": False}, "{{ config }}").markdown
+    made = pages.page("page.md", {"render_macros": True}, "{{ '{{' }} {{ xref('P01') }} {{ 3 }}").markdown
+    assert made.startswith("{{ [P01 ") and "{{ xref" not in made
+    for text, first_line, expected in [
+        ("\n{{ config }}", 4, f"docs/page.md:5: error: the variable 'config' in a page that renders macros ({RULE})"),
+        ("{{ item_list('nonsense') }}", 6, "docs/page.md:6: error: item_list('nonsense') cannot be made: "),
+        ("{{ glossary(1, 2) }}", 6, "docs/page.md:6: error: glossary(1, 2) cannot be made: "),
+    ]:
+        with pytest.raises(generate.GenerateError) as raised:
+            pages.page("page.md", {"render_macros": 1}, text, first_line)
+        assert str(raised.value).startswith(expected)
+    with pytest.raises(generate.GenerateError) as raised:
+        pages.page("page.md", {"render_macros": True, "title": "{{ self }}"}, "text")
+    assert str(raised.value).startswith("docs/page.md: error: the variable 'self'")
 
 
-def test_the_page_being_rendered_is_checked_again() -> None:
-    """A backstop in the build: whatever made mkdocs-macros render a page, what it renders passes the check."""
-    adapter.on_pre_page_macros(_rendering("{{ config }}", {"render_macros": False}))
-    adapter.on_pre_page_macros(_rendering("{{ config }}", {}))
-    adapter.on_pre_page_macros(_rendering("{{ cite('x') }}", {"render_macros": True}))
-    with pytest.raises(PluginError) as raised:
-        adapter.on_pre_page_macros(
-            _rendering("\n{{ config }}", {"render_macros": True}, source="---\n---\n\n{{ config }}")
-        )
-    assert f"docs/page.md:4: error: the variable 'config' in a page that renders macros ({RULE})" in str(raised.value)
-    with pytest.raises(PluginError) as raised:
-        adapter.on_pre_page_macros(_rendering("text", {"render_macros": 1}, title="{{ self }}"))
-    assert "docs/page.md: error: the variable 'self'" in str(raised.value)
-
-
-MACROS_PLUGIN = """\
-  - macros:
-      module_name: macros
-      render_by_default: false   # only pages with `render_macros: true` are Jinja templates
-      on_error_fail: true
-      on_undefined: strict
-"""
-
-
-def test_the_macros_plugin_settings_reach_no_further(tmp_path: Path) -> None:
+def test_the_configuration_turns_on_no_template_engine(tmp_path: Path) -> None:
     root = minimal(tmp_path / "project")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert MACROS_PLUGIN in config
+    assert "\n  - macros:" not in config and "  - hooks/imap.py\n" in config
     write(root, "mkdocs.yml", config)
     assert diagnostics(root) == []
-    changed = MACROS_PLUGIN.replace("on_error_fail: true\n", "include_dir: docs\n      modules: [os]\n")
-    changed = changed.replace("on_undefined: strict", "on_undefined: keep\n      j2_variable_start_string: '[['")
-    config = config.replace(MACROS_PLUGIN, changed)
+    config = config.replace("plugins:\n  - search\n", "plugins:\n  - search\n  - macros:\n      module_name: macros\n")
     write(root, "mkdocs.yml", config)
-    first = config.splitlines().index("  - macros:") + 1
-    allowed = "module_name, render_by_default, on_error_fail, on_undefined, verbose"
-    reach = "it widens what a page that renders macros can reach, or which pages render"
+    line = config.splitlines().index("  - macros:") + 1
     assert _found(root) == [
-        f"mkdocs.yml:{first + 1}: error: the macros plugin must set on_error_fail: true [template.config]",
-        f"mkdocs.yml:{first + 3}: error: the macros plugin option 'include_dir' is not allowed: {reach} "
-        f"(the options allowed are {allowed}) [template.config]",
-        f"mkdocs.yml:{first + 4}: error: the macros plugin option 'modules' is not allowed: {reach} "
-        f"(the options allowed are {allowed}) [template.config]",
-        f"mkdocs.yml:{first + 5}: error: the macros plugin option on_undefined must be strict [template.config]",
-        f"mkdocs.yml:{first + 6}: error: the macros plugin option 'j2_variable_start_string' is not allowed: {reach} "
-        f"(the options allowed are {allowed}) [template.config]",
+        f"mkdocs.yml:{line}: error: mkdocs.yml turns on the macros plugin, which renders pages as Jinja templates "
+        "(pages call the site's macros through the engine (macros/generate.py); remove the plugin) [template.config]"
     ]
 
 
@@ -267,10 +235,8 @@ def test_the_configuration_may_not_inherit_unchecked_settings(tmp_path: Path) ->
     assert _found(root) == [
         "mkdocs.yml:1: error: the configuration inherits from another file, whose plugin settings are not checked "
         "(write the settings into mkdocs.yml itself) [template.config]",
-        "mkdocs.yml:4: error: the macros plugin must set module_name: macros [template.config]",
-        "mkdocs.yml:4: error: the macros plugin must set on_error_fail: true [template.config]",
-        "mkdocs.yml:4: error: the macros plugin must set on_undefined: strict [template.config]",
-        "mkdocs.yml:4: error: the macros plugin must set render_by_default: false [template.config]",
+        "mkdocs.yml:4: error: mkdocs.yml turns on the macros plugin, which renders pages as Jinja templates "
+        "(pages call the site's macros through the engine (macros/generate.py); remove the plugin) [template.config]",
     ]
 
 

@@ -20,8 +20,8 @@ import contextlib
 import datetime
 import functools
 import gzip
+import html
 import http.server
-import itertools
 import json
 import os
 import platform
@@ -50,7 +50,6 @@ from tools import synth
 from tools.bench import hostile, stats
 
 ROOT = Path(__file__).resolve().parents[2]
-CAPTURE_HOOK = Path(__file__).resolve().parent / "capture.py"
 # The newest Zensical whose dependencies the package index reachable from the benchmark machine has: 0.0.74 and
 # later depend on zensical-ui, which is not on it.
 ZENSICAL = "zensical==0.0.73"
@@ -60,7 +59,7 @@ LIVE_URL = "manual/principles/P03/"
 PAGE_URL = "manual/principles/P03/"
 SECTIONS = ("build", "scale", "check", "hostile", "citations", "live", "weight", "phone", "zensical")
 LARGEST_RUNS = 3  # builds of the largest synthetic manual (100x: about a quarter of an hour each on two cores)
-PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "Markdown", "pymdown-extensions", "pypandoc-binary")
+PACKAGES = ("mkdocs", "properdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pypandoc-binary")
 # Every run keeps Python's compiled bytecode, as a build on an author's or CI's machine does (some machines, this
 # benchmark's among them, turn that off in their environment): otherwise each build with the macros would also pay
 # for compiling the project's own code, which the installed packages of the plain build never do.
@@ -159,45 +158,20 @@ def fresh(project: Path, *names: str) -> None:
 
 
 def make_plain(project: Path) -> Path:
-    """Build once with the capture hook; write plain.yml, a configuration that builds the captured pages (and the
-    files the macros write after the build) with plain Material for MkDocs. Returns the plain configuration."""
-    captured = project / "plain-docs"
-    fresh(project, "plain-docs", "captured.json", "capture-site")
-    shutil.copytree(project / "docs", captured, symlinks=False)
-    hooks = "".join(f"  - {hook}\n" for hook in [*site_hooks(project), CAPTURE_HOOK])
-    (project / "capture.yml").write_text(f"INHERIT: mkdocs.yml\nhooks:\n{hooks}", encoding="utf-8")
-    measured(mkdocs("-f", "capture.yml", "-d", "capture-site"), project, {**ENV, "BENCH_CAPTURE": str(captured)})
-    state = json.loads((project / "captured.json").read_text(encoding="utf-8"))
-    shutil.copytree(project / "capture-site" / "data", captured / "data", dirs_exist_ok=True)
-    shutil.copytree(project / "capture-site" / "id", captured / "id", dirs_exist_ok=True)
+    """Write the project's pages as plain files with the engine-neutral generator (`python -m macros generate`), into
+    plain-docs/, and plain.yml, the generated configuration reading them: plain Material for MkDocs, with the site's
+    sanitiser hooks and without the adapter, builds the same site from them. Returns the plain configuration."""
+    tree = project / "plain-tree"
+    fresh(project, "plain-docs", "plain-tree")
+    generate = [sys.executable, "-m", "macros", "--root", str(project), "generate", str(tree)]
+    measured(generate, ROOT)
+    shutil.move(tree / "docs", project / "plain-docs")
+    text = (tree / "mkdocs.yml").read_text(encoding="utf-8")
+    if "\ndocs_dir: docs\n" not in text:
+        raise BenchError("the generated configuration names no docs_dir")
     config = project / "plain.yml"
-    config.write_text(
-        "INHERIT: mkdocs.yml\n"
-        "docs_dir: plain-docs\n"
-        f"plugins:\n  - search\n{print_site_plugin(project)}"
-        "watch: [plain-docs]\n"
-        f"extra: {json.dumps(state['extra'])}\n"
-        f"nav: {json.dumps(state['nav'])}\n",
-        encoding="utf-8",
-    )
+    config.write_text(text.replace("\ndocs_dir: docs\n", "\ndocs_dir: plain-docs\n", 1), encoding="utf-8")
     return config
-
-
-def site_hooks(project: Path) -> list[str]:
-    """The hooks the site's own configuration lists (kept in every build the benchmark makes)."""
-    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    block = text.split("\nhooks:\n", 1)[1] if "\nhooks:\n" in text else ""
-    listed = itertools.takewhile(lambda line: line.startswith("  - "), block.splitlines())
-    return [line.strip()[2:] for line in listed]
-
-
-def print_site_plugin(project: Path) -> str:
-    """The print-site plugin's entry of the site's configuration, as written there: the plain build makes the same
-    print edition, so both builds make the same pages."""
-    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    start = text.index("  - print-site:")
-    end = text.index("\n\n", start)
-    return text[start:end] + "\n"
 
 
 def compare_sites(one: Path, two: Path) -> tuple[int, int, list[str]]:
@@ -989,36 +963,72 @@ def ensure_zensical() -> None:
     stamp.write_text(ZENSICAL, encoding="utf-8")
 
 
+def article_text(page: Path) -> str:
+    """The words of a built page's article (what a reader reads), without markup."""
+    text = page.read_text(encoding="utf-8", errors="replace")
+    start, end = text.find("<article"), text.rfind("</article>")
+    body = text[start:end] if start >= 0 and end > start else ""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", body)).split())
+
+
 def bench_zensical(bench: Bench) -> None:
+    """Zensical builds the engine-neutral tree (`python -m macros generate`): no adapter, no hooks (Zensical ignores
+    them), no print-site plugin (it drops unknown plugins). Reported: whether it builds, how fast, and how far its
+    pages differ from MkDocs' build of the same tree (pages missing; pages whose article text differs)."""
     print(f"Zensical canary ({ZENSICAL}, in {ZENSICAL_VENV.name}/)", flush=True)
     ensure_zensical()
     project = bench.work / "real"
     if not (project / "mkdocs.yml").exists():
         synth.generate(project, 1)
+    tree = project / "zensical-tree"
+    fresh(project, "zensical-tree")
+    measured([sys.executable, "-m", "macros", "--root", str(project), "generate", str(tree)], ROOT)
     runs: list[float] = []
     base: list[float] = []
     for _ in range(bench.repeats):
-        fresh(project, "site-zensical", "site")
+        fresh(tree, "site-zensical", "site-mkdocs")
         try:
-            # Zensical loads the macros module from its file, without the project on the import path (MkDocs adds it).
-            zensical_env = {**ENV, "PYTHONPATH": str(project)}
             command = [str(ZENSICAL_VENV / "bin" / "zensical"), "build", "--clean"]
-            runs.append(measured(command, project, zensical_env).seconds)
+            runs.append(measured(command, tree).seconds)
         except BenchError as exc:
             errors = [line.strip() for line in str(exc).splitlines() if "Error:" in line]
-            raise BenchError(f"{ZENSICAL} did not build the site: {errors[0] if errors else exc}") from exc
-        base.append(measured(mkdocs("-d", "site"), project).seconds)
+            raise BenchError(f"{ZENSICAL} did not build the generated tree: {errors[0] if errors else exc}") from exc
+        shutil.move(tree / "site", tree / "site-zensical")
+        base.append(measured(mkdocs("-d", "site-mkdocs"), tree, {**ENV, "PYTHONPATH": str(project)}).seconds)
     seconds, mkdocs_s = stats.median(runs), stats.median(base)
+    reference = sorted(p.relative_to(tree / "site-mkdocs") for p in (tree / "site-mkdocs").rglob("index.html"))
+    missing = [p for p in reference if not (tree / "site-zensical" / p).is_file()]
+    differing = [
+        p for p in reference if p not in missing
+        and article_text(tree / "site-zensical" / p) != article_text(tree / "site-mkdocs" / p)
+    ]  # fmt: skip
     bench.add(
         Figure(
             "zensical.build",
             "Zensical canary",
-            f"Full build with {ZENSICAL}",
+            f"Full build of the generated tree with {ZENSICAL}",
             seconds,
             "s",
             "INFO",
-            detail=f"{stats.ratio(seconds, mkdocs_s):.2f}× the MkDocs build ({mkdocs_s:.1f} s)",
+            detail=f"{stats.ratio(seconds, mkdocs_s):.2f}× MkDocs building the same tree ({mkdocs_s:.1f} s)",
             runs=tuple(runs),
+        )
+    )
+    same = len(reference) - len(missing) - len(differing)
+    bench.add(
+        Figure(
+            "zensical.same",
+            "Zensical canary",
+            "Pages whose article text is the same as MkDocs' build of the tree",
+            float(same),
+            "pages",
+            "INFO",
+            detail=f"of {len(reference)}: {len(missing)} missing, {len(differing)} with other text"
+            + "".join(
+                f"; first {label}: {paths[0].parent.as_posix()}/"
+                for label, paths in (("missing", missing), ("other", differing))
+                if paths
+            ),
         )
     )
 
