@@ -1,0 +1,5 @@
+"""Checking: the project loaded and every rule run over it (project, rules, guides, reading_level), the site's own
+pages and their macro calls checked (site_pages, page_templates), and the incremental check of `make check`
+(incremental).
+
+May import: imap.model, imap.reading, imap.citing."""
