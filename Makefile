@@ -32,14 +32,14 @@ build: $(STAMP) $(VENDOR) ## strict build of the site into site/
 	$(BIN)/mkdocs build --strict --clean
 
 generate: $(STAMP) ## write the complete site source as plain files into DIR (default: generated/) for any engine
-	$(BIN)/python -m macros generate $(or $(DIR),generated)
+	$(BIN)/python -m imap generate $(or $(DIR),generated)
 
 check: $(STAMP) ## validate manual/ and references.bib (no site build; seconds)
-	$(BIN)/python -m macros.cli check
+	$(BIN)/python -m imap check
 
 lint: $(STAMP) ## ruff over the code and tests
-	$(BIN)/ruff check macros tests tools hooks
-	$(BIN)/ruff format --check macros tests tools hooks
+	$(BIN)/ruff check imap tests tools hooks
+	$(BIN)/ruff format --check imap tests tools hooks
 
 typecheck: $(STAMP) ## mypy (strict) over the code
 	$(BIN)/mypy
@@ -65,13 +65,13 @@ unexport KIND TITLE
 new: export IMAP_NEW_KIND = $(value KIND)
 new: export IMAP_NEW_TITLE = $(value TITLE)
 new: $(STAMP) ## scaffold a new item with the next free ID: make new KIND=principle TITLE="..."
-	$(BIN)/python -m macros.cli new --from-env
+	$(BIN)/python -m imap new --from-env
 
 diff-report: $(STAMP) ## what a change does to items, evidence links and references: make diff-report BASE=main HEAD=HEAD
-	$(BIN)/python -m macros.cli diff-report $(or $(BASE),main) $(or $(HEAD),HEAD)
+	$(BIN)/python -m imap diff-report $(or $(BASE),main) $(or $(HEAD),HEAD)
 
 addresses: build ## add every address of the built site to addresses.txt (run before each release)
-	$(BIN)/python -m macros.cli register site
+	$(BIN)/python -m imap register site
 
 release: $(STAMP) $(VENDOR) ## publish VERSION with mike to the local gh-pages branch at /MAJOR.MINOR/ and as latest (PUSH=1 pushes)
 	$(BIN)/python -m tools.release $(if $(PUSH),--push)

@@ -1,6 +1,6 @@
 """MkDocs hook: what contributors write reaches a reader's browser only as text or as allowlisted HTML.
 
-- Every page's content HTML passes the project's one allowlist sanitiser (macros/sanitize.py) as soon as Markdown
+- Every page's content HTML passes the project's one allowlist sanitiser (imap/model/sanitize.py) as soon as Markdown
   has produced it, before any other plugin sees it (the print edition and the search index copy it).
 - Titles and front matter are plain text, but the theme's templates print them as HTML (Material prints
   `nav_item.title`, `page.title` and `page.meta.title` unescaped). So every title in the navigation and every
@@ -17,7 +17,7 @@ from mkdocs.plugins import event_priority
 
 @event_priority(-100)  # last: after the print-site plugin has added its page
 def on_nav(nav: Any, **kwargs: Any) -> Any:
-    from macros import sanitize
+    from imap.model import sanitize
 
     def visit(entries: list[Any]) -> None:
         for entry in entries:
@@ -33,7 +33,7 @@ def on_nav(nav: Any, **kwargs: Any) -> Any:
 def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
     # Imported here: the project directory is on the import path only once mkdocs-macros has loaded its module,
     # after hooks are loaded.
-    from macros import sanitize
+    from imap.model import sanitize
 
     page.meta, content = sanitize.page(page.meta, page.title, page.is_homepage, html)
     if page.meta.get("imap_diagrams"):

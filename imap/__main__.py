@@ -1,11 +1,11 @@
-"""`python -m macros ...`: the command line (macros.cli)."""
+"""`python -m imap ...`: the command line (imap.cli)."""
 
 from __future__ import annotations
 
 import gc
 
-from macros.cli import main
+from imap.cli import main
 
-# One run, whose data is kept to its end (see macros.cli).
+# One run, whose data is kept to its end (see imap.cli).
 gc.disable()
 raise SystemExit(main())

@@ -1,14 +1,14 @@
 """Command line for authors and CI; the same model and rules as the site, and no MkDocs.
 
-python -m macros.cli check                      validate manual/, references.bib and glossary.yml
-python -m macros.cli export OUT                 the manual as JSON (as site/data/manual.json)
-python -m macros.cli new principle "Title"      scaffold a new item with the next free ID
-python -m macros.cli new --from-env             the same, from IMAP_NEW_KIND and IMAP_NEW_TITLE (as make new does)
-python -m macros.cli diff-report BASE HEAD      traceability report between two git revisions (Markdown)
-python -m macros.cli register SITE              add a built site's addresses to addresses.txt
-python -m macros.cli generate DIR               the complete site source as plain files (any engine builds it)
+python -m imap.cli check                      validate manual/, references.bib and glossary.yml
+python -m imap.cli export OUT                 the manual as JSON (as site/data/manual.json)
+python -m imap.cli new principle "Title"      scaffold a new item with the next free ID
+python -m imap.cli new --from-env             the same, from IMAP_NEW_KIND and IMAP_NEW_TITLE (as make new does)
+python -m imap.cli diff-report BASE HEAD      traceability report between two git revisions (Markdown)
+python -m imap.cli register SITE              add a built site's addresses to addresses.txt
+python -m imap.cli generate DIR               the complete site source as plain files (any engine builds it)
 
-`python -m macros ...` is the same command line.
+`python -m imap ...` is the same command line.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from pathlib import Path
 
 import yaml
 
-from macros import addresses, frontmatter, history, inputs
-from macros.checking import check_project
-from macros.diagnostics import has_errors, report
-from macros.model import Kind, Manual
-from macros.project import CACHE_DIR, Project, load_project, read_version, version_problems
-from macros.vocab import ID_NUMBER, MAX_ID_NUMBER
+from imap.checking.incremental import check_project
+from imap.checking.project import Project, load_project
+from imap.model.diagnostics import has_errors, report
+from imap.model.items import Kind, Manual
+from imap.model.vocab import ID_NUMBER, MAX_ID_NUMBER
+from imap.reading import addresses, frontmatter, git_history, inputs
+from imap.reading.manual_files import CACHE_DIR, read_version, version_problems
 
 
 def _load_checked(root: Path) -> Project | None:
@@ -56,8 +57,8 @@ def _export(root: Path, output: Path) -> int:
     project = _load_checked(root)
     if project is None:
         return 1
-    from macros.export import manual_json
-    from macros.site import SiteData
+    from imap.publishing.manual_json import manual_json
+    from imap.rendering.site import SiteData
 
     text = json.dumps(manual_json(SiteData.create(project.manual)), indent=2, ensure_ascii=False, sort_keys=True)
     if str(output) == "-":
@@ -204,14 +205,14 @@ def _new(root: Path, kind_name: str | None, title: str | None) -> int:
 
 def _snapshot(root: Path, revision: str, into: Path) -> Manual | None:
     """The manual as it was at a git revision (only the content files are read)."""
-    if not history.extract(root, revision, into):
+    if not git_history.extract(root, revision, into):
         print(f"error: unknown git revision '{revision}'", file=sys.stderr)
         return None
     return load_project(into).manual
 
 
 def _diff_report(root: Path, base: str, head: str) -> int:
-    from macros.diffreport import diff_report
+    from imap.publishing.diff_report import diff_report
 
     with tempfile.TemporaryDirectory() as tmp:
         old = _snapshot(root, base, Path(tmp) / "base")
@@ -238,7 +239,7 @@ def _register(root: Path, site: Path) -> int:
 def _generate(root: Path, out: Path) -> int:
     """The complete site source in `out`. A folder that holds anything else is never emptied: only one that is
     empty or that an earlier run wrote (it carries generate.MARKER)."""
-    from macros import generate
+    from imap.publishing import generate
 
     out = out.resolve()
     if out == root or out in root.parents or (out.is_dir() and not generate.replaceable(out)):
@@ -264,7 +265,7 @@ def _generate(root: Path, out: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m macros.cli", description="Check and work with the IMAP manual.")
+    parser = argparse.ArgumentParser(prog="python -m imap.cli", description="Check and work with the IMAP manual.")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current directory)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate manual/, references.bib and glossary.yml; exit 1 on any error")

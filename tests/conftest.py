@@ -33,7 +33,7 @@ def make_project(destination: Path, scenario: str | None = None) -> Path:
     destination.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "VERSION", "CITATION.cff"):
         shutil.copy2(ROOT / name, destination / name)
-    for name in ("docs", "overrides", "macros", "hooks"):
+    for name in ("docs", "overrides", "imap", "hooks"):
         shutil.copytree(ROOT / name, destination / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     source = ROOT if scenario is None else SITES / scenario
     shutil.copytree(source / "manual", destination / "manual")
@@ -64,7 +64,7 @@ def mkdocs_build(project_dir: Path, site_url: str = "") -> subprocess.CompletedP
 
 
 def imap_check(project_dir: Path) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-m", "macros.cli", "--root", str(project_dir), "check"], ROOT)
+    return run([sys.executable, "-m", "imap.cli", "--root", str(project_dir), "check"], ROOT)
 
 
 def record_content(project_dir: Path) -> Path:
@@ -132,7 +132,7 @@ def _release(repo: Path) -> subprocess.CompletedProcess[str]:
 def _register(repo: Path) -> None:
     built = mkdocs_build(repo)
     assert built.returncode == 0, built.stderr
-    registered = run([sys.executable, "-m", "macros.cli", "--root", str(repo), "register", str(repo / "site")], ROOT)
+    registered = run([sys.executable, "-m", "imap.cli", "--root", str(repo), "register", str(repo / "site")], ROOT)
     assert registered.returncode == 0, registered.stderr
     shutil.rmtree(repo / "site")
 

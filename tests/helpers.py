@@ -13,10 +13,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
 
-from macros.checking import check_project
-from macros.diagnostics import Diagnostic
-from macros.project import load_project
-from macros.vocab import OFF_COURSE
+from imap.checking.incremental import check_project
+from imap.checking.project import load_project
+from imap.model.diagnostics import Diagnostic
+from imap.model.vocab import OFF_COURSE
 
 BIB = """\
 @article{ehlers2000cognitive,
@@ -268,7 +268,7 @@ def scaffolding(root: Path) -> Path:
 
 
 class HookConfig(dict[str, object]):
-    """What the MkDocs adapter hook (hooks/imap.py) reads and writes of MkDocs' configuration."""
+    """What the MkDocs adapter hook (hooks/adapter.py) reads and writes of MkDocs' configuration."""
 
     def __init__(self, root: Path, nav: object = None) -> None:
         super().__init__()
@@ -280,9 +280,9 @@ class HookConfig(dict[str, object]):
 
 
 def adapter_hook() -> ModuleType:
-    """The MkDocs adapter (hooks/imap.py), loaded as MkDocs loads a hook."""
+    """The MkDocs adapter (hooks/adapter.py), loaded as MkDocs loads a hook."""
     spec = importlib.util.spec_from_file_location(
-        "imap_adapter_hook", Path(__file__).resolve().parent.parent / "hooks" / "imap.py"
+        "imap_adapter_hook", Path(__file__).resolve().parent.parent / "hooks" / "adapter.py"
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -1,4 +1,4 @@
-"""A scan of a whole built site for markup outside what the sanitiser allows (macros/sanitize.py): every HTML page,
+"""A scan of a whole built site for markup outside what the sanitiser allows (imap/model/sanitize.py): every HTML page,
 the print edition and the search index. The theme's own markup (navigation, header, search form, its scripts)
 lies outside each page's content and is held to the rules that matter for script: no event-handler attributes, no
 URL schemes outside the allowlist, and no inline script but the theme's own."""
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from macros import sanitize
+from imap.model import sanitize
 
 # The theme's inline scripts start like this (Material's head and body scripts; the /id/ redirect pages).
 THEME_SCRIPTS = (

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from macros import addresses
-from macros.project import load_project
+from imap.checking.project import load_project
+from imap.reading import addresses
 from tests.conftest import ROOT, make_project, mkdocs_build
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from macros import markup, sanitize
+from imap.model import markup, sanitize
 from tests.helpers import within
 from tools.bench.hostile import ADVERSARIAL  # the benchmark adds the same texts to a principle and times make check
 

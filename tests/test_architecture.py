@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from macros import site
+from imap.rendering import site
 from tests.conftest import ROOT, SITES
 
 
@@ -18,12 +18,14 @@ def test_domain_does_not_import_mkdocs() -> None:
     program = f"""
 import sys
 from pathlib import Path
-from macros import cli, export, render
-from macros.project import load_project
-from macros.site import SiteData
+from imap import cli
+from imap.publishing import manual_json
+from imap.rendering import render
+from imap.checking.project import load_project
+from imap.rendering.site import SiteData
 project = load_project(Path({str(SITES / "valid")!r}))
 site = SiteData.create(project.manual)
-export.manual_json(site)
+manual_json.manual_json(site)
 for item in project.manual.items:
     render.item_page(site, item)
 render.bibliography_page(site, "bibliography.md")
@@ -40,16 +42,18 @@ def test_a_build_with_its_references_cached_does_without_pandoc(tmp_path: Path) 
     program = f"""
 import sys
 from pathlib import Path
-from macros import datafiles, pandoc, render
-from macros.citing import Work
-from macros.project import load_project
-from macros.site import SiteData
+from imap.publishing import downloads
+from imap.citing import pandoc
+from imap.rendering import render
+from imap.citing.manual_citation import Work
+from imap.checking.project import load_project
+from imap.rendering.site import SiteData
 runs = []
 real = pandoc.run
 pandoc.run = lambda *args: runs.append(args[0][:2]) or real(*args)
 project = load_project(Path({str(SITES / "valid")!r}), Path(sys.argv[1]))
 site = SiteData.create(project.manual, work=Work(version="0.1.0", date="2026-01-15"), cache_dir=Path(sys.argv[1]))
-datafiles.data_files(site)
+downloads.data_files(site)
 for item in project.manual.items:
     render.item_page(site, item)
 render.bibliography_page(site, "bibliography.md")
@@ -66,10 +70,10 @@ print(len(runs))
 
 
 def test_no_module_of_the_engine_imports_mkdocs() -> None:
-    """The engine's MkDocs adapter is a hook outside the package (hooks/imap.py)."""
+    """The engine's MkDocs adapter is a hook outside the package (hooks/adapter.py)."""
     importers = sorted(
         path.name
-        for path in (ROOT / "macros").glob("*.py")
+        for path in (ROOT / "imap").rglob("*.py")
         if any(
             line.lstrip().startswith(("import mkdocs", "from mkdocs", "import material", "from material"))
             for line in path.read_text(encoding="utf-8").splitlines()
@@ -81,9 +85,9 @@ def test_no_module_of_the_engine_imports_mkdocs() -> None:
 def test_the_build_is_strict_and_renders_no_page_as_a_template() -> None:
     config = load_config(str(ROOT / "mkdocs.yml"))
     assert config.strict is True
-    assert "macros" not in config.plugins  # pages call macros only through macros.generate
+    assert "macros" not in config.plugins  # pages call macros only through imap.publishing.generate
     hooks = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nhooks:\n", 1)[1].splitlines()
-    assert hooks[0] == "  - hooks/imap.py"  # first: the other hooks import the engine it puts on the import path
+    assert hooks[0] == "  - hooks/adapter.py"  # first: the other hooks import the engine it puts on the import path
 
 
 def test_live_preview_watches_every_source_file_once(project: Callable[[str | None], Path]) -> None:
@@ -96,5 +100,87 @@ def test_live_preview_watches_every_source_file_once(project: Callable[[str | No
     config.plugins.on_startup(command="serve", dirty=False)
     config = config.plugins.on_config(config)
     watched = sorted(Path(path).relative_to(root).as_posix() for path in config.watch)
-    assert watched == sorted(["macros", "overrides", *site.SOURCE_FILES])
+    assert watched == sorted(["imap", "overrides", *site.SOURCE_FILES])
     assert (root / "docs" / "manual").resolve() == (root / "manual").resolve()
+
+
+# The engine's pipeline, in order: a module may import its own stage and the stages before it, never one after.
+STAGES = ("model", "reading", "citing", "checking", "rendering", "publishing")
+MAX_LINES = 400
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    """The imap modules a file imports, each with its line (imports inside functions included)."""
+    import ast
+
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "imap":
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+            found += [(name if _module_file(name) else node.module, node.lineno) for name in names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names if alias.name.split(".")[0] == "imap"]
+    return found
+
+
+def _module_file(dotted: str) -> Path | None:
+    base = ROOT.joinpath(*dotted.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _modules() -> dict[str, Path]:
+    return {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts): path
+        for path in sorted((ROOT / "imap").rglob("*.py"))
+        if path.name != "__init__.py"
+    }
+
+
+def test_each_stage_imports_only_itself_and_the_stages_before_it() -> None:
+    backwards = []
+    for name, path in _modules().items():
+        parts = name.split(".")
+        if len(parts) < 3:
+            continue  # imap.cli and imap.__main__ sit above the stages
+        stage = STAGES.index(parts[1])
+        for imported, line in _imports(path):
+            target = imported.split(".")
+            if len(target) > 1 and target[1] in STAGES and STAGES.index(target[1]) > stage:
+                backwards.append(f"{path.relative_to(ROOT)}:{line}: {parts[1]} imports {imported}")
+    assert backwards == []
+    assert sorted(p.name for p in (ROOT / "imap").iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(STAGES)
+    for stage in STAGES:  # each stage says what it owns and what it may import
+        doc = (ROOT / "imap" / stage / "__init__.py").read_text(encoding="utf-8")
+        assert "May import:" in doc
+
+
+def test_no_module_imports_itself_round_a_cycle() -> None:
+    graph = {name: {i for i, _ in _imports(path) if i in _modules() and i != name} for name, path in _modules().items()}
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target) :], target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_no_module_of_the_engine_is_over_400_lines() -> None:
+    long = {
+        path.relative_to(ROOT).as_posix(): lines
+        for path in [*(ROOT / "imap").rglob("*.py"), *(ROOT / "hooks").glob("*.py")]
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}

@@ -11,8 +11,10 @@ from typing import Any, TypeVar
 
 import pytest
 
-from macros import addresses, changelog, citing, cli, inputs, project
-from macros.model import Kind
+from imap import cli
+from imap.citing import manual_citation
+from imap.model.items import Kind
+from imap.reading import addresses, changelog, inputs, manual_files
 from tests.conftest import ROOT
 from tests.helpers import PRINCIPLE, THEORY, diagnostics, formatted, minimal, scaffolding, within, write
 
@@ -237,7 +239,7 @@ def test_a_named_pipe_where_a_file_is_read_is_an_error_and_never_waited_on(tmp_p
     assert _not_a_file(relative, "a named pipe") in found
     assert _others(found, "file.not-a-file") == set()
     if relative == "CITATION.cff":  # what the build reads besides: the defaults, at once
-        assert within(20, lambda: citing.read_work(root, "0.1.0", "")) == citing.Work(version="0.1.0")
+        assert within(20, lambda: manual_citation.read_work(root, "0.1.0", "")) == manual_citation.Work(version="0.1.0")
     if relative == "addresses.txt":
         assert within(20, lambda: addresses.read_registry(root)) == []
 
@@ -296,5 +298,5 @@ def test_an_item_of_mode_000_is_an_error(tmp_path: Path) -> None:
 def test_reading_an_input_says_what_is_there() -> None:
     assert inputs.read(ROOT / "nowhere.txt") is None
     assert inputs.read(ROOT / "VERSION") == (ROOT / "VERSION").read_bytes()
-    assert inputs.read(ROOT / "macros") == inputs.Refused("file.not-a-file", "a folder")
-    assert project.read_version(ROOT / "macros") == project.DEFAULT_VERSION  # no VERSION there
+    assert inputs.read(ROOT / "imap") == inputs.Refused("file.not-a-file", "a folder")
+    assert manual_files.read_version(ROOT / "imap") == manual_files.DEFAULT_VERSION  # no VERSION there

@@ -15,8 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from macros import citing, cli, frontmatter
-from macros.model import Kind
+from imap import cli
+from imap.citing import manual_citation
+from imap.model.items import Kind
+from imap.reading import frontmatter
 from tests.conftest import ROOT
 from tests.helpers import PRINCIPLE, THEORY, build_refusal, formatted, minimal, scaffolding, write
 
@@ -43,7 +45,7 @@ def _cff(root: Path, text: str | bytes) -> list[str]:
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "macros.cli", "--root", str(root), *args]
+    command = [sys.executable, "-m", "imap.cli", "--root", str(root), *args]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
 
@@ -51,7 +53,7 @@ def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_real_citation_file_and_a_valid_one_pass(tmp_path: Path) -> None:
-    assert citing.check(ROOT) == []
+    assert manual_citation.check(ROOT) == []
     assert _cff(tmp_path / "valid", CFF) == []
     # tests/conftest.py's release fixture sets the version with this substitution: the file stays valid.
     bumped = re.sub(r"(?m)^version: .*$", "version: 0.1.0", (ROOT / "CITATION.cff").read_text(encoding="utf-8"))
@@ -81,7 +83,7 @@ def test_a_file_against_the_citation_file_format_is_reported_at_each_line(tmp_pa
         "CITATION.cff:9: error: 'version' must be text or a number, not a list [cff.schema]",
         "CITATION.cff:10: error: 'date-released': '2026-02-30' is not of the form the Citation File Format asks for (for example 1900-01-01) [cff.schema]",
         "CITATION.cff:11: error: 'url': 'javascript:alert(1)' is not of the form the Citation File Format asks for (it must match ^(https|http|ftp|sftp)://.+) [cff.schema]",
-        "CITATION.cff:12: error: 'license': 'CC-BY-5.0' is not one of the values the Citation File Format allows (one of 459 values, listed in macros/schemas/citation-cff-1.2.0.json) [cff.schema]",
+        "CITATION.cff:12: error: 'license': 'CC-BY-5.0' is not one of the values the Citation File Format allows (one of 459 values, listed in imap/citing/schemas/citation-cff-1.2.0.json) [cff.schema]",
         "CITATION.cff:13: error: CITATION.cff: unknown key 'authors-note' (did you mean 'authors'?) [cff.schema]",
     ]
 
@@ -113,7 +115,9 @@ def test_an_alias_bomb_is_refused_at_its_first_alias_without_being_expanded(tmp_
     assert _cff(tmp_path, text) == [
         "CITATION.cff:13: error: CITATION.cff uses the YAML alias *l0, which is not allowed here (write the value out in full) [cff.yaml]"
     ]
-    assert citing.read_work(tmp_path, "0.1.0", "") == citing.Work(version="0.1.0")  # the defaults, not the bomb
+    assert manual_citation.read_work(tmp_path, "0.1.0", "") == manual_citation.Work(
+        version="0.1.0"
+    )  # the defaults, not the bomb
     assert time.perf_counter() - start < 10
 
 
@@ -147,14 +151,14 @@ _EMAIL = r"^[\S]+@[\S]+\.[\S]{2,}$"  # the schema's pattern for an e-mail addres
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="a@. \n\t", max_size=14))
 def test_the_linear_email_pattern_accepts_exactly_what_the_schemas_accepts(text: str) -> None:
-    assert (re.search(citing._LINEAR_PATTERNS[_EMAIL], text) is None) == (re.search(_EMAIL, text) is None)
+    assert (re.search(manual_citation._LINEAR_PATTERNS[_EMAIL], text) is None) == (re.search(_EMAIL, text) is None)
 
 
 def test_no_check_of_the_schema_takes_more_than_linear_time(tmp_path: Path) -> None:
     """The schema's e-mail pattern backtracks in cubic time on '.@.@...' (a second for 1,000 characters, as re runs
     it), and jsonschema compares list entries pairwise: here, 20,000 characters of it and 3,000 authors take well
     under the time either alone would."""
-    assert _EMAIL in citing._LINEAR_PATTERNS and citing._LINEAR_PATTERNS[_EMAIL] != _EMAIL
+    assert _EMAIL in manual_citation._LINEAR_PATTERNS and manual_citation._LINEAR_PATTERNS[_EMAIL] != _EMAIL
     hostile = ".@" * 10_000 + " "
     authors = "".join(f"  - name: A{index}\n    email: '{hostile}'\n" for index in range(3))
     authors += "".join(f"  - name: B{index}\n" for index in range(3000)) + "  - name: B0\n"

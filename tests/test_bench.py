@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from macros import benchmarks, frontmatter, sanitize
-from macros.benchmarks import Figure, Results
-from macros.project import load_project
+from imap.checking.project import load_project
+from imap.model import sanitize
+from imap.reading import frontmatter
+from imap.rendering import benchmarks
+from imap.rendering.benchmarks import Figure, Results
 from tests.conftest import imap_check
 from tools import synth
 from tools.bench import __main__ as bench_main

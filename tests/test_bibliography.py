@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from macros import bibliography, citations
-from macros.citations import Formatted
-from macros.model import Reference
+from imap.citing import citeproc
+from imap.citing.citeproc import Formatted
+from imap.model.items import Reference
+from imap.reading import bibliography
 
 BIBLATEX = r"""
 @online{who2024ptsd,
@@ -37,13 +38,13 @@ def load(text: str) -> tuple[dict[str, Reference], list[str]]:
     """The references and every problem: the checks' and the reference engine's."""
     references, problems = bibliography.load("references.bib", text)
     if not any(p.code == "bib.parse" for p in problems):  # as the project does: the engine reads a file that parses
-        problems += citations.problems(text, references)
+        problems += citeproc.problems(text, references)
     return references, [p.format() for p in problems]
 
 
 def format_references(text: str) -> dict[str, Formatted]:
     references, _ = bibliography.load("references.bib", text)
-    return citations.format_references(text, references)
+    return citeproc.format_references(text, references)
 
 
 def test_biblatex_latex_accents_and_unicode_load() -> None:
@@ -136,7 +137,8 @@ def test_keys_in_any_case_are_formatted() -> None:
 
 def test_every_latex_command_the_checks_accept_is_read_by_the_engine() -> None:
     """bibrules.KNOWN_COMMANDS is what pandoc turns into text: none of them is left as raw LaTeX (which it drops)."""
-    from macros import bibrules, pandoc
+    from imap.citing import pandoc
+    from imap.reading import bibrules
 
     written = {
         command: r"\href{https://example.org}{x}" if command == "href" else "{\\" + command + "{x}}"
@@ -150,7 +152,7 @@ def test_every_latex_command_the_checks_accept_is_read_by_the_engine() -> None:
     dropped = [
         command
         for command, ref in zip(written, doc["meta"]["references"]["c"], strict=True)
-        if list(citations._raw_latex(ref))
+        if list(citeproc._raw_latex(ref))
     ]
     assert dropped == []
 
@@ -167,7 +169,7 @@ def test_an_unknown_command_is_reported_where_it_is_written() -> None:
 
 
 def test_the_published_bibliography_carries_bibliographic_fields_as_written() -> None:
-    from macros import datafiles
+    from imap.publishing import downloads
 
     text = r"""@article{Smith2019,
   Author = {M{\"u}ller, J{\"o}rg and {World Health Organization}},
@@ -184,7 +186,7 @@ def test_the_published_bibliography_carries_bibliographic_fields_as_written() ->
   retracted = {Retracted in 2020.}
 }"""
     references, _ = bibliography.load("references.bib", text)
-    written = datafiles._bibtex("1.0.0", list(references.values()))
+    written = downloads._bibtex("1.0.0", list(references.values()))
     assert "/Users/jane" not in written and "abstract" not in written and "keywords" not in written
     assert "owner" not in written.lower() and "verified = " not in written
     assert r"M{\"u}ller, J{\"o}rg and {World Health Organization}" in written

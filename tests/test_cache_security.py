@@ -1,6 +1,6 @@
 """The cache directory is inside the repository, so a pull request can put files there: a cache file is data, never
-code, and is used only when this machine's key authenticates it. See macros.parsecache (trust model) and
-macros.cachecodec."""
+code, and is used only when this machine's key authenticates it. See imap.reading.parsecache (trust model) and
+imap.reading.cachecodec."""
 
 from __future__ import annotations
 
@@ -20,13 +20,16 @@ from typing import Any
 
 import pytest
 
-from macros import cachecodec, citations, parsecache, project
-from macros.cachecodec import CacheFormatError
-from macros.checking import FileCheck, check_project
-from macros.diagnostics import Location, Severity
-from macros.model import Kind
-from macros.parsecache import ParseCache, fingerprint, read_verified, write_verified
-from macros.project import CACHE_DIR, load_project
+from imap.checking import project
+from imap.checking.incremental import FileCheck, check_project
+from imap.checking.project import load_project
+from imap.citing import citeproc
+from imap.model.diagnostics import Location, Severity
+from imap.model.items import Kind
+from imap.reading import cachecodec, manual_files, parsecache
+from imap.reading.cachecodec import CacheFormatError
+from imap.reading.manual_files import CACHE_DIR
+from imap.reading.parsecache import ParseCache, fingerprint, read_verified, write_verified
 from tests.helpers import BIB, minimal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +88,7 @@ def test_a_committed_pickle_is_never_unpickled(tmp_path: Path) -> None:
     marker.unlink()
     cache = root / CACHE_DIR
     cache.mkdir(parents=True)
-    from macros.site import SiteData
+    from imap.rendering.site import SiteData
 
     for content in (payload, b"0" * 64 + b"\n" + payload):  # bare, and after a line where the MAC would be
         for name in CACHE_FILES:
@@ -112,7 +115,7 @@ def _forge(root: Path, cache: Path, key_file: Path, monkeypatch: pytest.MonkeyPa
         checked.put(key, dataclasses.replace(entry, diagnostics=()))
     checked.save()
     for name in ("parsed-items-principles.json", "parsed-items-theories.json"):
-        parsed: ParseCache[project.ItemResult] = ParseCache(cache / name, fingerprint())
+        parsed: ParseCache[manual_files.ItemResult] = ParseCache(cache / name, fingerprint())
         for key, (item, _) in dict(parsed._old).items():
             parsed.put(key, (item, ()))
         parsed.save()
@@ -148,13 +151,13 @@ def test_a_forged_cache_entry_is_not_used(tmp_path: Path, key_file: Path, monkey
 
 
 def test_a_forged_formatted_reference_is_not_put_into_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from macros import bibliography
+    from imap.reading import bibliography
 
     references, _ = bibliography.load("references.bib", BIB)
-    expected = citations.format_references(BIB, references)
+    expected = citeproc.format_references(BIB, references)
     cache = tmp_path / "cache"
     monkeypatch.setenv(parsecache.KEY_FILE_VARIABLE, str(tmp_path / "attacker-key"))
-    citations.format_references(BIB, references, cache)
+    citeproc.format_references(BIB, references, cache)
     (path,) = cache.glob("references-*.json")
     data = read_verified(path)
     assert data is not None
@@ -162,9 +165,9 @@ def test_a_forged_formatted_reference_is_not_put_into_pages(tmp_path: Path, monk
     for entry in stored["formatted"]:
         entry["entry_html"] = '<script>alert("forged")</script>'
     assert write_verified(path, json.dumps(stored).encode())
-    assert "<script>" in citations.format_references(BIB, references, cache)["ehlers2000cognitive"].entry_html
+    assert "<script>" in citeproc.format_references(BIB, references, cache)["ehlers2000cognitive"].entry_html
     monkeypatch.setenv(parsecache.KEY_FILE_VARIABLE, str(tmp_path / "own-key"))
-    assert citations.format_references(BIB, references, cache) == expected
+    assert citeproc.format_references(BIB, references, cache) == expected
 
 
 # --- round trips ----------------------------------------------------------------------------------------------------
@@ -208,7 +211,7 @@ def test_every_value_the_real_manual_caches_comes_back_identical(tmp_path: Path)
     check_project(ROOT, cache)  # the first run fills the parse caches too
     load_project(ROOT, cache)
     formatted = [p.name for p in cache.iterdir() if p.name.startswith("references-")]
-    assert len(formatted) == 1  # the reference engine's result (macros.citations: its own format, tested there)
+    assert len(formatted) == 1  # the reference engine's result (imap.citing.citeproc: its own format, tested there)
     names = sorted(p.name for p in cache.iterdir() if p.name not in formatted)
     assert names == [
         "checked-items.json",
@@ -231,10 +234,10 @@ def test_every_value_the_real_manual_caches_comes_back_identical(tmp_path: Path)
 
     # What the files held is what parsing gives: each item exactly, with what it worked out of its text.
     caches = project.Caches.open(cache)
-    for path in project.manual_files(ROOT):
+    for path in manual_files.manual_files(ROOT):
         relative = path.relative_to(ROOT).as_posix()
         stored = caches.items[path.parent.name].get(parsecache.digest(relative, path.read_bytes()))
-        item, problems = project.load_item(ROOT, path)
+        item, problems = manual_files.load_item(ROOT, path)
         assert stored is not None, relative
         _identical(stored, (item.parsed() if item is not None else None, tuple(problems)), relative)
         assert stored[0] is None or {"marks", "headings", "unsafe_html"} <= set(vars(stored[0]))
@@ -267,7 +270,7 @@ def _table(*shapes: list[Any]) -> bytes:
     return json.dumps(list(shapes)).encode()
 
 
-LOCATION = ["macros.diagnostics.Location", ["path", "line"], []]
+LOCATION = ["imap.model.diagnostics.Location", ["path", "line"], []]
 
 
 @pytest.mark.parametrize(
@@ -284,11 +287,13 @@ LOCATION = ["macros.diagnostics.Location", ["path", "line"], []]
         pytest.param(b'[["builtins.eval", [], []]]\n{"o": [0]}', id="builtins.eval"),
         pytest.param(b'[["os.system"]]\n{"e": [0, "ls"]}', id="os.system"),
         pytest.param(b'[["subprocess.Popen", ["args"], []]]\n1', id="subprocess.Popen"),
-        pytest.param(b'[["macros.parsecache.ParseCache", [], []]]\n1', id="not a dataclass"),
-        pytest.param(_table(["macros.diagnostics.Location", ["path"], []]) + b'\n{"o": [0, "a"]}', id="fewer fields"),
-        pytest.param(_table(["macros.diagnostics.Location", ["line", "path"], []]) + b"\n1", id="fields reordered"),
+        pytest.param(b'[["imap.reading.parsecache.ParseCache", [], []]]\n1', id="not a dataclass"),
         pytest.param(
-            _table(["macros.diagnostics.Location", ["path", "line"], ["evil"]]) + b"\n1", id="extra attribute"
+            _table(["imap.model.diagnostics.Location", ["path"], []]) + b'\n{"o": [0, "a"]}', id="fewer fields"
+        ),
+        pytest.param(_table(["imap.model.diagnostics.Location", ["line", "path"], []]) + b"\n1", id="fields reordered"),
+        pytest.param(
+            _table(["imap.model.diagnostics.Location", ["path", "line"], ["evil"]]) + b"\n1", id="extra attribute"
         ),
         pytest.param(_table(LOCATION) + b'\n{"o": [0, "a"]}', id="too few values"),
         pytest.param(_table(LOCATION) + b'\n{"o": [0, "a", 1, 2]}', id="too many values"),
@@ -296,8 +301,8 @@ LOCATION = ["macros.diagnostics.Location", ["path", "line"], []]
         pytest.param(_table(LOCATION) + b'\n{"o": [-1, "a", 1]}', id="negative class"),
         pytest.param(_table(LOCATION) + b'\n{"o": [true, "a", 1]}', id="class not a number"),
         pytest.param(_table(LOCATION) + b'\n{"e": [0, "a"]}', id="dataclass as an enum"),
-        pytest.param(_table(["macros.model.Kind"]) + b'\n{"e": [0, "villain"]}', id="no such member"),
-        pytest.param(_table(["macros.model.Kind"]) + b'\n{"o": [0]}', id="enum as a dataclass"),
+        pytest.param(_table(["imap.model.items.Kind"]) + b'\n{"e": [0, "villain"]}', id="no such member"),
+        pytest.param(_table(["imap.model.items.Kind"]) + b'\n{"o": [0]}', id="enum as a dataclass"),
         pytest.param(b"[]\n" + b'{"t": [' * 100_000 + b"]}" * 100_000, id="deep"),
         pytest.param(b"[]\n\xff", id="not UTF-8"),
     ],
@@ -311,11 +316,11 @@ def test_decoding_imports_nothing() -> None:
     """A class of a module of the package that no one imported is not found (and the module stays unimported)."""
     program = """
 import sys
-from macros import cachecodec
+from imap.reading import cachecodec
 try:
-    cachecodec.decode(b'[["macros.benchmarks.Figure", ["x"], []]]\\n1')
+    cachecodec.decode(b'[["imap.rendering.benchmarks.Figure", ["x"], []]]\\n1')
 except cachecodec.CacheFormatError:
-    print("refused", "macros.benchmarks" in sys.modules)
+    print("refused", "imap.rendering.benchmarks" in sys.modules)
 """
     done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "refused False"
@@ -452,7 +457,7 @@ def test_without_a_key_file_the_caches_work_for_the_run(tmp_path: Path, monkeypa
 
 
 def test_runs_that_make_the_key_at_once_agree_on_it(tmp_path: Path, key_file: Path) -> None:
-    program = "from macros import parsecache; print(parsecache.cache_key().hex())"
+    program = "from imap.reading import parsecache; print(parsecache.cache_key().hex())"
     env = {**os.environ, parsecache.KEY_FILE_VARIABLE: str(key_file)}
     runs = [
         subprocess.Popen([sys.executable, "-c", program], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)

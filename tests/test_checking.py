@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from macros import project as project_module
-from macros.checking import check_project
-from macros.project import load_project
+from imap.checking.incremental import check_project
+from imap.checking.project import load_project
+from imap.reading import manual_files as manual_files_module
 from tests.conftest import ROOT, make_project
 
 
@@ -88,13 +88,13 @@ def test_an_edit_elsewhere_reaches_the_unchanged_files_it_concerns(tmp_path: Pat
 def test_a_check_after_editing_one_file_parses_only_that_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, cache = make_project(tmp_path / "project", "valid"), tmp_path / "cache"
     parsed: list[str] = []
-    parse = project_module._parse_item
+    parse = manual_files_module._parse_item
 
     def counted(relative: str, *args: object) -> object:
         parsed.append(relative)
         return parse(relative, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(project_module, "_parse_item", counted)
+    monkeypatch.setattr(manual_files_module, "_parse_item", counted)
     check_project(root, cache)
     assert len(parsed) == 8  # the first run parses every item
     parsed.clear()

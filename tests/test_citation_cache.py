@@ -7,27 +7,28 @@ from typing import Any
 
 import pytest
 
-from macros import bibliography, citations
+from imap.citing import citeproc
+from imap.reading import bibliography
 from tests.helpers import BIB
 
 
-def _format(cache: Path | None, text: str = BIB) -> dict[str, citations.Formatted]:
+def _format(cache: Path | None, text: str = BIB) -> dict[str, citeproc.Formatted]:
     references, problems = bibliography.load("references.bib", text)
     assert problems == []
-    return citations.format_references(text, references, cache)
+    return citeproc.format_references(text, references, cache)
 
 
 @pytest.fixture
 def citeproc_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the times the references are formatted (each formats every reference, in three pandoc runs)."""
     runs: list[int] = []
-    real = citations._process
+    real = citeproc._process
 
-    def counting(bibtex: str, references: Any) -> citations.Result:
+    def counting(bibtex: str, references: Any) -> citeproc.Result:
         runs.append(len(references))
         return real(bibtex, references)
 
-    monkeypatch.setattr(citations, "_process", counting)
+    monkeypatch.setattr(citeproc, "_process", counting)
     return runs
 
 
@@ -74,25 +75,25 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path, citeproc_runs: list
 def test_cite_this_is_reused_until_the_version_or_an_item_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from macros import citing
-    from macros.project import load_project
+    from imap.checking.project import load_project
+    from imap.citing import manual_citation
     from tests.conftest import SITES
 
     runs: list[int] = []
-    real = citing._format
+    real = manual_citation._format
 
     def counting(records: list[dict[str, Any]]) -> dict[str, str]:
         runs.append(len(records))
         return real(records)
 
-    monkeypatch.setattr(citing, "_format", counting)
+    monkeypatch.setattr(manual_citation, "_format", counting)
     items = list(load_project(SITES / "valid").manual.items)
     urls = {i.id: f"https://example.org/0.1/id/{i.id}/" for i in items}
-    work = citing.Work(version="0.1.0", date="2026-01-15")
-    first = citing.cite_items(work, items, urls, tmp_path)
-    assert citing.cite_items(work, items, urls, tmp_path) == first
+    work = manual_citation.Work(version="0.1.0", date="2026-01-15")
+    first = manual_citation.cite_items(work, items, urls, tmp_path)
+    assert manual_citation.cite_items(work, items, urls, tmp_path) == first
     assert runs == [len(items)]
-    newer = citing.cite_items(citing.Work(version="0.2.0", date="2026-03-01"), items, urls, tmp_path)
+    newer = manual_citation.cite_items(manual_citation.Work(version="0.2.0", date="2026-03-01"), items, urls, tmp_path)
     assert runs == [len(items), len(items)]
     assert "(Version 0.2.0)" in newer["P01"].apa_text
     assert len(list(tmp_path.glob("items-*.json"))) == 1  # the earlier result is dropped

@@ -17,12 +17,13 @@ from typing import Any, Final
 import pytest
 import yaml
 
-from macros import bibliography, citations
-from macros.citations import Formatted
-from macros.diagnostics import Diagnostic, Severity
-from macros.project import load_project
-from macros.render import bibliography_page
-from macros.site import SiteData
+from imap.checking.project import load_project
+from imap.citing import citeproc
+from imap.citing.citeproc import Formatted
+from imap.model.diagnostics import Diagnostic, Severity
+from imap.reading import bibliography
+from imap.rendering.render import bibliography_page
+from imap.rendering.site import SiteData
 from tests.conftest import ROOT
 
 CORPUS: Final = ROOT / "tests" / "fixtures" / "bibcorpus"
@@ -33,7 +34,7 @@ PATH: Final = "references.bib"
 def _corpus() -> tuple[dict[str, Formatted], tuple[Diagnostic, ...], dict[str, Any]]:
     text = (CORPUS / "corpus.bib").read_text(encoding="utf-8")
     references, problems = bibliography.load(PATH, text)
-    result = citations.process(text, references)
+    result = citeproc.process(text, references)
     expected = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
     return result.formatted, (*problems, *result.problems), expected
 
@@ -67,7 +68,7 @@ def test_the_corpus_is_large_and_covers_every_entry_type() -> None:
     text = (CORPUS / "corpus.bib").read_text(encoding="utf-8")
     types = {t.lower() for t in re.findall(r"^@(\w+)\s*\{", text, re.MULTILINE)} - {"comment", "string", "preamble"}
     assert len(_corpus()[2]) >= 80
-    assert set(citations._TYPES) <= types | {"mvcollection"}
+    assert set(citeproc._TYPES) <= types | {"mvcollection"}
     assert {"misc", "manual", "booklet"} <= types
 
 
@@ -120,7 +121,7 @@ def test_no_formatted_entry_of_the_corpus_carries_debris() -> None:
 
 def test_no_formatted_entry_of_the_manual_carries_debris() -> None:
     manual = load_project(ROOT).manual
-    formatted = citations.format_references(manual.bibtex, manual.references)
+    formatted = citeproc.format_references(manual.bibtex, manual.references)
     assert set(formatted) == set(manual.references)
     assert _scan(formatted) == []
 

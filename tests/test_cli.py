@@ -14,14 +14,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from macros import cli, frontmatter
-from macros.model import Kind
+from imap import cli
+from imap.model.items import Kind
+from imap.reading import frontmatter
 from tests.conftest import ROOT, SITES, make_project
 
 
 def _cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "macros.cli", "--root", str(root), *args],
+        [sys.executable, "-m", "imap.cli", "--root", str(root), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

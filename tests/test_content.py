@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from macros.model import Kind, Manual
-from macros.project import load_project
+from imap.checking.project import load_project
+from imap.model.items import Kind, Manual
 from tests.conftest import ROOT
 
 

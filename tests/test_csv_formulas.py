@@ -10,27 +10,27 @@ from pathlib import Path
 
 import pytest
 
-from macros import datafiles, export
-from macros.diagnostics import has_errors
-from macros.project import load_project
-from macros.site import SiteData
+from imap.checking.project import load_project
+from imap.model.diagnostics import has_errors
+from imap.publishing import downloads, manual_json
+from imap.rendering.site import SiteData
 from tests.conftest import ROOT, make_project
 
 SITE_URL = "https://imap-manual.example.org/"
 STARTS = ("=", "+", "-", "@", "\t", "\r")
-TEXT = datafiles.Column("title", "a text column")
-NUMBER = datafiles.Column("evidence_links", "a numeric column", numeric=True)
+TEXT = downloads.Column("title", "a text column")
+NUMBER = downloads.Column("evidence_links", "a numeric column", numeric=True)
 
 
 def _tables(site: SiteData) -> dict[str, list[list[str]]]:
-    return {t.name: list(csv.reader(io.StringIO(datafiles.table_csv(site, t)))) for t in datafiles.TABLES}
+    return {t.name: list(csv.reader(io.StringIO(downloads.table_csv(site, t)))) for t in downloads.TABLES}
 
 
 def _unsafe_cells(site: SiteData) -> list[tuple[str, str, str]]:
     """Every cell of every table (header aside) that a spreadsheet would run as a formula, or a numeric cell that is
     not a plain number."""
     found = []
-    for table in datafiles.TABLES:
+    for table in downloads.TABLES:
         rows = _tables(site)[table.name]
         assert rows[0] == [c.name for c in table.columns]
         for row in rows[1:]:
@@ -42,35 +42,35 @@ def _unsafe_cells(site: SiteData) -> list[tuple[str, str, str]]:
 
 
 def test_the_formula_starts_are_those_owasp_lists() -> None:
-    assert set(datafiles.FORMULA_STARTS) == set(STARTS)
+    assert set(downloads.FORMULA_STARTS) == set(STARTS)
 
 
 @pytest.mark.parametrize("start", STARTS)
 def test_a_text_cell_beginning_with_a_formula_character_gets_an_apostrophe(start: str) -> None:
-    assert datafiles.csv_cell(TEXT, start + "cmd|' /C calc'!A0") == "'" + start + "cmd|' /C calc'!A0"
-    assert datafiles.csv_cell(TEXT, start) == "'" + start
+    assert downloads.csv_cell(TEXT, start + "cmd|' /C calc'!A0") == "'" + start + "cmd|' /C calc'!A0"
+    assert downloads.csv_cell(TEXT, start) == "'" + start
 
 
 def test_text_that_looks_like_a_number_is_still_text_and_numbers_stay_numbers() -> None:
     """Decided by the column's declaration, never by the value."""
-    assert datafiles.csv_cell(TEXT, "-1") == "'-1"
-    assert datafiles.csv_cell(TEXT, "+44 20 7946 0000") == "'+44 20 7946 0000"
-    assert datafiles.csv_cell(NUMBER, "-1") == "-1"
-    assert datafiles.csv_cell(NUMBER, "12") == "12"
-    assert datafiles.csv_cell(NUMBER, "") == ""
+    assert downloads.csv_cell(TEXT, "-1") == "'-1"
+    assert downloads.csv_cell(TEXT, "+44 20 7946 0000") == "'+44 20 7946 0000"
+    assert downloads.csv_cell(NUMBER, "-1") == "-1"
+    assert downloads.csv_cell(NUMBER, "12") == "12"
+    assert downloads.csv_cell(NUMBER, "") == ""
     for ordinary in ("Work within tolerable arousal", "", "a=b", "1 + 1", "'quoted'", " =spaced", "x@example.org"):
-        assert datafiles.csv_cell(TEXT, ordinary) == ordinary
+        assert downloads.csv_cell(TEXT, ordinary) == ordinary
 
 
 def test_a_numeric_column_refuses_anything_but_a_whole_number() -> None:
     """So that declaring a column numeric can never let a formula through."""
     for value in ("=1+1", "1=1", "+1", "1.5e3", "1 ", "@A1"):
         with pytest.raises(ValueError, match="numeric"):
-            datafiles.csv_cell(NUMBER, value)
+            downloads.csv_cell(NUMBER, value)
 
 
 def test_the_tables_declare_their_counts_and_years_numeric() -> None:
-    numeric = {(t.name, c.name) for t in datafiles.TABLES for c in t.columns if c.numeric}
+    numeric = {(t.name, c.name) for t in downloads.TABLES for c in t.columns if c.numeric}
     assert numeric == {("items", "evidence_links"), ("references", "year"), ("references", "evidence_links")}
 
 
@@ -120,7 +120,7 @@ def test_formulas_in_titles_claims_and_hypotheses_are_neutralised_in_the_csv_and
     assert t01["title"] == next(i.title for i in loaded.manual.items if i.id == "T01")  # an ordinary title: unchanged
     assert all(r["year"].isdigit() for r in tables["references"] if r["year"])
 
-    manual = export.manual_json(site)
+    manual = manual_json.manual_json(site)
     item = next(i for i in manual["items"] if i["id"] == "P01")
     assert (item["title"], item["summary"]) == (title, "-1")
     assert [e["claim"] for e in item["evidence"]] == [values["claim 1"], values["claim 2"]]

@@ -20,12 +20,13 @@ import pytest
 from bibtexparser import middlewares
 from bibtexparser.entrypoint import parse_string
 
-from macros import datafiles, export, vocab
-from macros.dataschema import SCHEMA_VERSION, manual_schema
-from macros.diagnostics import has_errors
-from macros.model import Kind
-from macros.project import load_project
-from macros.site import SiteData
+from imap.checking.project import load_project
+from imap.model import vocab
+from imap.model.diagnostics import has_errors
+from imap.model.items import Kind
+from imap.publishing import downloads, manual_json
+from imap.publishing.manual_schema import SCHEMA_VERSION, manual_schema
+from imap.rendering.site import SiteData
 from tests.conftest import GOLDEN, ROOT, SITES, make_project, mkdocs_build
 from tests.helpers import THEORY
 
@@ -107,7 +108,7 @@ def _errors(document: dict[str, Any]) -> list[str]:
 
 
 def test_the_schema_accepts_the_export_and_refuses_what_a_consumer_could_not_rely_on(site: SiteData) -> None:
-    document = export.manual_json(site)
+    document = manual_json.manual_json(site)
     assert _errors(document) == []
     principle = next(i for i, item in enumerate(document["items"]) if item["kind"] == "principle")
 
@@ -139,14 +140,14 @@ def test_the_schema_accepts_the_export_and_refuses_what_a_consumer_could_not_rel
 
 
 def test_the_documented_files_are_the_written_files(site: SiteData) -> None:
-    assert [f.name for f in datafiles.FILES] == list(datafiles.data_files(site))
+    assert [f.name for f in downloads.FILES] == list(downloads.data_files(site))
 
 
 def test_csv_tables_have_their_declared_columns_and_one_row_per_thing(site: SiteData) -> None:
-    files = datafiles.data_files(site)
+    files = downloads.data_files(site)
     manual = site.manual
-    tables = {t.file: list(csv.DictReader(io.StringIO(files[t.file]))) for t in datafiles.TABLES}
-    for table in datafiles.TABLES:
+    tables = {t.file: list(csv.DictReader(io.StringIO(files[t.file]))) for t in downloads.TABLES}
+    for table in downloads.TABLES:
         assert files[table.file].splitlines()[0] == ",".join(c.name for c in table.columns)
         assert files[table.file].endswith("\r\n")
     assert [r["id"] for r in tables["items.csv"]] == sorted(i.id for i in manual.items)
@@ -177,16 +178,16 @@ def test_text_with_commas_quotes_and_line_breaks_survives_the_csv(tmp_path: Path
         encoding="utf-8",
     )
     loaded = load_project(project)
-    text = datafiles.table_csv(SiteData.create(loaded.manual), datafiles.EVIDENCE)
+    text = downloads.table_csv(SiteData.create(loaded.manual), downloads.EVIDENCE)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert claim in [r["claim"] for r in rows]
 
 
 def test_json_files_hold_one_record_per_line(site: SiteData) -> None:
     """A change to one item or reference shows as a change to one line of manual.json or references.csl.json."""
-    files = datafiles.data_files(site)
+    files = downloads.data_files(site)
     document = json.loads(files["manual.json"])
-    assert document == json.loads(json.dumps(export.manual_json(site)))
+    assert document == json.loads(json.dumps(manual_json.manual_json(site)))
     lines = files["manual.json"].splitlines()
     for key in ("items", "references"):
         start = lines.index(f'  "{key}": [')
@@ -201,18 +202,18 @@ def test_the_bibtex_export_is_reused_until_a_reference_changes(tmp_path: Path, m
     """Encoding every field as LaTeX is a good part of a rebuild's own work; a rebuild with the same references
     writes the same file without it, and a changed reference is written anew."""
     encodings: list[int] = []
-    real = datafiles._bibtex
+    real = downloads._bibtex
 
     def counting(version: str, references: list[Any]) -> str:
         encodings.append(len(references))
         return real(version, references)
 
-    monkeypatch.setattr(datafiles, "_bibtex", counting)
+    monkeypatch.setattr(downloads, "_bibtex", counting)
     manual = load_project(SITES / "valid").manual
 
     def build(manual: Any) -> str:
         site = SiteData.create(manual, SITE_URL, cache_dir=tmp_path)
-        text = datafiles.bibtex(site)
+        text = downloads.bibtex(site)
         site.save_caches()
         return text
 
@@ -230,7 +231,7 @@ def test_the_bibtex_export_is_reused_until_a_reference_changes(tmp_path: Path, m
 
 
 def test_csl_json_and_bibtex_hold_every_reference_and_read_back(site: SiteData) -> None:
-    files = datafiles.data_files(site)
+    files = downloads.data_files(site)
     csl = json.loads(files["references.csl.json"])
     assert [entry["id"] for entry in csl] == list(site.formatted)
     library = parse_string(
@@ -264,7 +265,7 @@ def test_special_characters_and_incomplete_author_lists_in_the_bibliography_file
     )
     loaded = load_project(project)
     site = SiteData.create(loaded.manual)
-    files = datafiles.data_files(site)
+    files = downloads.data_files(site)
     bibtex = files["references.bib"]
     entry = bibtex.split("@article{muller2020,", 1)[1].split("\n}", 1)[0]
     assert 'author = {M{\\"u}ller, J{\\"o}rg and others}' in entry  # as written
@@ -326,7 +327,7 @@ def test_the_data_page_python_examples_run_against_a_built_site(built_site: Path
 def test_the_data_page_links_every_file(built_site: Path) -> None:
     page = (built_site / "reference" / "data" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="\.\./\.\./data/([^"]+)"', page)
-    assert links == [f.name for f in datafiles.FILES]
+    assert links == [f.name for f in downloads.FILES]
     for name in links:
         assert (built_site / "data" / name).stat().st_size > 100, name
 

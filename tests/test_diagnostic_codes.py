@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from macros.diagnostics import CODES
+from imap.model.diagnostics import CODES
 from tests.conftest import ROOT
 
 
 def test_emitted_codes_are_documented_and_documented_codes_are_used() -> None:
     source = "\n".join(
-        p.read_text(encoding="utf-8") for p in (ROOT / "macros").glob("*.py") if p.name != "diagnostics.py"
+        p.read_text(encoding="utf-8") for p in (ROOT / "imap").rglob("*.py") if p.name != "diagnostics.py"
     )
     used = set(
         re.findall(

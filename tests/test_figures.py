@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from macros import figures
-from macros.model import Item, Kind, Manual
-from macros.project import load_project
-from macros.site import SiteData
+from imap.checking.project import load_project
+from imap.model.items import Item, Kind, Manual
+from imap.rendering import figures
+from imap.rendering.site import SiteData
 from tests.conftest import SITES
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -6,10 +6,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from macros import datafiles, export, reading, render, vocab
-from macros.model import Kind
-from macros.project import load_project
-from macros.site import SiteData
+from imap.checking import reading_level
+from imap.checking.project import load_project
+from imap.model import vocab
+from imap.model.items import Kind
+from imap.publishing import downloads, manual_json
+from imap.rendering import render
+from imap.rendering.site import SiteData
 from tests.helpers import INTERVENTION, formatted, minimal, write
 from tests.helpers import SESSION as SESSION_WITHOUT_FORMS
 
@@ -106,11 +109,11 @@ def test_the_grade_is_of_what_a_reader_reads() -> None:
     """Each list item is its own unit, links to sources and code are not words the patient reads, and an empty text
     has no grade."""
     items = "\n".join(f"- Who to call {n}" for n in range(40))
-    assert reading.grade(items) is not None and reading.grade(items) < 4  # type: ignore[operator]
-    plain = reading.plain_text("You can stop [[P03]] at any time [@ehlers2000cognitive]. `psychopharmacological`")
+    assert reading_level.grade(items) is not None and reading_level.grade(items) < 4  # type: ignore[operator]
+    plain = reading_level.plain_text("You can stop [[P03]] at any time [@ehlers2000cognitive]. `psychopharmacological`")
     assert "P03" not in plain and "ehlers" not in plain and "psychopharmacological" not in plain
-    assert reading.grade("") is None
-    grade = reading.grade(HARD)
+    assert reading_level.grade("") is None
+    grade = reading_level.grade(HARD)
     assert grade is not None and grade > vocab.HANDOUT_GRADE
 
 
@@ -179,10 +182,10 @@ def test_forms_are_in_the_tables_and_the_data(tmp_path: Path) -> None:
     site = SiteData.create(project.manual)
     table = render.form_table(site, "overview/sessions.md")
     assert "| [F02 What preparation involves](../manual/forms/F02.md) | handout |" in table
-    records = {r["id"]: r for r in export.manual_json(site)["items"]}
+    records = {r["id"]: r for r in manual_json.manual_json(site)["items"]}
     assert records["F01"]["type"] == "form" and records["F01"]["sessions"] == ["S01"]
     assert records["F02"]["sources"] == ["P01", "I01"] and records["S01"]["forms"] == ["F01", "F02"]
-    rows = datafiles.table_csv(site, datafiles.ITEMS).splitlines()
+    rows = downloads.table_csv(site, downloads.ITEMS).splitlines()
     header = rows[0].split(",")
     session_row = next(r for r in rows if r.startswith("S01,")).split(",")
     assert session_row[header.index("forms")] == "F01;F02"
@@ -198,5 +201,5 @@ def test_every_handout_of_the_manual_reads_at_the_stated_grade() -> None:
     grades = {}
     for item in handouts:
         text = item.body.split("## The handout", 1)[1]
-        grades[item.id] = reading.grade(text)
+        grades[item.id] = reading_level.grade(text)
     assert all(g is not None and g <= vocab.HANDOUT_GRADE for g in grades.values()), grades

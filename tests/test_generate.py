@@ -1,4 +1,4 @@
-"""Engine-neutral pages: `python -m macros generate DIR` writes a complete site source as plain files, and MkDocs
+"""Engine-neutral pages: `python -m imap generate DIR` writes a complete site source as plain files, and MkDocs
 builds from it the same site as from the project itself (with its adapter hook)."""
 
 from __future__ import annotations
@@ -6,13 +6,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from macros import generate
+from imap.publishing import generate
 from tests.conftest import ROOT, make_project, run
 from tools import engines
 
 
 def _generate(project: Path, out: Path) -> tuple[int, str]:
-    result = run([sys.executable, "-m", "macros", "--root", str(project), "generate", str(out)], ROOT)
+    result = run([sys.executable, "-m", "imap", "--root", str(project), "generate", str(out)], ROOT)
     return result.returncode, result.stderr
 
 
@@ -42,7 +42,7 @@ def test_the_generated_tree_holds_every_page_complete(tmp_path: Path) -> None:
     assert (out / "docs" / "id" / "P01" / "index.html").is_file()
     # The configuration spells out the navigation and has no adapter hook and no watched sources.
     config = (out / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "hooks/imap.py" not in config and "\nwatch:" not in config
+    assert "hooks/adapter.py" not in config and "\nwatch:" not in config
     assert "manual/principles/P01.md" in config
     listed = config.split("\nhooks:\n", 1)[1].split("\nmarkdown_extensions:", 1)[0]
     hooks = [line[2:] for line in listed.splitlines()]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros import export, reports, vocab
-from macros.diagnostics import Location
-from macros.model import EvidenceLink, Kind
-from macros.project import load_project
-from macros.site import SiteData
+from imap.checking.project import load_project
+from imap.model import vocab
+from imap.model.diagnostics import Location
+from imap.model.items import EvidenceLink, Kind
+from imap.publishing import manual_json
+from imap.rendering import reports
+from imap.rendering.site import SiteData
 from tests.helpers import PRINCIPLE, formatted, minimal, write
 
 TRIAL_LINK = """\
@@ -118,7 +120,7 @@ def test_a_hypothesis_threshold_has_a_source_or_is_preregistered(tmp_path: Path)
 def test_ratings_and_indicators_reach_every_view(tmp_path: Path) -> None:
     project = load_project(_principle(tmp_path, PRINCIPLE))
     site = SiteData.create(project.manual)
-    record = next(i for i in export.manual_json(site)["items"] if i["id"] == "P01")
+    record = next(i for i in manual_json.manual_json(site)["items"] if i["id"] == "P01")
     assert record["certainty"] == {
         "rating": "very-low",
         "downgraded_for": ["indirectness"],

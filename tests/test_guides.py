@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from macros import guides, render
-from macros.project import load_project
-from macros.site import SiteData
+from imap.checking import guides
+from imap.checking.project import load_project
+from imap.rendering import render
+from imap.rendering.site import SiteData
 from tests.conftest import ROOT
 from tests.helpers import formatted, minimal, write
 

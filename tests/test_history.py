@@ -12,9 +12,10 @@ from pathlib import Path
 import yaml
 from bibtexparser.entrypoint import parse_string
 
-from macros import changelog, changes
-from macros.history import History, Snapshot
-from macros.project import load_project
+from imap.checking.project import load_project
+from imap.reading import changelog
+from imap.reading.git_history import History, Snapshot
+from imap.rendering import what_changed
 from tests.conftest import ROOT, SITES, imap_check, mkdocs_build
 
 CHANGELOG = """\
@@ -80,11 +81,11 @@ def test_changelog_problems_have_file_and_line(tmp_path: Path) -> None:
 def test_text_changes_mark_edited_added_and_removed_sentences() -> None:
     before = "First sentence stays.\nThe dose was high.\nA sentence that goes.\n"
     after = "First sentence stays.\nThe pace was slow.\nA sentence that goes.\nA new sentence.\n"
-    assert changes.text_changes(before, after) == (
+    assert what_changed.text_changes(before, after) == (
         "Edited: The <del>dose</del> <ins>pace</ins> was <del>high.</del> <ins>slow.</ins>",
         "Added: <ins>A new sentence.</ins>",
     )
-    assert changes.text_changes("A <b> & c.\n", "") == ("Removed: <del>A &lt;b&gt; &amp; c.</del>",)
+    assert what_changed.text_changes("A <b> & c.\n", "") == ("Removed: <del>A &lt;b&gt; &amp; c.</del>",)
 
 
 def test_steps_between_releases_show_title_links_and_evidence_changes() -> None:
@@ -99,7 +100,7 @@ def test_steps_between_releases_show_title_links_and_evidence_changes() -> None:
         project_items.append(item)
     new = dataclasses.replace(old, items=tuple(project_items), version="0.2.0")
     history = History(releases=(Snapshot("0.1.0", "v0.1.0", old),))
-    steps = changes.item_steps(history, new)
+    steps = what_changed.item_steps(history, new)
     assert [s.status for s in steps["P01"]] == ["added", "changed"]
     step = steps["P01"][1]
     assert (step.before, step.after) == ("0.1.0", "0.2.0")
@@ -128,7 +129,7 @@ def _project_in_git(tmp_path: Path) -> Path:
     shutil.copytree(SITES / "valid", repo)
     for name in ("mkdocs.yml", "CITATION.cff"):
         shutil.copy2(ROOT / name, repo / name)
-    for name in ("docs", "overrides", "macros", "hooks"):
+    for name in ("docs", "overrides", "imap", "hooks"):
         shutil.copytree(ROOT / name, repo / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     (repo / "VERSION").write_text("0.1.0\n", encoding="utf-8")
     (repo / "CHANGELOG.md").write_text(

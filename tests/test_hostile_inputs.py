@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from macros import generate, site, symlinks, templates
-from macros.diagnostics import CODES, has_errors
+from imap.checking import page_templates
+from imap.model.diagnostics import CODES, has_errors
+from imap.publishing import generate
+from imap.reading import symlinks
+from imap.rendering import site
 from tests.conftest import ROOT, make_project, mkdocs_build
 from tests.helpers import build_refusal, diagnostics, minimal, write
 
@@ -99,7 +102,7 @@ HOSTILE_PAGES = [
     pytest.param(
         "{{ lipsum() }}",
         "docs/page.md:6: error: a call to 'lipsum', which is not one of the site's macros (the macros are listed in "
-        "macros/templates.py) [template.unsafe]",
+        "imap/checking/page_templates.py) [template.unsafe]",
         id="jinja-global",
     ),
     pytest.param(
@@ -170,7 +173,7 @@ def test_a_page_that_does_not_render_is_text(tmp_path: Path) -> None:
     write(root, "docs/off.md", _page("{{ config }}", "render_macros: false\n"))
     write(root, "docs/none.md", "{{ config }}\n")
     write(root, "docs/string.md", _page("{{ config }}", "render_macros: 'true'\n"))
-    # Text, as mkdocs-macros reads it; but a string where true or false belongs is named (macros.pages).
+    # Text, as mkdocs-macros reads it; but a string where true or false belongs is named (imap.checking.site_pages).
     assert [(d.location.path, d.code) for d in diagnostics(root)] == [("docs/string.md", "field.type")]
 
 
@@ -183,13 +186,13 @@ def test_markdown_files_with_other_suffixes_are_checked(tmp_path: Path) -> None:
 
 
 def test_the_macros_made_are_the_checked_names(tmp_path: Path) -> None:
-    """The generator makes exactly templates.MACROS, and the real pages call only them."""
+    """The generator makes exactly page_templates.MACROS, and the real pages call only them."""
     root = make_project(tmp_path / "project", "valid")
     pages, _, problems = generate.load(root, "", None)
     assert not has_errors(problems)
-    assert sorted(pages.functions("page.md")) == sorted(templates.MACROS)
-    assert len(set(templates.MACROS)) == len(templates.MACROS)
-    assert templates.check_project(ROOT) == []
+    assert sorted(pages.functions("page.md")) == sorted(page_templates.MACROS)
+    assert len(set(page_templates.MACROS)) == len(page_templates.MACROS)
+    assert page_templates.check_project(ROOT) == []
 
 
 def test_a_page_is_checked_again_as_it_is_made(tmp_path: Path) -> None:
@@ -217,7 +220,7 @@ def test_a_page_is_checked_again_as_it_is_made(tmp_path: Path) -> None:
 def test_the_configuration_turns_on_no_template_engine(tmp_path: Path) -> None:
     root = minimal(tmp_path / "project")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "\n  - macros:" not in config and "  - hooks/imap.py\n" in config
+    assert "\n  - macros:" not in config and "  - hooks/adapter.py\n" in config
     write(root, "mkdocs.yml", config)
     assert diagnostics(root) == []
     config = config.replace("plugins:\n  - search\n", "plugins:\n  - search\n  - macros:\n      module_name: macros\n")
@@ -225,7 +228,7 @@ def test_the_configuration_turns_on_no_template_engine(tmp_path: Path) -> None:
     line = config.splitlines().index("  - macros:") + 1
     assert _found(root) == [
         f"mkdocs.yml:{line}: error: mkdocs.yml turns on the macros plugin, which renders pages as Jinja templates "
-        "(pages call the site's macros through the engine (macros/generate.py); remove the plugin) [template.config]"
+        "(pages call the site's macros through the engine (imap/publishing/generate.py); remove the plugin) [template.config]"
     ]
 
 
@@ -236,7 +239,7 @@ def test_the_configuration_may_not_inherit_unchecked_settings(tmp_path: Path) ->
         "mkdocs.yml:1: error: the configuration inherits from another file, whose plugin settings are not checked "
         "(write the settings into mkdocs.yml itself) [template.config]",
         "mkdocs.yml:4: error: mkdocs.yml turns on the macros plugin, which renders pages as Jinja templates "
-        "(pages call the site's macros through the engine (macros/generate.py); remove the plugin) [template.config]",
+        "(pages call the site's macros through the engine (imap/publishing/generate.py); remove the plugin) [template.config]",
     ]
 
 
@@ -271,7 +274,7 @@ def test_symbolic_links_are_reported_and_never_followed(tmp_path: Path) -> None:
         f"manual/theories/more: error: symbolic link to '{outside / 'manual/principles'}': {LINKED} ({HINT}) "
         "[file.symlink]",
     ]
-    from macros.project import load_project
+    from imap.checking.project import load_project
 
     assert sorted(i.id for i in load_project(root).manual.items) == ["P01", "T01"]  # P02 was not read
     _build_refuses(root, [f"docs/assets/config: error: symbolic link to '../../.git/config': {LINKED}"])
@@ -308,7 +311,7 @@ def test_input_files_and_folders_are_not_links(tmp_path: Path) -> None:
 
 
 def test_the_inputs_checked_are_the_files_the_site_is_made_from() -> None:
-    assert sorted(symlinks.INPUT_FILES) == sorted([*site.SOURCE_FILES, templates.CONFIG_FILE])
+    assert sorted(symlinks.INPUT_FILES) == sorted([*site.SOURCE_FILES, page_templates.CONFIG_FILE])
 
 
 def test_the_codes_are_documented() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from macros import sanitize
+from imap.model import sanitize
 from tests.helpers import formatted, minimal, write
 
 

@@ -14,7 +14,7 @@ def test_minimal_project_is_clean(tmp_path: Path) -> None:
 
 
 def test_loaded_items_keep_their_file_and_line(tmp_path: Path) -> None:
-    from macros.project import load_project
+    from imap.checking.project import load_project
 
     manual = load_project(minimal(tmp_path)).manual
     principle = manual.by_id["P01"]
@@ -203,7 +203,7 @@ def test_a_file_that_fails_is_reported_and_others_still_load(tmp_path: Path) -> 
     write(tmp_path, "manual/theories/T02.md", "---\nid: T02\ntitle: [\n---\n")
     found = diagnostics(tmp_path)
     assert [d.code for d in found if d.severity.value == "error"] == ["frontmatter.yaml"]
-    from macros.project import load_project
+    from imap.checking.project import load_project
 
     assert sorted(load_project(tmp_path).manual.by_id) == ["P01", "T01"]
 

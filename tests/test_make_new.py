@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros import frontmatter
+from imap.reading import frontmatter
 from tests.conftest import ROOT, make_project
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make")

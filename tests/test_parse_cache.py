@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from macros import bibliography
-from macros.parsecache import ParseCache, digest, fingerprint
-from macros.project import CACHE_DIR, Project, load_project
+from imap.checking.project import Project, load_project
+from imap.reading import bibliography
+from imap.reading.manual_files import CACHE_DIR
+from imap.reading.parsecache import ParseCache, digest, fingerprint
 from tests.helpers import BIB, minimal, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +121,7 @@ def test_a_cache_from_other_code_or_a_damaged_cache_file_is_ignored_and_rewritte
 
 
 def test_make_check_keeps_its_cache_in_the_projects_cache_directory(tmp_path: Path) -> None:
-    from macros import cli
+    from imap import cli
 
     root = minimal(tmp_path / "project")
     assert cli.main(["--root", str(root), "check"]) == 0

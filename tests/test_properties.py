@@ -9,9 +9,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from macros import bibliography, citations, frontmatter, paths, render, reports, sanitize, schema
-from macros.diagnostics import Location, has_errors
-from macros.model import Kind, Manual, Term
+from imap.citing import citeproc
+from imap.model import paths, sanitize, schema
+from imap.model.diagnostics import Location, has_errors
+from imap.model.items import Kind, Manual, Term
+from imap.reading import bibliography, frontmatter
+from imap.rendering import render, reports
 from tests.helpers import BIB, PRINCIPLE
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -65,7 +68,7 @@ def test_random_front_matter_never_raises(text: str) -> None:
 def test_mutated_bibtex_never_raises(text: str) -> None:
     references, problems = bibliography.load("references.bib", text)
     if not any(p.code == "bib.parse" for p in problems):
-        result = citations.process(text, references)
+        result = citeproc.process(text, references)
         problems += result.problems
         if not has_errors(problems):
             assert set(result.formatted) == set(references)
@@ -234,7 +237,7 @@ def test_a_text_the_shortcut_passes_has_nothing_for_the_sanitiser_to_remove(text
 @_SETTINGS
 @given(st.text(alphabet="\\emph{}textia x\n", max_size=80))
 def test_protecting_styled_groups_keeps_the_text_s_length_and_lines(text: str) -> None:
-    protected = citations.protect_styled_groups(text)
+    protected = citeproc.protect_styled_groups(text)
     assert len(protected) == len(text)
     assert protected.count("\n") == text.count("\n")
     assert sorted(protected) == sorted(text)  # the same characters, moved

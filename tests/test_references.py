@@ -7,8 +7,8 @@ import re
 from typing import Final
 from urllib.parse import urlsplit
 
-from macros.model import Reference
-from macros.project import load_project
+from imap.checking.project import load_project
+from imap.model.items import Reference
 from tests.conftest import ROOT
 
 _DOI: Final = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from macros import addresses
+from imap.reading import addresses
 from tests.conftest import ROOT, Releases
 
 
@@ -92,7 +92,7 @@ def test_a_malformed_citation_file_stops_the_release_with_its_line(tmp_path: Pat
     (project / "CHANGELOG.md").write_text("# Changelog\n\n## [0.1.0] - 2026-01-15\n", encoding="utf-8")
     (project / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: [0.1.0\n", encoding="utf-8")
     with pytest.raises(ReleaseError, match=r"\nCITATION.cff:2: error: CITATION.cff is not valid YAML"):
-        preflight(project)  # found by the check of the manual (macros.citing), as `make check` finds it
+        preflight(project)  # found by the check of the manual (imap.citing.manual_citation), as `make check` finds it
     cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     (project / "CITATION.cff").write_text(re.sub(r"(?m)^version: .*$", "version: 0.0.9", cff), encoding="utf-8")
     with pytest.raises(ReleaseError, match=re.escape("CITATION.cff names version 0.0.9, but VERSION is 0.1.0")):

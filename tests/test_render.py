@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from macros import render
-from macros.model import Kind
-from macros.project import load_project
-from macros.site import SiteData
+from imap.checking.project import load_project
+from imap.model.items import Kind
+from imap.rendering import render
+from imap.rendering.site import SiteData
 from tests.conftest import GOLDEN, make_project
 
 GOLDEN_NAMES = (
@@ -162,7 +162,7 @@ def test_a_long_section_is_grouped_so_that_no_level_grows_with_the_manual(
 
 def test_item_list_and_reference_tables_cover_everything(site: SiteData) -> None:
     assert render.item_list(site, Kind.THEORY, "index.md").count("\n| [") == 1
-    assert render.diagnostic_codes_table().count("\n| `") == len(__import__("macros.diagnostics").diagnostics.CODES)
+    assert render.diagnostic_codes_table().count("\n| `") == len(__import__("imap.model.diagnostics").diagnostics.CODES)
 
 
 def test_golden_directory_has_no_stale_files() -> None:

@@ -6,11 +6,11 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from macros import reports
-from macros.diagnostics import Location
-from macros.model import FidelityItem, Manual, Term
-from macros.project import load_project
-from macros.site import SiteData
+from imap.checking.project import load_project
+from imap.model.diagnostics import Location
+from imap.model.items import FidelityItem, Manual, Term
+from imap.rendering import reports
+from imap.rendering.site import SiteData
 from tests.conftest import SITES
 from tests.helpers import formatted, write
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from macros import rules
-from macros.diagnostics import Location
-from macros.model import EvidenceLink, Item, Kind, Ref, Reference
+from imap.checking import rules
+from imap.model.diagnostics import Location
+from imap.model.items import EvidenceLink, Item, Kind, Ref, Reference
 
 
 def _item(kind: Kind, item_id: str, body: str = "", **fields: Any) -> Item:

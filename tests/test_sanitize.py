@@ -1,4 +1,4 @@
-"""The allowlist sanitiser (macros/sanitize.py, run on every page by hooks/sanitize.py): it changes nothing on the
+"""The allowlist sanitiser (imap/model/sanitize.py, run on every page by hooks/sanitize.py): it changes nothing on the
 real manual, removes every class of hostile markup, and a built site holds nothing outside the allowlist, even when
 the author-facing check is switched off. `make check` names what it would remove with file and line."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros import sanitize
+from imap.model import sanitize
 from tests.conftest import ROOT
 from tests.helpers import formatted, minimal, write
 from tests.hostile.corpus import BODY_CASES, CHANGELOG_ENTRY, MARK

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros import datafiles, export, render, vocab
-from macros.model import Kind
-from macros.project import load_project
-from macros.site import SiteData
+from imap.checking.project import load_project
+from imap.model import vocab
+from imap.model.items import Kind
+from imap.publishing import downloads, manual_json
+from imap.rendering import render
+from imap.rendering.site import SiteData
 from tests.helpers import INTERVENTION, SESSION, SESSION_FRONT_MATTER, formatted, minimal, write
 
 STUB = f"""{SESSION_FRONT_MATTER}
@@ -138,7 +140,7 @@ def test_links_show_on_both_sides_and_in_the_data(tmp_path: Path) -> None:
         '| [P01 A principle](../manual/principles/P01.md) | [S01](../manual/sessions/S01.md "First preparation session") |'
         in table
     )
-    records = {r["id"]: r for r in export.manual_json(site)["items"]}
+    records = {r["id"]: r for r in manual_json.manual_json(site)["items"]}
     assert records["S01"]["kind"] == Kind.SESSION.value
     assert (records["S01"]["phase"], records["S01"]["principles"], records["S01"]["interventions"]) == (
         "preparation",
@@ -146,7 +148,7 @@ def test_links_show_on_both_sides_and_in_the_data(tmp_path: Path) -> None:
         ["I01"],
     )
     assert records["P01"]["sessions"] == ["S01"] and records["I01"]["sessions"] == ["S01"]
-    rows = datafiles.table_csv(site, datafiles.ITEMS).splitlines()
+    rows = downloads.table_csv(site, downloads.ITEMS).splitlines()
     header = rows[0].split(",")
     session_row = next(r for r in rows if r.startswith("S01,")).split(",")
     assert session_row[header.index("principles")] == "P01" and session_row[header.index("interventions")] == "I01"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from macros import frontmatter, rules, schema
-from macros.model import Kind
+from imap.checking import rules
+from imap.model import schema
+from imap.model.items import Kind
+from imap.reading import frontmatter
 from tests.conftest import ROOT
 
 

@@ -10,7 +10,7 @@ from typing import Final
 
 import pytest
 
-from macros import reading
+from imap.checking import reading_level
 from tests.conftest import ROOT, make_project, mkdocs_build
 
 DEBRIS: Final = {
@@ -24,7 +24,7 @@ DEBRIS: Final = {
 
 def debris(page: str) -> list[str]:
     """Each piece of formatting debris in a page's visible text, with what it is and its context."""
-    text = reading.visible_text(page, " ⟨code⟩ ")
+    text = reading_level.visible_text(page, " ⟨code⟩ ")
     return [
         f"{what}: …{text[max(0, m.start() - 40) : m.end() + 20]}…".replace("\n", " ")
         for what, pattern in DEBRIS.items()

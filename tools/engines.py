@@ -6,7 +6,7 @@ SITE_DIR is the site MkDocs built from this project (`make build`). Two more bui
 file, after removing the one line that names the engine (<meta name="generator">):
 
 - ProperDocs, a maintained fork of MkDocs 1.6, building the same project (its adapter hook included);
-- MkDocs building the plain tree `python -m macros generate` writes (every page as Markdown, the navigation spelled
+- MkDocs building the plain tree `python -m imap generate` writes (every page as Markdown, the navigation spelled
   out, no adapter), which shows that the generated tree is the complete site source.
 
 Any difference fails, and the first differing files are listed with their first differing line.
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(temporary)
         _run([sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-d", str(work / "properdocs")], ROOT, env)
         tree = work / "generated"
-        _run([sys.executable, "-m", "macros", "generate", str(tree)], ROOT, env)
+        _run([sys.executable, "-m", "imap", "generate", str(tree)], ROOT, env)
         # The generated tree's hooks (the sanitiser) import the engine, which a plain build finds on PYTHONPATH.
         plain = {**env, "PYTHONPATH": str(ROOT)}
         _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(work / "plain")], tree, plain)

@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from macros import addresses
-from macros.diagnostics import has_errors, report
-from macros.history import TAG_PREFIX
-from macros.project import load_project
+from imap.checking.project import load_project
+from imap.model.diagnostics import has_errors, report
+from imap.reading import addresses
+from imap.reading.git_history import TAG_PREFIX
 
 LATEST = "latest"
 

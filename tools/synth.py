@@ -3,14 +3,14 @@ bibliography key and glossary term renumbered per copy, so that a 100x manual ha
 links, references and glossary terms of the real one, with pages of the real pages' size and structure.
 
     python -m tools.synth OUT --scale 10        writes a buildable project (manual/, references.bib, glossary.yml,
-                                                 docs/, mkdocs.yml, macros/, overrides/, hooks/, VERSION) into OUT
+                                                 docs/, mkdocs.yml, imap/, overrides/, hooks/, VERSION) into OUT
 
 Copy 0 is the real manual unchanged; copy k renumbers each kind's IDs past the real ones (with 12 principles,
 P03 of copy 2 becomes P27), appends `x<k>` to each bibliography key and ` <k>` to each glossary term, and dates
 each reference k years earlier. A copy's references are thus other works, as in a real manual of that size: copies
 with the same authors and year would be told apart in APA style by year letters (2000a, 2000b, ... 2000cv), work
 that grows with the number of copies and that no real bibliography asks for.
-The result passes `python -m macros.cli --root OUT check`.
+The result passes `python -m imap.cli --root OUT check`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from macros.model import Kind
+from imap.model.items import Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("mkdocs.yml", "VERSION")
-PROJECT_DIRS = ("docs", "overrides", "macros", "hooks")
+PROJECT_DIRS = ("docs", "overrides", "imap", "hooks")
 _ID = re.compile(rf"\b([{''.join(kind.prefix for kind in Kind)}])(\d{{2}})\b")
 _HYPOTHESIS = re.compile(r"\bH(\d{2})([a-z])\b")
 _BIB_KEY = re.compile(r"^(@\w+\s*\{\s*)([^,\s]+)(\s*,)", re.MULTILINE)

@@ -15,9 +15,9 @@ import textwrap
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from macros import markup, vocab
-from macros.diagnostics import Diagnostic, Location, error
-from macros.model import DecisionGuide, Item
+from imap.model import markup, vocab
+from imap.model.diagnostics import Diagnostic, Location, error
+from imap.model.items import DecisionGuide, Item
 
 END: Final = "end"
 WIDTH: Final = 340  # a step's box

@@ -1,4 +1,4 @@
-"""`make check`: every diagnostic that loading the project gives (macros.project.load_project), found, on a run
+"""`make check`: every diagnostic that loading the project gives (imap.checking.project.load_project), found, on a run
 after an edit, without parsing, reading back or checking again what the edit cannot have changed.
 
 For each manual file the check keeps, under a digest of the file's bytes, what its result depends on and what other
@@ -24,10 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros import changelog, citing, glossary, inputs, parsecache, project, rules
-from macros.diagnostics import Diagnostic, Location, sort_diagnostics
-from macros.model import Item
-from macros.parsecache import ParseCache
+from imap.checking import project, rules
+from imap.citing import manual_citation
+from imap.model.diagnostics import Diagnostic, Location, sort_diagnostics
+from imap.model.items import Item
+from imap.reading import changelog, glossary, inputs, manual_files, parsecache
+from imap.reading.parsecache import ParseCache
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,10 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
     first_run = len(checked) == 0
 
     files: list[_File] = []
-    for path in project.manual_files(root):
+    for path in manual_files.manual_files(root):
         relative = path.relative_to(root).as_posix()
-        if project.item_kind(relative) is None:
-            diagnostics.extend(project.load_item(root, path)[1])
+        if manual_files.item_kind(relative) is None:
+            diagnostics.extend(manual_files.load_item(root, path)[1])
             continue
         data, unreadable = inputs.read_input(root, relative)
         if data is None:  # as load_item reports it
@@ -91,7 +93,9 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
         key = parsecache.digest(relative, data)
         found = _File(path, key, checked.get(key))
         if found.entry is None:
-            item, problems = project.load_item(root, path, parsed.items.get(path.parent.name) if first_run else None)
+            item, problems = manual_files.load_item(
+                root, path, parsed.items.get(path.parent.name) if first_run else None
+            )
             found.item, found.problems = item, tuple(problems)
         files.append(found)
 
@@ -123,11 +127,11 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
     diagnostics.extend(rules.uncited_keys(references, cited | {c.key for c in page_citations}))
     terms, glossary_problems = glossary.load(root, parsed.terms)
     diagnostics.extend(glossary_problems)
-    diagnostics.extend(citing.check(root, parsed.citation))
+    diagnostics.extend(manual_citation.check(root, parsed.citation))
     diagnostics.extend(glossary.check_links(terms, {o.id for o in live}))
-    history, changelog_problems = project.load_changelog(root)
+    history, changelog_problems = manual_files.load_changelog(root)
     diagnostics.extend(changelog_problems)
-    diagnostics.extend(project.version_problems(root))
+    diagnostics.extend(manual_files.version_problems(root))
     known = [o.id for o in live + retired] + [h.id for o in live for h in o.hypotheses]
     diagnostics.extend(changelog.check(history, known))
 
@@ -154,7 +158,7 @@ def _check_file(root: Path, found: _File, namespace: rules.Namespace, parsed: pr
         cache = parsed.items.get(found.path.parent.name)
         stored = cache.get(found.key) if cache is not None else None
         if stored is None:
-            item, more = project.load_item(root, found.path, cache)
+            item, more = manual_files.load_item(root, found.path, cache)
             stored = (item, tuple(more))
         item, problems = stored
     if item is None:
@@ -169,15 +173,15 @@ def _references(
     root: Path, cache: ParseCache[BibCheck], parsed: project.Caches
 ) -> tuple[dict[str, Location], list[Diagnostic]]:
     """The references' keys (with where each is written) and the bibliography's problems."""
-    data, _ = inputs.read_input(root, project.BIB_FILE)  # when it cannot be read, load_references says why
-    key = parsecache.digest(project.BIB_FILE, data) if data is not None else None
+    data, _ = inputs.read_input(root, manual_files.BIB_FILE)  # when it cannot be read, load_references says why
+    key = parsecache.digest(manual_files.BIB_FILE, data) if data is not None else None
     stored = cache.get(key) if key is not None else None
     if stored is None:
         references, _, problems = project.load_references(root, parsed.references)
         stored = BibCheck(tuple((k, r.location.line) for k, r in references.items()), tuple(problems))
         if key is not None:
             cache.put(key, stored)
-    return {k: Location(project.BIB_FILE, line) for k, line in stored.references}, list(stored.diagnostics)
+    return {k: Location(manual_files.BIB_FILE, line) for k, line in stored.references}, list(stored.diagnostics)
 
 
 __all__ = ["BibCheck", "Checked", "FileCheck", "check_project"]

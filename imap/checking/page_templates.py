@@ -5,8 +5,8 @@ A page under docs/ whose front matter sets `render_macros: true` calls the site'
 `{{ item_list('principle') }}`), written in Jinja's syntax. Jinja itself reaches far beyond the macros
 (`{{ cycler.__init__.__globals__.os.popen('id').read() }}` runs a command), so no page is ever rendered as a template:
 every such page is parsed here with Jinja's own parser, its syntax tree may hold only text, literal strings and
-numbers, and calls of a name in MACROS whose arguments are literal strings or numbers, and macros.generate makes each
-call itself with those literals. Checking a page runs nothing. The manual's own pages never call macros
+numbers, and calls of a name in MACROS whose arguments are literal strings or numbers, and imap.publishing.generate
+makes each call itself with those literals. Checking a page runs nothing. The manual's own pages never call macros
 (render_macros is not one of their keys), and mkdocs.yml may not turn on a plugin that renders pages as templates.
 """
 
@@ -19,15 +19,15 @@ from typing import Any
 
 import yaml
 
-from macros import frontmatter, inputs, symlinks
-from macros.diagnostics import Diagnostic, Location, did_you_mean, error
+from imap.model.diagnostics import Diagnostic, Location, did_you_mean, error
+from imap.reading import frontmatter, inputs, symlinks
 
 DOCS_DIR = "docs"
 CONFIG_FILE = "mkdocs.yml"
 # The file names MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
-# The macros a page may call (macros.generate.Pages.functions makes exactly these; a test holds the two equal).
+# The macros a page may call (imap.publishing.generate.Pages.functions makes exactly these; a test holds the two equal).
 MACROS: tuple[str, ...] = (
     "cite",
     "xref",
@@ -65,8 +65,8 @@ MACROS: tuple[str, ...] = (
 
 _PLUGIN = "macros"
 # How MkDocs finds a page's YAML front matter (mkdocs.utils.meta.YAML_RE); pages without it have no render_macros.
-# The project's own front matter parser (macros.frontmatter) differs in corner cases, and what decides whether a page
-# renders is what MkDocs reads. (macros.generate checks each page again, as it evaluates it.)
+# The project's own front matter parser (imap.reading.frontmatter) differs in corner cases, and what decides whether a
+# page renders is what MkDocs reads. (imap.publishing.generate checks each page again, as it evaluates it.)
 PAGE_META = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 _RULE = "such a page may only call the site's macros, with literal strings or numbers as arguments"
@@ -103,7 +103,7 @@ def check_project(root: Path) -> list[Diagnostic]:
 
 def check_pages(root: Path) -> list[Diagnostic]:
     """Every Markdown page under docs/ that renders macros, checked. Symbolic links are not followed (the manual,
-    reached through docs/manual, never renders; any other link is an error of macros.symlinks)."""
+    reached through docs/manual, never renders; any other link is an error of imap.reading.symlinks)."""
     problems: list[Diagnostic] = []
     for relative, linked in symlinks.walk(root, DOCS_DIR):
         if not linked and relative.endswith(MARKDOWN_SUFFIXES):
@@ -216,7 +216,7 @@ def _unsafe(body: list[Any]) -> Iterator[tuple[int, str, str]]:
                 yield node.lineno, f"the expression {{{{ {_describe(node)} }}}} in a page that renders macros", _RULE
             elif node.node.name not in MACROS:
                 name = node.node.name
-                hint = did_you_mean(name, MACROS) or "the macros are listed in macros/templates.py"
+                hint = did_you_mean(name, MACROS) or "the macros are listed in imap/checking/page_templates.py"
                 yield node.lineno, f"a call to '{name}', which is not one of the site's macros", hint
             elif node.dyn_args is not None or node.dyn_kwargs is not None:
                 yield node.lineno, f"the arguments of {node.node.name}() are unpacked with * or **", _RULE
@@ -287,13 +287,13 @@ def _line_of(mapping: yaml.MappingNode, key: str, first_line: int) -> int:
 
 
 def check_config(root: Path) -> list[Diagnostic]:
-    """mkdocs.yml turns on no template engine for pages: the site's pages call macros only through macros.generate,
-    which evaluates literal calls and runs nothing else, so the mkdocs-macros plugin (which renders a page as a Jinja
-    template) may not be listed; and the configuration does not inherit plugins from a file this check does not
-    read. A project without mkdocs.yml (a fixture manual) has nothing to check."""
+    """mkdocs.yml turns on no template engine for pages: the site's pages call macros only through
+    imap.publishing.generate, which evaluates literal calls and runs nothing else, so the mkdocs-macros plugin (which
+    renders a page as a Jinja template) may not be listed; and the configuration does not inherit plugins from a file
+    this check does not read. A project without mkdocs.yml (a fixture manual) has nothing to check."""
     path = root / CONFIG_FILE
     if not path.is_file() or path.is_symlink():
-        return []  # a link is an error of macros.symlinks
+        return []  # a link is an error of imap.reading.symlinks
     try:
         document = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
@@ -317,7 +317,7 @@ def check_config(root: Path) -> list[Diagnostic]:
                     _at(options),
                     "template.config",
                     "mkdocs.yml turns on the macros plugin, which renders pages as Jinja templates",
-                    "pages call the site's macros through the engine (macros/generate.py); remove the plugin",
+                    "pages call the site's macros through the engine (imap/publishing/generate.py); remove the plugin",
                 )
                 for options in _macros_options(value)
             )

@@ -15,7 +15,7 @@ from typing import Final
 import readability
 import syntok.segmenter
 
-from macros import markup, sanitize
+from imap.model import markup, sanitize
 
 # Elements whose end ends a unit of text (a sentence, whether or not it ends with a full stop).
 _BLOCKS: Final = frozenset(

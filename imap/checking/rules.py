@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Final, Protocol
 
-from macros import guides, markup, parsecache, reading, sanitize, vocab
-from macros.diagnostics import Diagnostic, Location, did_you_mean, error, warning
-from macros.model import Citation, Item, Kind, Ref, Reference
-from macros.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, required_sections
+from imap.checking import guides, reading_level
+from imap.model import markup, sanitize, vocab
+from imap.model.diagnostics import Diagnostic, Location, did_you_mean, error, warning
+from imap.model.items import Citation, Item, Kind, Ref, Reference
+from imap.model.schema import GENERATED_SECTIONS, LINK_PARTS, LINK_TARGETS, required_sections
+from imap.reading import parsecache
 
 
 class Named(Protocol):
@@ -702,7 +704,7 @@ def handout_readability(items: Sequence[Item]) -> list[Diagnostic]:
                     )
                 )
                 continue
-            level = reading.grade(text)
+            level = reading_level.grade(text)
             if level is not None and level > vocab.HANDOUT_GRADE:
                 found.append(
                     error(

@@ -5,7 +5,7 @@ as they are (Material writes `status` into a class attribute, `subtitle` into th
 a <meta> tag) or use them to choose templates and icons (`template`, `icon`), where a wrong value stops the build
 with a traceback. So a page may set only the keys below, with values of their types; anything else is an error
 with its line, found by `make check` before MkDocs reads the page. (Item pages under manual/ have their own schema:
-macros.schema.)
+imap.model.schema.)
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Final
 
 import yaml
 
-from macros import frontmatter, inputs, symlinks
-from macros.diagnostics import Diagnostic, Location, did_you_mean, error
-from macros.templates import DOCS_DIR, MARKDOWN_SUFFIXES, PAGE_META
+from imap.checking.page_templates import DOCS_DIR, MARKDOWN_SUFFIXES, PAGE_META
+from imap.model.diagnostics import Diagnostic, Location, did_you_mean, error
+from imap.reading import frontmatter, inputs, symlinks
 
 MANUAL_LINK: Final = "docs/manual"
 _LINE_BREAK: Final = re.compile(r"[\n\r\u2028\u2029\x85]")
@@ -36,7 +36,7 @@ class PageField:
 PAGE_FIELDS: Final[Mapping[str, PageField]] = {
     "title": PageField("text", "the page's title (plain text, one line)"),
     "description": PageField("text", "a one-line description for search engines (plain text)"),
-    "render_macros": PageField("flag", "true: the page calls the site's macros (see macros.templates)"),
+    "render_macros": PageField("flag", "true: the page calls the site's macros (see imap.checking.page_templates)"),
     "hover_definitions": PageField("flag", "false: the page shows no glossary hover definitions"),
     "hide": PageField(
         "words", "parts of the theme the page hides", frozenset({"navigation", "toc", "footer", "path", "feedback"})

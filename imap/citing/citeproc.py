@@ -3,7 +3,7 @@ citations, "Cite this" and the CSL-JSON download.
 
 pandoc reads references.bib itself (BibTeX and BibLaTeX: any field-name case, crossref, LaTeX accents and math,
 sentence case for English titles with braced words kept). Around it the project does only what pandoc leaves
-undone, each step named below and each announced by a diagnostic of macros.bibrules where it changes what was
+undone, each step named below and each announced by a diagnostic of imap.reading.bibrules where it changes what was
 written: a DOI written as an address is shortened to the DOI; a url that is the DOI's address is printed once; a
 \\url in howpublished is an address, not a publisher; a lower-case name particle stays in front of the family name
 (de Wit, van der Kolk); "in press" is a status, not a missing date; a thesis is described as APA describes it; a
@@ -33,12 +33,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Final
 
-from macros import bibrules, pandoc
-from macros.diagnostics import Diagnostic, Location, Severity, error
-from macros.model import Reference
-from macros.parsecache import read_verified, write_verified
+from imap.citing import pandoc
+from imap.model.diagnostics import Diagnostic, Location, Severity, error
+from imap.model.items import Reference
+from imap.reading import bibrules
+from imap.reading.parsecache import read_verified, write_verified
 
-STYLE: Final = Path(__file__).parent / "styles" / "apa.csl"  # see macros/styles/README.md
+STYLE: Final = Path(__file__).parent / "styles" / "apa.csl"  # see imap/citing/styles/README.md
 # Stands for the names an incomplete author list ("and others") leaves out, until the text says "et al.".
 ET_AL_MARKER: Final = "ETALMARKER"
 ET_AL: Final = "et al."
@@ -607,7 +608,7 @@ def _et_al(text: str) -> str:
 
 
 def _read_cache(path: Path, references: Mapping[str, Reference]) -> Result | None:
-    text = read_verified(path)  # HTML put into pages: only a file this machine wrote (see macros.parsecache)
+    text = read_verified(path)  # HTML put into pages: only a file this machine wrote (see imap.reading.parsecache)
     if text is None:
         return None
     try:
@@ -651,8 +652,8 @@ def _write_cache(path: Path, result: Result) -> None:
 
 
 def write_cache_file(path: Path, data: Any) -> None:
-    """Write a cache file as JSON, atomically and authenticated (macros.parsecache.write_verified: read it back with
-    read_verified), and drop the earlier files of its kind (named <kind>-<hash>.json). A cache that cannot be
+    """Write a cache file as JSON, atomically and authenticated (imap.reading.parsecache.write_verified: read it back
+    with read_verified), and drop the earlier files of its kind (named <kind>-<hash>.json). A cache that cannot be
     written only costs time."""
     kind = path.name.rsplit("-", 1)[0]
     if not write_verified(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")):

@@ -1,8 +1,8 @@
 """How to cite the manual and its items: CITATION.cff read as data and checked, and "Cite this" for every item page.
 
-CITATION.cff is checked against the JSON Schema of the Citation File Format 1.2.0 (vendored in macros/schemas/), with
-each problem at its line, and against the project's own rules: no YAML aliases, and the fields the site prints (title,
-the authors' names, version, date-released, url) are one line of text without control characters.
+CITATION.cff is checked against the JSON Schema of the Citation File Format 1.2.0 (vendored in imap/citing/schemas/),
+with each problem at its line, and against the project's own rules: no YAML aliases, and the fields the site prints
+(title, the authors' names, version, date-released, url) are one line of text without control characters.
 
 The APA reference is formatted by pandoc's citeproc with the same APA CSL style as the bibliography; the BibTeX entry is
 written by bibtexparser. Both name the manual version, the item's ID and title, and the permanent address of the
@@ -25,14 +25,14 @@ from bibtexparser import model as bib
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 
-from macros import frontmatter, inputs, parsecache
-from macros.citations import cache_key, format_csl_items, write_cache_file
-from macros.diagnostics import Diagnostic, Location, did_you_mean, error
-from macros.model import Item
-from macros.parsecache import ParseCache, read_verified
+from imap.citing.citeproc import cache_key, format_csl_items, write_cache_file
+from imap.model.diagnostics import Diagnostic, Location, did_you_mean, error
+from imap.model.items import Item
+from imap.reading import frontmatter, inputs, parsecache
+from imap.reading.parsecache import ParseCache, read_verified
 
 FILE = "CITATION.cff"
-SCHEMA: Final = Path(__file__).parent / "schemas" / "citation-cff-1.2.0.json"  # see macros/schemas/README.md
+SCHEMA: Final = Path(__file__).parent / "schemas" / "citation-cff-1.2.0.json"  # see imap/citing/schemas/README.md
 DEFAULT_TITLE = "IMAP manual"
 DEFAULT_AUTHOR = "IMAP manual contributors"
 
@@ -121,7 +121,7 @@ _COLLECTIONS: Final = frozenset(("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map
 def _load(data: bytes | None) -> tuple[Any, list[Diagnostic], _Nodes | None]:
     """CITATION.cff as JSON-like data (dates as text, as the schema asks), its YAML problems, and where each value
     is written (None when the file could not be read as YAML). Aliases are refused and nesting is bounded
-    (macros.frontmatter), so no file costs more to read than its size."""
+    (imap.reading.frontmatter), so no file costs more to read than its size."""
     if data is None:
         return None, [], None
     text, problems = frontmatter.decode(FILE, data)
@@ -327,7 +327,7 @@ def _schema_problem(failure: Any, nodes: _Nodes) -> list[Diagnostic]:
         hint = (
             f"one of: {shown}"
             if len(rule) <= 12
-            else f"one of {len(rule)} values, listed in macros/schemas/{SCHEMA.name}"
+            else f"one of {len(rule)} values, listed in imap/citing/schemas/{SCHEMA.name}"
         )
     elif failure.validator in ("pattern", "format"):
         message = f"{where}: {_shown(value)} is not of the form the Citation File Format asks for"
@@ -411,7 +411,7 @@ def _bibtex(work: Work, item: Item, url: str) -> str:
 
 
 def _format(records: list[dict[str, Any]]) -> dict[str, str]:
-    """CSL record ID -> the APA reference as HTML, in one run of the reference engine (macros.citations)."""
+    """CSL record ID -> the APA reference as HTML, in one run of the reference engine (imap.citing.citeproc)."""
     # Each item is a work of its own, cited alone: APA's letters for works of one author and year (2026a, n.d.-b),
     # which the engine adds because it formats them together, do not belong to any of them.
     return {
@@ -429,7 +429,7 @@ def _format_cached(records: list[dict[str, Any]], cache_dir: Path | None) -> dic
     if cache_dir is None:
         return _format(records)
     path = cache_dir / f"items-{cache_key(records, Path(__file__))}.json"
-    text = read_verified(path)  # HTML put into pages: only a file this machine wrote (see macros.parsecache)
+    text = read_verified(path)  # HTML put into pages: only a file this machine wrote (see imap.reading.parsecache)
     try:
         cached = json.loads(text) if text is not None else None
     except ValueError:

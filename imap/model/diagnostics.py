@@ -137,7 +137,7 @@ CODES: dict[str, str] = {
     "cff.yaml": "CITATION.cff is not valid YAML, or uses YAML the project does not accept (an alias, a tag, a key "
     "written twice, nesting past the bound).",
     "cff.schema": "CITATION.cff does not follow the Citation File Format 1.2.0 (its JSON Schema, vendored in "
-    "macros/schemas/).",
+    "imap/citing/schemas/).",
     "cff.text": "A field of CITATION.cff that the site prints (title, an author's name, version, date-released, url) "
     "holds a line break or another control character.",
     "version.format": "VERSION is not one line holding one version, MAJOR.MINOR.PATCH.",

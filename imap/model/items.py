@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Final
 
-from macros import markup, sanitize
-from macros.changelog import UNRELEASED, Changelog
-from macros.diagnostics import Location
-from macros.vocab import EMPIRICAL_KINDS, ID_NUMBER
+from imap.model import markup, sanitize
+from imap.model.changelog import UNRELEASED, Changelog
+from imap.model.diagnostics import Location
+from imap.model.vocab import EMPIRICAL_KINDS, ID_NUMBER
 
 # The number in a permanent ID: two digits (01-99), then as many as needed (100, 101, ...), never a padded 001.
 _FIRST_WORD: Final = re.compile(r"\w+")

@@ -320,7 +320,8 @@ def escape_metadata(meta: Mapping[str, object]) -> dict[str, object]:
     are) prints text. Booleans and numbers are kept; lists and mappings stay lists and mappings (the theme asks
     `"toc" in page.meta.hide`), their strings escaped quotes and all, so that even a list printed whole (as Python
     writes it, `['a', 'b']`) carries no quote of its own into an attribute; a value of any other type (bytes, a set,
-    a date) becomes its text, escaped. (macros.pages refuses most of these in `make check`; this is the last line.)"""
+    a date) becomes its text, escaped. (imap.checking.site_pages refuses most of these in `make check`; this is the
+    last line.)"""
     return {str(key): _escaped(value, 0, top=True) for key, value in meta.items()}
 
 
@@ -482,7 +483,7 @@ def too_complex(text: str) -> Unsafe | None:
     work, line = bracket_scan(text)
     if work > MAX_BRACKET_SCAN + 20 * len(text):
         return Unsafe("brackets ('[', '(') whose match is far away or missing", line, "text.too-complex")
-    from macros import markup
+    from imap.model import markup
 
     code = markup.code_mask(text)  # lines inside fenced code are not Markdown
     headings = abbreviations = 0
@@ -525,7 +526,7 @@ def may_be_removed(text: str) -> bool:
 def unsafe_markup(text: str) -> list[Unsafe]:
     """What the sanitiser would remove from the page made of this Markdown text, each with the line where it was most
     likely written (where its element, scheme or attribute name first stands outside code; else the first line)."""
-    from macros import markup
+    from imap.model import markup
 
     if not text.strip():
         return []

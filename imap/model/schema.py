@@ -14,9 +14,9 @@ from typing import Any, Final, Literal
 
 import yaml
 
-from macros import vocab
-from macros.diagnostics import Diagnostic, Location, did_you_mean, error
-from macros.model import (
+from imap.model import vocab
+from imap.model.diagnostics import Diagnostic, Location, did_you_mean, error
+from imap.model.items import (
     Certainty,
     DecisionGuide,
     EvidenceLink,

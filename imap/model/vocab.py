@@ -207,7 +207,7 @@ VOCABULARIES: Final = MappingProxyType(
 # would name a hundred million IDs).
 ID_NUMBER: Final = r"(?:0[1-9]|[1-9]\d{1,3})"
 MAX_ID_NUMBER: Final = 9999
-# The first letter of each kind's IDs (macros.model.Kind.prefix; a test keeps the two equal).
+# The first letter of each kind's IDs (imap.model.items.Kind.prefix; a test keeps the two equal).
 ITEM_LETTERS: Final = "CTPISF"
 ITEM_ID: Final = re.compile(rf"([{ITEM_LETTERS}])({ID_NUMBER})")  # an item of any kind
 HYPOTHESIS_ID: Final = re.compile(rf"H({ID_NUMBER})([a-z])")  # the principle's number, then a letter

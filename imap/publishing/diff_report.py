@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from macros.model import EvidenceLink, Manual
+from imap.model.items import EvidenceLink, Manual
 
 _Key = tuple[str, str, str]  # (item or hypothesis ID, source key, claim)
 

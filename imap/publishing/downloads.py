@@ -23,15 +23,15 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
-from macros import export
-from macros.bibliography import issued
-from macros.citations import ET_AL
-from macros.dataschema import SCHEMA_FILE, SCHEMA_VERSION, manual_schema
-from macros.model import Item, Kind, Reference
-from macros.parsecache import digest
-from macros.paths import relpath
-from macros.render import md, page_url, table_caption
-from macros.site import SiteData
+from imap.citing.citeproc import ET_AL
+from imap.model.items import Item, Kind, Reference
+from imap.model.paths import relpath
+from imap.publishing import manual_json
+from imap.publishing.manual_schema import SCHEMA_FILE, SCHEMA_VERSION, manual_schema
+from imap.reading.bibliography import issued
+from imap.reading.parsecache import digest
+from imap.rendering.render import md, page_url, table_caption
+from imap.rendering.site import SiteData
 
 DATA_DIR: Final = "data"
 LIST_SEPARATOR: Final = ";"
@@ -446,7 +446,7 @@ def _json_records(data: object) -> str:
 def data_files(site: SiteData) -> dict[str, str]:
     """The name and content of every file under data/."""
     return {
-        "manual.json": _json_records(export.manual_json(site)),
+        "manual.json": _json_records(manual_json.manual_json(site)),
         SCHEMA_FILE: _json(manual_schema(site.site_url)),
         **{table.file: table_csv(site, table) for table in TABLES},
         "references.csl.json": _json_records(csl_json(site)),

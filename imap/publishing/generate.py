@@ -1,14 +1,14 @@
 """Engine-neutral pages: the complete Markdown of every page of the site, written as plain files.
 
-This is the one path from the manual to pages. `python -m macros.cli generate DIR` (`make generate`) writes a site
+This is the one path from the manual to pages. `python -m imap generate DIR` (`make generate`) writes a site
 source any static-site engine can build: every page under docs/ with its macros evaluated, every item page with its
 tables, maps and history, the data files and the permanent-address pages, and a mkdocs.yml with the navigation
-spelled out and no step of our own besides the allowlist sanitiser. The MkDocs adapter (hooks/imap.py) calls
+spelled out and no step of our own besides the allowlist sanitiser. The MkDocs adapter (hooks/adapter.py) calls
 `page()` below for each page it builds, so the live site and the generated tree are made by the same code.
 
 A page of docs/ whose front matter sets `render_macros: true` calls the site's macros. It is parsed with Jinja's
-parser and checked (macros.templates) to hold only text and calls of a macro with literal arguments; here each
-call is made with those literals and its Markdown put in its place. Nothing in a page is ever rendered as a
+parser and checked (imap.checking.page_templates) to hold only text and calls of a macro with literal arguments; here
+each call is made with those literals and its Markdown put in its place. Nothing in a page is ever rendered as a
 template, so nothing a contributor writes runs.
 """
 
@@ -23,19 +23,23 @@ from typing import Any, Final
 
 import yaml
 
-from macros import benchmarks, datafiles, figures, history, render, reports, sanitize, symlinks, templates
-from macros.addresses import read_registry, write_redirects
-from macros.benchmarks import Results
-from macros.diagnostics import Diagnostic, Location, error
-from macros.model import Kind
-from macros.project import CACHE_DIR, DOCS_DIR, MANUAL_DIR
-from macros.site import SiteData
+from imap.checking import page_templates
+from imap.model import sanitize
+from imap.model.diagnostics import Diagnostic, Location, error
+from imap.model.items import Kind
+from imap.publishing import downloads
+from imap.reading import git_history, symlinks
+from imap.reading.addresses import read_registry, write_redirects
+from imap.reading.manual_files import CACHE_DIR, DOCS_DIR, MANUAL_DIR
+from imap.rendering import benchmarks, figures, render, reports
+from imap.rendering.benchmarks import Results
+from imap.rendering.site import SiteData
 
 # How MkDocs finds a page's YAML front matter (mkdocs.utils.meta.YAML_RE), and what it hands on as the page's text.
-_FRONT_MATTER: Final = templates.PAGE_META
+_FRONT_MATTER: Final = page_templates.PAGE_META
 CONFIG_FILE: Final = "mkdocs.yml"
 # The hook that is the MkDocs adapter: a generated tree has its pages already, so its configuration leaves it out.
-ADAPTER_HOOK: Final = "hooks/imap.py"
+ADAPTER_HOOK: Final = "hooks/adapter.py"
 # The file that marks a folder as written by `generate` (and so one it may empty again).
 MARKER: Final = ".imap-generated"
 # What a generated tree's configuration drops: live-preview watching of the sources (the tree is a snapshot).
@@ -70,7 +74,7 @@ class Pages:
 
     def functions(self, here: str) -> dict[str, Callable[..., str]]:
         """The site's macros as the page `here` (its path under docs/) calls them; the names are
-        macros.templates.MACROS (a test holds the two equal)."""
+        imap.checking.page_templates.MACROS (a test holds the two equal)."""
         site, results = self.site, self.results
         return {
             "cite": lambda *keys: render.cite(site, keys, here),
@@ -100,9 +104,9 @@ class Pages:
             "item_changes": lambda: reports.changes_page(site, here),
             "manual_map": lambda: figures.manual_map(site, here),
             "coverage_figures": lambda: figures.coverage(site, here),
-            "data_files_table": lambda: datafiles.files_table(here),
-            "data_columns": datafiles.columns_table,
-            "data_versions": lambda: datafiles.versions(site),
+            "data_files_table": lambda: downloads.files_table(here),
+            "data_columns": downloads.columns_table,
+            "data_versions": lambda: downloads.versions(site),
             "benchmarks": lambda: benchmarks.results_page(results),
             "markup_allowlist": sanitize.allowlist_tables,
         }
@@ -141,8 +145,8 @@ class Pages:
     def evaluate(self, source: str, text: str, first_line: int, here: str | None = None) -> str:
         """The text of a page that calls macros, each call replaced by what the macro makes. `source` is the page's
         path from the project root (docs/...). Anything but text and macro calls with literal arguments is refused
-        (macros.templates has reported it already, with its line: this is the last line of defence)."""
-        problems = templates.check_template(source, text, first_line)
+        (imap.checking.page_templates has reported it already, with its line: this is the last line of defence)."""
+        problems = page_templates.check_template(source, text, first_line)
         if problems:
             raise GenerateError(problems)
         import jinja2  # only pages that call macros pay for importing Jinja
@@ -195,7 +199,7 @@ def source_pages(root: Path) -> Iterator[tuple[str, Path]]:
     """Every Markdown page of the site: (path under docs/, file). The manual's items are reached through the
     docs/manual link, as an engine reaches them; no other link is followed."""
     for relative, linked in symlinks.walk(root, DOCS_DIR):
-        if not linked and relative.endswith(templates.MARKDOWN_SUFFIXES):
+        if not linked and relative.endswith(page_templates.MARKDOWN_SUFFIXES):
             yield relative.removeprefix(f"{DOCS_DIR}/"), root / relative
     for relative, linked in symlinks.walk(root, MANUAL_DIR):
         if not linked and relative.endswith(".md"):
@@ -205,11 +209,11 @@ def source_pages(root: Path) -> Iterator[tuple[str, Path]]:
 def _static_files(root: Path) -> Iterator[tuple[str, Path]]:
     """Every file of docs/ that is not a page (styles, scripts, vendored files, benchmark results)."""
     for relative, linked in symlinks.walk(root, DOCS_DIR):
-        if relative == f"{DOCS_DIR}/{MANUAL_DIR}" or relative.endswith(templates.MARKDOWN_SUFFIXES):
+        if relative == f"{DOCS_DIR}/{MANUAL_DIR}" or relative.endswith(page_templates.MARKDOWN_SUFFIXES):
             continue
         path = root / relative
         if linked and not path.is_dir():
-            continue  # macros.symlinks reports it
+            continue  # imap.reading.symlinks reports it
         if linked:
             for inner, _ in symlinks.walk(root, relative):
                 yield inner.removeprefix(f"{DOCS_DIR}/"), root / inner
@@ -256,7 +260,7 @@ def generate(root: Path, out: Path, pages: Pages, nav: list[Any]) -> list[str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
         written.append(f"{DOCS_DIR}/{relative}")
-    written += [f"{DOCS_DIR}/{name}" for name in _relative(datafiles.write_data_files(pages.site, docs), docs)]
+    written += [f"{DOCS_DIR}/{name}" for name in _relative(downloads.write_data_files(pages.site, docs), docs)]
     registry = read_registry(root)
     written += [f"{DOCS_DIR}/{source}/index.html" for source in write_redirects(pages.site.manual, docs, registry)]
     config, hooks = generated_config((root / CONFIG_FILE).read_text(encoding="utf-8"), nav, theme_values(pages.site))
@@ -338,15 +342,15 @@ def site_url() -> str:
 def load(root: Path, address: str, nav: Any) -> tuple[Pages, list[Any], list[Diagnostic]]:
     """Everything a build needs, for an engine adapter or `generate`: the page maker, the navigation with the
     manual's parts, and the problems (errors stop a build; warnings and notes are for the log)."""
-    from macros import citing
-    from macros.project import load_project
+    from imap.checking.project import load_project
+    from imap.citing import manual_citation
 
     project = load_project(root, root / CACHE_DIR)
     results, result_problems = benchmarks.load_results(root)
     problems = [*project.diagnostics, *result_problems]
-    past = history.load(root)
+    past = git_history.load(root)
     version = project.manual.version
-    work = citing.read_work(root, version, project.manual.changelog.date_of(version) or past.head_date)
+    work = manual_citation.read_work(root, version, project.manual.changelog.date_of(version) or past.head_date)
     site = SiteData.create(project.manual, address, history=past, work=work, cache_dir=root / CACHE_DIR)
     return Pages(site, results), render.navigation(site, nav), problems
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from macros.dataschema import SCHEMA_VERSION, schema_url
-from macros.model import EvidenceLink, Item, Kind
-from macros.site import SiteData
+from imap.model.items import EvidenceLink, Item, Kind
+from imap.publishing.manual_schema import SCHEMA_VERSION, schema_url
+from imap.rendering.site import SiteData
 
 
 def _link(link: EvidenceLink) -> dict[str, str]:

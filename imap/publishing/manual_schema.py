@@ -1,7 +1,7 @@
 """The JSON Schema (draft 2020-12) of site/data/manual.json, built from the same vocabularies as the content model.
 
 The schema is generated, not written by hand: its enumerations (evidence kind, context, stance, hypothesis status,
-phase, part) come from macros/vocab.py, so the published schema cannot fall out of step with what the build accepts.
+phase, part) come from imap/model/vocab.py, so the published schema cannot fall out of step with what the build accepts.
 A golden copy (tests/golden/manual.schema.json) keeps every change to it visible in review.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from macros import vocab
-from macros.model import Kind
+from imap.model import vocab
+from imap.model.items import Kind
 
 SCHEMA_VERSION: Final = "2.1.0"
 SCHEMA_FILE: Final = "manual.schema.json"

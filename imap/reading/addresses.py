@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros import frontmatter, inputs
-from macros.diagnostics import Diagnostic, Location, error
-from macros.model import Kind, Manual
-from macros.paths import relpath
-from macros.vocab import ID_NUMBER, ID_SCHEME, ITEM_LETTERS, is_id, shown_id
+from imap.model.diagnostics import Diagnostic, Location, error
+from imap.model.items import Kind, Manual
+from imap.model.paths import relpath
+from imap.model.vocab import ID_NUMBER, ID_SCHEME, ITEM_LETTERS, is_id, shown_id
+from imap.reading import frontmatter, inputs
 
 REGISTRY = "addresses.txt"
 ID_PREFIX = "id/"

@@ -25,10 +25,10 @@ from bibtexparser.model import (
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import get_default_latex_context_db as get_default_parser_context_db
 
-from macros import bibrules
-from macros.diagnostics import Diagnostic, Location, error
-from macros.model import Reference
-from macros.parsecache import ParseCache, digest
+from imap.model.diagnostics import Diagnostic, Location, error
+from imap.model.items import Reference
+from imap.reading import bibrules
+from imap.reading.parsecache import ParseCache, digest
 
 _NAME_ROLES: Final = {"author", "editor"}
 

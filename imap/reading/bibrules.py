@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
-from macros.diagnostics import Diagnostic, Location, error, note, warning
+from imap.model.diagnostics import Diagnostic, Location, error, note, warning
 
 # Fields read verbatim (BibLaTeX's verbatim fields and the exports' file links): no LaTeX, no case.
 VERBATIM: Final = frozenset({"url", "doi", "eprint", "file", "urlraw", "pdf", "verba", "verbb", "verbc"})

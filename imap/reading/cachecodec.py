@@ -37,7 +37,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
-_PACKAGE = "macros"
+_PACKAGE = "imap"
 
 
 class CacheFormatError(ValueError):

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from macros import sanitize
-from macros.diagnostics import Diagnostic, Location, error
-from macros.vocab import HYPOTHESIS_ID, ID_SCHEME, ITEM_ID, ITEM_LETTERS, is_id, shown_id
+from imap.model import sanitize
+from imap.model.changelog import CATEGORIES, UNRELEASED, Changelog, Entry, Release
+from imap.model.diagnostics import Diagnostic, Location, error
+from imap.model.vocab import HYPOTHESIS_ID, ID_SCHEME, ITEM_ID, ITEM_LETTERS, is_id, shown_id
 
 FILE = "CHANGELOG.md"
-UNRELEASED = "Unreleased"
-CATEGORIES = ("Added", "Changed", "Deprecated", "Removed", "Retired", "Fixed", "Security")
 
 _RELEASE = re.compile(r"^## \[(?P<version>[^\]]+)\](?: - (?P<date>\d{4}-\d{2}-\d{2}))?\s*$")
 _CATEGORY = re.compile(r"^### (?P<name>.+?)\s*$")
@@ -34,35 +32,6 @@ _MENTION = re.compile(rf"\b(?P<first>{_ID_SHAPED})(?:\s*[–-]\s*(?P<last>{_ID_S
 # The most IDs one range may name: more than any kind of the manual has, so that a mistyped end (P01-P1200 for
 # P01-P12) is an error rather than a thousand entries naming items that do not exist.
 MAX_RANGE = 1000
-
-
-@dataclass(frozen=True)
-class Entry:
-    version: str  # "Unreleased" or a version
-    date: str  # YYYY-MM-DD, or "" when unreleased
-    category: str
-    text: str  # the Markdown of the bullet, continuation lines joined
-    ids: tuple[str, ...]
-    location: Location
-
-
-@dataclass(frozen=True)
-class Release:
-    version: str
-    date: str
-    location: Location
-
-
-@dataclass(frozen=True)
-class Changelog:
-    releases: tuple[Release, ...] = ()  # newest first, as written
-    entries: tuple[Entry, ...] = ()
-
-    def naming(self, item_id: str) -> list[Entry]:
-        return [e for e in self.entries if item_id in e.ids]
-
-    def date_of(self, version: str) -> str:
-        return next((r.date for r in self.releases if r.version == version), "")
 
 
 def mentioned_ids(text: str) -> tuple[str, ...]:

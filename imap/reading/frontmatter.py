@@ -11,7 +11,7 @@ from typing import Final
 
 import yaml
 
-from macros.diagnostics import Diagnostic, Location, error
+from imap.model.diagnostics import Diagnostic, Location, error
 
 _FENCE = "---"
 _CLOSERS = ("---", "...")

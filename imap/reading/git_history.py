@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from macros.model import Manual
-from macros.project import load_items, read_version
+from imap.model.items import Manual
+from imap.reading.manual_files import load_items, read_version
 
 # What a snapshot of the manual at a revision needs (the loader reads nothing else).
 SNAPSHOT_PATHS = ("manual", "references.bib", "VERSION", "glossary.yml")

@@ -8,10 +8,11 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Final
 
-from macros import frontmatter, inputs, schema
-from macros.diagnostics import Diagnostic, Location, error
-from macros.model import Term
-from macros.parsecache import ParseCache, digest
+from imap.model import schema
+from imap.model.diagnostics import Diagnostic, Location, error
+from imap.model.items import Term
+from imap.reading import frontmatter, inputs
+from imap.reading.parsecache import ParseCache, digest
 
 GLOSSARY_FILE = "glossary.yml"
 

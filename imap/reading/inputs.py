@@ -2,7 +2,7 @@
 its place (a folder, a named pipe, a device, a file the build may not read) is a diagnostic naming the file, never
 an exception, a hang, or a file silently taken as absent.
 
-A symbolic link is never followed (macros.symlinks reports it), and a named pipe is never opened for reading in a
+A symbolic link is never followed (imap.reading.symlinks reports it), and a named pipe is never opened for reading in a
 way that waits for a writer: the file is opened without blocking and must be a regular file once open.
 """
 
@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from macros.diagnostics import Diagnostic, Location, error
+from imap.model.diagnostics import Diagnostic, Location, error
 
 # What is in place of a file, by the type of the directory entry (anything but a regular file).
 _NOT_FILES = (
@@ -96,7 +96,7 @@ def diagnostic(relative: str, refused: Refused) -> Diagnostic:
 def read_input(root: Path, relative: str) -> tuple[bytes | None, list[Diagnostic]]:
     """The bytes of root/relative (relative: with /, as diagnostics name it), or None: with no diagnostic when
     nothing is there (each caller says whether that is a problem) or it is a symbolic link (an error of
-    macros.symlinks), with one when something else is in the file's place or it cannot be read."""
+    imap.reading.symlinks), with one when something else is in the file's place or it cannot be read."""
     found = read(root / relative)
     if isinstance(found, Refused):
         return None, [diagnostic(relative, found)]

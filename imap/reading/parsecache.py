@@ -12,7 +12,7 @@ still commit files there (`git add -f`), so what it holds is written by a strang
 fingerprint and the input digests are predictable: anyone can write a well-formed entry, say "checked, no problems"
 for a file that has errors. So:
 
-- the files are data, never code: JSON written by macros.cachecodec, which makes nothing but plain values and
+- the files are data, never code: JSON written by imap.reading.cachecodec, which makes nothing but plain values and
   instances of this package's own dataclasses and enums (no pickle: unpickling runs whatever the file says);
 - every file is authenticated: its first line is an HMAC-SHA-256 of its name and the rest of it, under a secret key
   kept outside the repository (cache_key_file: $XDG_CACHE_HOME/imap-manual/cache-key, by default
@@ -20,12 +20,12 @@ for a file that has errors. So:
   already run code as the user). A file is decoded, or its fingerprint even compared, only when it carries the MAC
   this machine's key gives it under its own name, so a committed or forged file is never used (and one cache's file
   cannot stand in for another's): it is ignored and, at the end of the run, rewritten. The formatted references and
-  citations (macros.citations, macros.citing), HTML that goes into the pages, are read and written through the same
-  read_verified and write_verified. When the key file can be neither read nor made (a read-only home), a key made at
-  random for the run is used: the caches then work within the run and never hit from one run to the next;
+  citations (imap.citing.citeproc, imap.citing.manual_citation), HTML that goes into the pages, are read and written
+  through the same read_verified and write_verified. When the key file can be neither read nor made (a read-only home),
+  a key made at random for the run is used: the caches then work within the run and never hit from one run to the next;
 - a cache file is opened without following a symbolic link, and read only when it is a regular file (a committed
   link to /dev/zero or a FIFO cannot hang the run). The directory itself is taken as it is: a committed link in
-  place of .cache/ would have cache files written where it points (macros.symlinks is where such links are found).
+  place of .cache/ would have cache files written where it points (imap.reading.symlinks is where such links are found).
 
 A file that cannot be used (written by another version of this code or with another key, cut short by an
 interrupted run, not what the codec writes) is treated as empty, without a word, and rewritten.
@@ -46,7 +46,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from macros import cachecodec
+from imap.reading import cachecodec
 
 # Parse results depend on these too: items keep what the sanitiser would remove from them (Markdown, nh3).
 _LIBRARIES = ("PyYAML", "bibtexparser", "pylatexenc", "Markdown", "pymdown-extensions", "nh3", "jsonschema")
@@ -59,8 +59,9 @@ T = TypeVar("T")
 def fingerprint() -> str:
     """A digest of everything besides a file's bytes that a parse result depends on."""
     found = hashlib.blake2b(digest_size=16)
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        found.update(source.name.encode())
+    package = Path(__file__).resolve().parent.parent  # every module of imap, whatever its stage
+    for source in sorted(package.rglob("*.py")):
+        found.update(source.relative_to(package).as_posix().encode())
         found.update(source.read_bytes())
     found.update(sys.version.encode())
     for library in _LIBRARIES:

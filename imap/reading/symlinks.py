@@ -11,13 +11,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from macros.diagnostics import Diagnostic, Location, error
+from imap.model.diagnostics import Diagnostic, Location, error
 
 FOLDERS = ("manual", "docs")
 MANUAL_LINK = "docs/manual"
 MANUAL_TARGET = "../manual"
-# The files besides manual/ and docs/ that the build reads: the configuration and macros.site.SOURCE_FILES (this
-# module cannot import macros.site, which imports the loader that calls it; a test holds the two lists together).
+# The files besides manual/ and docs/ that the build reads: the configuration and imap.rendering.site.SOURCE_FILES
+# (this module cannot import imap.rendering.site, which imports the loader that calls it; a test holds the two lists
+# together).
 INPUT_FILES = (
     "mkdocs.yml",
     "references.bib",

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from macros.diagnostics import Diagnostic, Location, error
-from macros.render import md, table_caption
+from imap.model.diagnostics import Diagnostic, Location, error
+from imap.rendering.render import md, table_caption
 
 RESULTS_FILE: Final = "docs/benchmarks/results.json"
 SCHEMA: Final = 1

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from macros import vocab
-from macros.model import Item, Kind
-from macros.render import id_link, item_link, md, table_caption, url_from
-from macros.site import SiteData
+from imap.model import vocab
+from imap.model.items import Item, Kind
+from imap.rendering.render import id_link, item_link, md, table_caption, url_from
+from imap.rendering.site import SiteData
 
 FONT: Final = 12  # px in the drawing's own units; the stylesheet sets the same size
 LINE: Final = 15  # line height

@@ -13,12 +13,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from macros import guides, markup, vocab
-from macros.diagnostics import CODES
-from macros.model import KIND_ORDER, EvidenceLink, Hypothesis, Item, Kind
-from macros.paths import relpath
-from macros.schema import FIELDS, GENERATED_SECTIONS, REQUIRED_SECTIONS, required_sections
-from macros.site import SiteData
+from imap.checking import guides
+from imap.model import markup, vocab
+from imap.model.diagnostics import CODES
+from imap.model.items import KIND_ORDER, EvidenceLink, Hypothesis, Item, Kind
+from imap.model.paths import relpath
+from imap.model.schema import FIELDS, GENERATED_SECTIONS, REQUIRED_SECTIONS, required_sections
+from imap.rendering.site import SiteData
 
 BIBLIOGRAPHY_PAGE: Final = "bibliography.md"
 CONTENT_MODEL_PAGE: Final = "authoring/content-model.md"
@@ -482,8 +483,9 @@ def _links_section(title: str, items: Sequence[Item], here: str, empty: str) -> 
 
 
 def _principle_map(site: SiteData, principle: Item) -> str:
-    """The principle's neighbourhood as a diagram of links (theories, interventions, hypotheses): macros/figures.py."""
-    from macros import figures  # imported here: figures builds on this module's link helpers
+    """The principle's neighbourhood as a diagram of links (theories, interventions, hypotheses): see
+    imap/rendering/figures.py."""
+    from imap.rendering import figures  # imported here: figures builds on this module's link helpers
 
     return _heading("Map of this principle") + figures.principle_map(site, principle) + "\n"
 

@@ -11,11 +11,22 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from macros import changes, markup, vocab
-from macros.model import KIND_ORDER, EvidenceLink, Item, Kind
-from macros.parsecache import digest
-from macros.render import captioned_table, cite, hypothesis_fields, id_link, item_link, md, prose, rel, table_caption
-from macros.site import SiteData
+from imap.model import markup, vocab
+from imap.model.items import KIND_ORDER, EvidenceLink, Item, Kind
+from imap.reading.parsecache import digest
+from imap.rendering import what_changed
+from imap.rendering.render import (
+    captioned_table,
+    cite,
+    hypothesis_fields,
+    id_link,
+    item_link,
+    md,
+    prose,
+    rel,
+    table_caption,
+)
+from imap.rendering.site import SiteData
 
 # The principles whose fidelity indicators form the boundaries-and-safety subscale.
 SAFETY_SUBSCALE: Final = ("P10", "P11")
@@ -368,7 +379,7 @@ def _link_line(link: EvidenceLink) -> str:
     return f"`{md(link.source)}` ({md(link.kind)}, {md(link.context)}, {md(link.stance)}): {md(link.claim)}"
 
 
-def _step_lines(item_id: str, step: changes.Step) -> list[str]:
+def _step_lines(item_id: str, step: what_changed.Step) -> list[str]:
     if step.status in ("added", "removed"):
         return [f"**{md(step.after)}**: {step.status} {'to' if step.status == 'added' else 'from'} the manual.", ""]
     anchor = f"{item_id}-{step.after}".lower().replace(".", "-").replace("+", "-")
@@ -379,7 +390,7 @@ def _step_lines(item_id: str, step: changes.Step) -> list[str]:
         lines.append(f"- Summary: <del>{md(step.summary[0])}</del> <ins>{md(step.summary[1])}</ins>")
     for name, added, removed in step.lists:
         parts = ([f"added {_ids(added)}"] if added else []) + ([f"removed {_ids(removed)}"] if removed else [])
-        lines.append(f"- {changes.FIELD_NAMES[name]}: {'; '.join(parts)}")
+        lines.append(f"- {what_changed.FIELD_NAMES[name]}: {'; '.join(parts)}")
     lines += [f"- Evidence link added: {_link_line(link)}" for link in step.evidence_added]
     lines += [f"- Evidence link removed: {_link_line(link)}" for link in step.evidence_removed]
     lines += [
@@ -396,8 +407,8 @@ def _step_lines(item_id: str, step: changes.Step) -> list[str]:
 
 def changes_page(site: SiteData, from_path: str) -> str:
     """One section per item (anchor: its ID in lower case) listing what changed in it between releases."""
-    steps = changes.item_steps(site.history, site.manual)
-    names = [name for name, _ in changes.versions(site.history, site.manual)]
+    steps = what_changed.item_steps(site.history, site.manual)
+    names = [name for name, _ in what_changed.versions(site.history, site.manual)]
     intro = [
         "Compared: " + (", ".join(md(n) for n in names) or "no release recorded") + ".",
         "",

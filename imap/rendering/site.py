@@ -8,22 +8,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from macros import addresses, changelog, citing, glossary, parsecache, project
-from macros.addresses import ID_PREFIX, version_path
-from macros.citations import Formatted, format_references
-from macros.citing import ItemCitation, Work, cite_items
-from macros.history import History
-from macros.model import Manual
-from macros.parsecache import ParseCache
+from imap.citing import manual_citation
+from imap.citing.citeproc import Formatted, format_references
+from imap.citing.manual_citation import ItemCitation, Work, cite_items
+from imap.model.items import Manual
+from imap.reading import addresses, changelog, glossary, manual_files, parsecache
+from imap.reading.addresses import ID_PREFIX, version_path
+from imap.reading.git_history import History
+from imap.reading.parsecache import ParseCache
 
 # The files besides docs/ that the site is made from. manual/ is not among them: the site reaches it through the
 # docs/manual link, inside the docs directory.
 SOURCE_FILES = (
-    project.BIB_FILE,
+    manual_files.BIB_FILE,
     glossary.GLOSSARY_FILE,
-    project.VERSION_FILE,
+    manual_files.VERSION_FILE,
     changelog.FILE,
-    citing.FILE,
+    manual_citation.FILE,
     addresses.REGISTRY,
 )
 

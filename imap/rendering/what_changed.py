@@ -11,8 +11,8 @@ import difflib
 import html
 from dataclasses import dataclass
 
-from macros.history import History
-from macros.model import EvidenceLink, Item, Manual
+from imap.model.items import EvidenceLink, Item, Manual
+from imap.reading.git_history import History
 
 _LIST_FIELDS = ("theories", "principles", "related", "safety")
 FIELD_NAMES = {"theories": "Theories", "principles": "Principles", "related": "Related", "safety": "Safety chapters"}

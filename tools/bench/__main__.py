@@ -43,9 +43,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from macros import frontmatter, sanitize
-from macros.benchmarks import RESULTS_FILE, Figure, Results, format_value, to_json
-from macros.project import CACHE_DIR
+from imap.model import sanitize
+from imap.reading import frontmatter
+from imap.reading.manual_files import CACHE_DIR
+from imap.rendering.benchmarks import RESULTS_FILE, Figure, Results, format_value, to_json
 from tools import synth
 from tools.bench import hostile, stats
 
@@ -158,12 +159,12 @@ def fresh(project: Path, *names: str) -> None:
 
 
 def make_plain(project: Path) -> Path:
-    """Write the project's pages as plain files with the engine-neutral generator (`python -m macros generate`), into
+    """Write the project's pages as plain files with the engine-neutral generator (`python -m imap generate`), into
     plain-docs/, and plain.yml, the generated configuration reading them: plain Material for MkDocs, with the site's
     sanitiser hooks and without the adapter, builds the same site from them. Returns the plain configuration."""
     tree = project / "plain-tree"
     fresh(project, "plain-docs", "plain-tree")
-    generate = [sys.executable, "-m", "macros", "--root", str(project), "generate", str(tree)]
+    generate = [sys.executable, "-m", "imap", "--root", str(project), "generate", str(tree)]
     measured(generate, ROOT)
     shutil.move(tree / "docs", project / "plain-docs")
     text = (tree / "mkdocs.yml").read_text(encoding="utf-8")
@@ -365,11 +366,11 @@ def bench_check(bench: Bench, scale: int) -> None:
     """Three situations: a fresh checkout (CI, a new clone: nothing parsed yet); an author's loop (edit one
     principle, run `make check` again: only that file is checked again, the rest is kept from the run before); and
     a reference added (every item is checked again against the new set of keys, from the parse cache)."""
-    print(f"Check: python -m macros.cli check on the {scale}x manual", flush=True)
+    print(f"Check: python -m imap.cli check on the {scale}x manual", flush=True)
     project = bench.work / f"x{scale}"
     if not (project / "manual").exists():
         synth.generate(project, scale)
-    command = [sys.executable, "-m", "macros.cli", "--root", str(project), "check"]
+    command = [sys.executable, "-m", "imap.cli", "--root", str(project), "check"]
     items = sum(1 for _ in (project / "manual").rglob("*.md"))
     cold: list[float] = []
     for _ in range(bench.repeats):
@@ -453,12 +454,12 @@ def worst_text(times: dict[str, list[float]]) -> tuple[str, float]:
 
 def bench_hostile(bench: Bench, texts: dict[str, str] | None = None) -> None:
     """`make check` on a copy of the real manual, fresh checkout (no parse cache), with each hostile paragraph
-    (tools/bench/hostile.py: the adversarial texts, and texts just inside each bound of macros.sanitize.too_complex)
+    (tools/bench/hostile.py: the adversarial texts, and texts just inside each bound of imap.model.sanitize.too_complex)
     added in turn to one principle's body, before its first `## ` heading; the slowest is the figure. Every round
     checks the manual alone and with each text, so that a drift of the machine's speed reaches them all alike. A
     check may report errors (a text past a bound is refused, `text.too-complex`): it must only run to the end."""
     print(
-        f"Check: python -m macros.cli check on the real manual, a hostile paragraph added to {HOSTILE_FILE}", flush=True
+        f"Check: python -m imap.cli check on the real manual, a hostile paragraph added to {HOSTILE_FILE}", flush=True
     )
     project = synth.generate(bench.work / "hostile", 1)
     path = project / HOSTILE_FILE
@@ -466,7 +467,7 @@ def bench_hostile(bench: Bench, texts: dict[str, str] | None = None) -> None:
     texts = hostile.texts_for(original) if texts is None else texts
     sources = {ALONE: original, **{name: hostile.add_to_item(original, text) for name, text in texts.items()}}
     refused = {name for name, source in sources.items() if _refused(source)}
-    command = [sys.executable, "-m", "macros.cli", "--root", str(project), "check"]
+    command = [sys.executable, "-m", "imap.cli", "--root", str(project), "check"]
     times: dict[str, list[float]] = {name: [] for name in sources}
     try:
         for round_number in range(bench.repeats):
@@ -534,11 +535,12 @@ CITATION_OVERHEAD = 0.20  # the project's time over pandoc's alone on the same f
 _FORMAT_PROGRAM = """
 import sys, time
 from pathlib import Path
-from macros import bibliography, citations
+from imap.reading import bibliography
+from imap.citing import citeproc
 text = Path(sys.argv[1]).read_text(encoding="utf-8")
 start = time.perf_counter()
 references, problems = bibliography.load("references.bib", text)
-result = citations.process(text, references)
+result = citeproc.process(text, references)
 print(time.perf_counter() - start)
 assert len(result.formatted) == len(references), [p.format() for p in result.problems][:3]
 """
@@ -564,11 +566,11 @@ def bench_citations(bench: Bench) -> None:
     """Formatting time of synthetic bibliographies (the manual's entry-type mix, unique authors and titles) with the
     project (its checks, three pandoc runs and the work around them, no cache) against pandoc alone formatting the
     same file once."""
-    from macros import pandoc
+    from imap.citing import pandoc
     from tools.bench import bibmix
 
     model = ROOT / "references.bib"
-    style = ROOT / "macros" / "styles" / "apa.csl"
+    style = ROOT / "imap" / "citing" / "styles" / "apa.csl"
     sizes = CITATION_SIZES[:1] if bench.quick else CITATION_SIZES
     previous: tuple[int, float] | None = None
     for size in sizes:
@@ -606,7 +608,7 @@ def bench_citations(bench: Bench) -> None:
         if previous is not None:
             growth = ours_s / previous[1]
             bench.add(
-                Figure(f"citations.growth.{previous[0]}-{size}", "Citations",
+                Figure(f"citeproc.growth.{previous[0]}-{size}", "Citations",
                        f"Growth {previous[0]} → {size} references", growth, "x", "INFO",
                        detail=f"{size / previous[0]:.0f}× the references")
             )  # fmt: skip
@@ -972,7 +974,7 @@ def article_text(page: Path) -> str:
 
 
 def bench_zensical(bench: Bench) -> None:
-    """Zensical builds the engine-neutral tree (`python -m macros generate`): no adapter, no hooks (Zensical ignores
+    """Zensical builds the engine-neutral tree (`python -m imap generate`): no adapter, no hooks (Zensical ignores
     them), no print-site plugin (it drops unknown plugins). Reported: whether it builds, how fast, and how far its
     pages differ from MkDocs' build of the same tree (pages missing; pages whose article text differs)."""
     print(f"Zensical canary ({ZENSICAL}, in {ZENSICAL_VENV.name}/)", flush=True)
@@ -982,7 +984,7 @@ def bench_zensical(bench: Bench) -> None:
         synth.generate(project, 1)
     tree = project / "zensical-tree"
     fresh(project, "zensical-tree")
-    measured([sys.executable, "-m", "macros", "--root", str(project), "generate", str(tree)], ROOT)
+    measured([sys.executable, "-m", "imap", "--root", str(project), "generate", str(tree)], ROOT)
     runs: list[float] = []
     base: list[float] = []
     for _ in range(bench.repeats):

@@ -5,7 +5,7 @@ section); tests/test_adversarial.py runs the checks of a body on the first kind 
 Two kinds:
 
 - ADVERSARIAL: texts built against the patterns that read author text (backtick runs, unclosed tags and brackets,
-  deep nesting, many headings or abbreviations). Several are past the bounds of `macros.sanitize.too_complex`, so a
+  deep nesting, many headings or abbreviations). Several are past the bounds of `imap.model.sanitize.too_complex`, so a
   check refuses them (`text.too-complex`) before anything renders them.
 - `inside_bounds`: for one item's body, a text for each bound sized to stay just inside it once added to that body
   (and one with all of them at once): the costliest texts a check still renders with Python-Markdown. The sizes are
@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from macros import frontmatter, sanitize
+from imap.model import sanitize
+from imap.reading import frontmatter
 
 ADVERSARIAL: dict[str, str] = {
     "backtick runs": " ".join("`" * (n % 40 + 1) for n in range(20_000)),

@@ -1,9 +1,9 @@
 """MkDocs hook: the MkDocs adapter of the manual's engine, and the only code that knows MkDocs' build events.
 
 It hands MkDocs (or ProperDocs, a fork that builds the same configuration) what the engine-neutral generator makes
-(macros.generate): the navigation with the manual's parts, and for every page its complete Markdown, made by the same
-code that `make generate` writes to plain files. It fails the build on content errors, with every diagnostic, and
-writes the data files and permanent-address pages after the build. It must be the first hook in mkdocs.yml: the
+(imap.publishing.generate): the navigation with the manual's parts, and for every page its complete Markdown, made by
+the same code that `make generate` writes to plain files. It fails the build on content errors, with every diagnostic,
+and writes the data files and permanent-address pages after the build. It must be the first hook in mkdocs.yml: the
 other hooks import the engine, which this one puts on the import path.
 """
 
@@ -24,8 +24,9 @@ def on_config(config: Any) -> Any:
     root = Path(config.config_file_path).resolve().parent
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))  # the engine is the project's own package, beside mkdocs.yml
-    from macros import generate, site
-    from macros.diagnostics import Severity, has_errors, report
+    from imap.model.diagnostics import Severity, has_errors, report
+    from imap.publishing import generate
+    from imap.rendering import site
 
     pages, nav, problems = generate.load(root, str(config.site_url or ""), config.nav)
     if has_errors(problems):
@@ -42,7 +43,7 @@ def on_config(config: Any) -> Any:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, **kwargs: Any) -> str:
-    from macros import generate
+    from imap.publishing import generate
 
     pages: generate.Pages = config[_PAGES]
     path = str(page.file.src_path).replace("\\", "/")
@@ -57,9 +58,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **kwargs: Any) -> st
 
 
 def on_post_build(config: Any, **kwargs: Any) -> None:
-    from macros import generate
-    from macros.addresses import read_registry, write_redirects
-    from macros.datafiles import write_data_files
+    from imap.publishing import generate
+    from imap.publishing.downloads import write_data_files
+    from imap.reading.addresses import read_registry, write_redirects
 
     pages: generate.Pages = config[_PAGES]
     site_dir = Path(config.site_dir)
