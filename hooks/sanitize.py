@@ -17,12 +17,12 @@ from mkdocs.plugins import event_priority
 
 @event_priority(-100)  # last: after the print-site plugin has added its page
 def on_nav(nav: Any, **kwargs: Any) -> Any:
-    from imap.model import sanitize
+    from imap.model import escaping
 
     def visit(entries: list[Any]) -> None:
         for entry in entries:
             if isinstance(getattr(entry, "title", None), str) and "title" in vars(entry):
-                entry.title = sanitize.escape_text(entry.title)
+                entry.title = escaping.escape_text(entry.title)
             visit(getattr(entry, "children", None) or [])
 
     visit(nav.items)
@@ -31,11 +31,11 @@ def on_nav(nav: Any, **kwargs: Any) -> Any:
 
 @event_priority(100)  # first: the print-site plugin keeps each page's content, and search indexes it, after this
 def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
-    # Imported here: the project directory is on the import path only once mkdocs-macros has loaded its module,
-    # after hooks are loaded.
-    from imap.model import sanitize
+    # Imported here: the engine is on the import path only once the adapter hook (hooks/adapter.py) has put it there,
+    # in on_config, after every hook is loaded.
+    from imap.model import escaping
 
-    page.meta, content = sanitize.page(page.meta, page.title, page.is_homepage, html)
+    page.meta, content = escaping.page(page.meta, page.title, page.is_homepage, html)
     if page.meta.get("imap_diagrams"):
         # The print edition holds every page (it is made last): it loads the diagram script when one of them draws.
         kwargs["config"]["extra"]["imap_print_diagrams"] = True

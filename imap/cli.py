@@ -29,7 +29,8 @@ import yaml
 from imap.checking.incremental import check_project
 from imap.checking.project import Project, load_project
 from imap.model.diagnostics import has_errors, report
-from imap.model.items import Kind, Manual
+from imap.model.items import Kind
+from imap.model.manual import Manual
 from imap.model.vocab import ID_NUMBER, MAX_ID_NUMBER
 from imap.reading import addresses, frontmatter, git_history, inputs
 from imap.reading.manual_files import CACHE_DIR, read_version, version_problems

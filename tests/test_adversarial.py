@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imap.model import markup, sanitize
+from imap.model import markup, sanitize, text_bounds
 from tests.helpers import within
 from tools.bench.hostile import ADVERSARIAL  # the benchmark adds the same texts to a principle and times make check
 
@@ -48,13 +48,13 @@ def test_the_body_checks_answer_on_adversarial_text(name: str) -> None:
 
 def test_texts_past_the_bounds_are_refused_before_rendering() -> None:
     for text in (
-        "<a " * (sanitize.MAX_ANGLE_BRACKETS + 1),
+        "<a " * (text_bounds.MAX_ANGLE_BRACKETS + 1),
         "[" * 3_000,
         "[a](" * 3_000,
-        "# x\n" * (sanitize.MAX_HEADINGS + 1),
-        "*[a]: b\n" * (sanitize.MAX_ABBREVIATIONS + 1),
+        "# x\n" * (text_bounds.MAX_HEADINGS + 1),
+        "*[a]: b\n" * (text_bounds.MAX_ABBREVIATIONS + 1),
         "".join("    " * depth + "- x\n" for depth in range(300)),
-        "".join("\t" * depth + "- x\n" for depth in range(sanitize.MAX_NESTING + 2)),
+        "".join("\t" * depth + "- x\n" for depth in range(text_bounds.MAX_NESTING + 2)),
         "> " * 300 + "x",
     ):
         found = sanitize.unsafe_markup(text)
@@ -62,7 +62,7 @@ def test_texts_past_the_bounds_are_refused_before_rendering() -> None:
     paragraphs = "\n\n".join(["x [" * 600] * 30)  # far from each other's ends, in 30 paragraphs
     assert [u.code for u in sanitize.unsafe_markup(paragraphs)] == ["text.too-complex"]
     citations = "A sentence that cites [@ehlers2000cognitive; @foa2006emotional].\n\n" * 50_000
-    assert sanitize.too_complex(citations) is None  # many brackets, each closed at once: linear work
+    assert text_bounds.too_complex(citations) is None  # many brackets, each closed at once: linear work
 
 
 def test_the_worst_text_within_the_bounds_still_renders() -> None:
@@ -70,9 +70,9 @@ def test_the_worst_text_within_the_bounds_still_renders() -> None:
     text = (
         "[" * 1_350
         + "\n\nx "
-        + "<a " * sanitize.MAX_ANGLE_BRACKETS
+        + "<a " * text_bounds.MAX_ANGLE_BRACKETS
         + "\n\n"
-        + "".join(f"# h{n}\n\n" for n in range(sanitize.MAX_HEADINGS))
-        + "".join(f"*[w{n}]: x\n" for n in range(sanitize.MAX_ABBREVIATIONS))
+        + "".join(f"# h{n}\n\n" for n in range(text_bounds.MAX_HEADINGS))
+        + "".join(f"*[w{n}]: x\n" for n in range(text_bounds.MAX_ABBREVIATIONS))
     )
     assert within(GUARD_SECONDS, lambda: sanitize.unsafe_markup(text)) == []

@@ -20,15 +20,15 @@ import sys
 from pathlib import Path
 from imap import cli
 from imap.publishing import manual_json
-from imap.rendering import render
+from imap.rendering import item_pages, overview
 from imap.checking.project import load_project
 from imap.rendering.site import SiteData
 project = load_project(Path({str(SITES / "valid")!r}))
 site = SiteData.create(project.manual)
 manual_json.manual_json(site)
 for item in project.manual.items:
-    render.item_page(site, item)
-render.bibliography_page(site, "bibliography.md")
+    item_pages.item_page(site, item)
+overview.bibliography_page(site, "bibliography.md")
 leaked = sorted(m for m in sys.modules if m.split(".")[0] in ("mkdocs", "mkdocs_macros", "material"))
 print(",".join(leaked))
 """
@@ -44,7 +44,7 @@ import sys
 from pathlib import Path
 from imap.publishing import downloads
 from imap.citing import pandoc
-from imap.rendering import render
+from imap.rendering import item_pages, overview
 from imap.citing.manual_citation import Work
 from imap.checking.project import load_project
 from imap.rendering.site import SiteData
@@ -55,8 +55,8 @@ project = load_project(Path({str(SITES / "valid")!r}), Path(sys.argv[1]))
 site = SiteData.create(project.manual, work=Work(version="0.1.0", date="2026-01-15"), cache_dir=Path(sys.argv[1]))
 downloads.data_files(site)
 for item in project.manual.items:
-    render.item_page(site, item)
-render.bibliography_page(site, "bibliography.md")
+    item_pages.item_page(site, item)
+overview.bibliography_page(site, "bibliography.md")
 print(len(runs))
 """
     first, second = (
@@ -152,8 +152,8 @@ def test_each_stage_imports_only_itself_and_the_stages_before_it() -> None:
                 backwards.append(f"{path.relative_to(ROOT)}:{line}: {parts[1]} imports {imported}")
     assert backwards == []
     assert sorted(p.name for p in (ROOT / "imap").iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(STAGES)
-    for stage in STAGES:  # each stage says what it owns and what it may import
-        doc = (ROOT / "imap" / stage / "__init__.py").read_text(encoding="utf-8")
+    for name in STAGES:  # each stage says what it owns and what it may import
+        doc = (ROOT / "imap" / name / "__init__.py").read_text(encoding="utf-8")
         assert "May import:" in doc
 
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imap import cli
-from imap.citing import manual_citation
+from imap.citing import citation_file, manual_citation
 from imap.model.items import Kind
 from imap.reading import frontmatter
 from tests.conftest import ROOT
@@ -53,7 +53,7 @@ def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_real_citation_file_and_a_valid_one_pass(tmp_path: Path) -> None:
-    assert manual_citation.check(ROOT) == []
+    assert citation_file.check(ROOT) == []
     assert _cff(tmp_path / "valid", CFF) == []
     # tests/conftest.py's release fixture sets the version with this substitution: the file stays valid.
     bumped = re.sub(r"(?m)^version: .*$", "version: 0.1.0", (ROOT / "CITATION.cff").read_text(encoding="utf-8"))
@@ -151,14 +151,14 @@ _EMAIL = r"^[\S]+@[\S]+\.[\S]{2,}$"  # the schema's pattern for an e-mail addres
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="a@. \n\t", max_size=14))
 def test_the_linear_email_pattern_accepts_exactly_what_the_schemas_accepts(text: str) -> None:
-    assert (re.search(manual_citation._LINEAR_PATTERNS[_EMAIL], text) is None) == (re.search(_EMAIL, text) is None)
+    assert (re.search(citation_file._LINEAR_PATTERNS[_EMAIL], text) is None) == (re.search(_EMAIL, text) is None)
 
 
 def test_no_check_of_the_schema_takes_more_than_linear_time(tmp_path: Path) -> None:
     """The schema's e-mail pattern backtracks in cubic time on '.@.@...' (a second for 1,000 characters, as re runs
     it), and jsonschema compares list entries pairwise: here, 20,000 characters of it and 3,000 authors take well
     under the time either alone would."""
-    assert _EMAIL in manual_citation._LINEAR_PATTERNS and manual_citation._LINEAR_PATTERNS[_EMAIL] != _EMAIL
+    assert _EMAIL in citation_file._LINEAR_PATTERNS and citation_file._LINEAR_PATTERNS[_EMAIL] != _EMAIL
     hostile = ".@" * 10_000 + " "
     authors = "".join(f"  - name: A{index}\n    email: '{hostile}'\n" for index in range(3))
     authors += "".join(f"  - name: B{index}\n" for index in range(3000)) + "  - name: B0\n"

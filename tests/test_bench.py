@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from imap.checking.project import load_project
-from imap.model import sanitize
+from imap.model import text_bounds
 from imap.reading import frontmatter
 from imap.rendering import benchmarks
 from imap.rendering.benchmarks import Figure, Results
@@ -127,11 +127,11 @@ def test_the_texts_inside_the_bounds_come_as_close_to_each_bound_as_the_body_all
     texts = hostile.inside_bounds(body)
     assert list(texts) == [*hostile.GROWING, hostile.TOGETHER]
     for name, text in texts.items():
-        assert sanitize.too_complex(hostile.add_paragraph(body, text)) is None, name
+        assert text_bounds.too_complex(hostile.add_paragraph(body, text)) is None, name
     for name, (make, cap) in hostile.GROWING.items():
         size = next(n for n in range(1, cap + 1) if make(n) == texts[name])
         if size < cap:  # one more '<', bracket, heading, definition or level is past the bound
-            assert sanitize.too_complex(hostile.add_paragraph(body, make(size + 1))) is not None, name
+            assert text_bounds.too_complex(hostile.add_paragraph(body, make(size + 1))) is not None, name
     every = hostile.texts_for(_p03())
     assert set(every) == {*hostile.ADVERSARIAL, *texts}
 
@@ -149,7 +149,7 @@ def test_the_hostile_section_times_the_check_of_the_real_manual_and_restores_it(
     """The section's path in `--quick` (one run), with two texts instead of them all: one the check renders, one
     past a bound that it refuses."""
     bench = bench_main.Bench(work=tmp_path, repeats=1, quick=True, pairs=1)
-    texts = {"plain": "A plain paragraph.", "past the '<' bound": "<a " * (sanitize.MAX_ANGLE_BRACKETS + 1)}
+    texts = {"plain": "A plain paragraph.", "past the '<' bound": "<a " * (text_bounds.MAX_ANGLE_BRACKETS + 1)}
     bench_main.bench_hostile(bench, texts)
     alone, worst = bench.figures
     assert (alone.id, alone.status, len(alone.runs)) == ("check.hostile.alone", "INFO", 1)

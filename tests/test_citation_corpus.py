@@ -18,11 +18,11 @@ import pytest
 import yaml
 
 from imap.checking.project import load_project
-from imap.citing import citeproc
+from imap.citing import citeproc, fixups
 from imap.citing.citeproc import Formatted
 from imap.model.diagnostics import Diagnostic, Severity
 from imap.reading import bibliography
-from imap.rendering.render import bibliography_page
+from imap.rendering.overview import bibliography_page
 from imap.rendering.site import SiteData
 from tests.conftest import ROOT
 
@@ -68,7 +68,7 @@ def test_the_corpus_is_large_and_covers_every_entry_type() -> None:
     text = (CORPUS / "corpus.bib").read_text(encoding="utf-8")
     types = {t.lower() for t in re.findall(r"^@(\w+)\s*\{", text, re.MULTILINE)} - {"comment", "string", "preamble"}
     assert len(_corpus()[2]) >= 80
-    assert set(citeproc._TYPES) <= types | {"mvcollection"}
+    assert set(fixups._TYPES) <= types | {"mvcollection"}
     assert {"misc", "manual", "booklet"} <= types
 
 

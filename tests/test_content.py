@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from imap.checking.project import load_project
-from imap.model.items import Kind, Manual
+from imap.model.items import Kind
+from imap.model.manual import Manual
 from tests.conftest import ROOT
 
 

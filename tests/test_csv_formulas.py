@@ -12,25 +12,25 @@ import pytest
 
 from imap.checking.project import load_project
 from imap.model.diagnostics import has_errors
-from imap.publishing import downloads, manual_json
+from imap.publishing import csv_tables, manual_json
 from imap.rendering.site import SiteData
 from tests.conftest import ROOT, make_project
 
 SITE_URL = "https://imap-manual.example.org/"
 STARTS = ("=", "+", "-", "@", "\t", "\r")
-TEXT = downloads.Column("title", "a text column")
-NUMBER = downloads.Column("evidence_links", "a numeric column", numeric=True)
+TEXT = csv_tables.Column("title", "a text column")
+NUMBER = csv_tables.Column("evidence_links", "a numeric column", numeric=True)
 
 
 def _tables(site: SiteData) -> dict[str, list[list[str]]]:
-    return {t.name: list(csv.reader(io.StringIO(downloads.table_csv(site, t)))) for t in downloads.TABLES}
+    return {t.name: list(csv.reader(io.StringIO(csv_tables.table_csv(site, t)))) for t in csv_tables.TABLES}
 
 
 def _unsafe_cells(site: SiteData) -> list[tuple[str, str, str]]:
     """Every cell of every table (header aside) that a spreadsheet would run as a formula, or a numeric cell that is
     not a plain number."""
     found = []
-    for table in downloads.TABLES:
+    for table in csv_tables.TABLES:
         rows = _tables(site)[table.name]
         assert rows[0] == [c.name for c in table.columns]
         for row in rows[1:]:
@@ -42,35 +42,35 @@ def _unsafe_cells(site: SiteData) -> list[tuple[str, str, str]]:
 
 
 def test_the_formula_starts_are_those_owasp_lists() -> None:
-    assert set(downloads.FORMULA_STARTS) == set(STARTS)
+    assert set(csv_tables.FORMULA_STARTS) == set(STARTS)
 
 
 @pytest.mark.parametrize("start", STARTS)
 def test_a_text_cell_beginning_with_a_formula_character_gets_an_apostrophe(start: str) -> None:
-    assert downloads.csv_cell(TEXT, start + "cmd|' /C calc'!A0") == "'" + start + "cmd|' /C calc'!A0"
-    assert downloads.csv_cell(TEXT, start) == "'" + start
+    assert csv_tables.csv_cell(TEXT, start + "cmd|' /C calc'!A0") == "'" + start + "cmd|' /C calc'!A0"
+    assert csv_tables.csv_cell(TEXT, start) == "'" + start
 
 
 def test_text_that_looks_like_a_number_is_still_text_and_numbers_stay_numbers() -> None:
     """Decided by the column's declaration, never by the value."""
-    assert downloads.csv_cell(TEXT, "-1") == "'-1"
-    assert downloads.csv_cell(TEXT, "+44 20 7946 0000") == "'+44 20 7946 0000"
-    assert downloads.csv_cell(NUMBER, "-1") == "-1"
-    assert downloads.csv_cell(NUMBER, "12") == "12"
-    assert downloads.csv_cell(NUMBER, "") == ""
+    assert csv_tables.csv_cell(TEXT, "-1") == "'-1"
+    assert csv_tables.csv_cell(TEXT, "+44 20 7946 0000") == "'+44 20 7946 0000"
+    assert csv_tables.csv_cell(NUMBER, "-1") == "-1"
+    assert csv_tables.csv_cell(NUMBER, "12") == "12"
+    assert csv_tables.csv_cell(NUMBER, "") == ""
     for ordinary in ("Work within tolerable arousal", "", "a=b", "1 + 1", "'quoted'", " =spaced", "x@example.org"):
-        assert downloads.csv_cell(TEXT, ordinary) == ordinary
+        assert csv_tables.csv_cell(TEXT, ordinary) == ordinary
 
 
 def test_a_numeric_column_refuses_anything_but_a_whole_number() -> None:
     """So that declaring a column numeric can never let a formula through."""
     for value in ("=1+1", "1=1", "+1", "1.5e3", "1 ", "@A1"):
         with pytest.raises(ValueError, match="numeric"):
-            downloads.csv_cell(NUMBER, value)
+            csv_tables.csv_cell(NUMBER, value)
 
 
 def test_the_tables_declare_their_counts_and_years_numeric() -> None:
-    numeric = {(t.name, c.name) for t in downloads.TABLES for c in t.columns if c.numeric}
+    numeric = {(t.name, c.name) for t in csv_tables.TABLES for c in t.columns if c.numeric}
     assert numeric == {("items", "evidence_links"), ("references", "year"), ("references", "evidence_links")}
 
 

@@ -24,7 +24,7 @@ from imap.checking.project import load_project
 from imap.model import vocab
 from imap.model.diagnostics import has_errors
 from imap.model.items import Kind
-from imap.publishing import downloads, manual_json
+from imap.publishing import csv_tables, downloads, manual_json
 from imap.publishing.manual_schema import SCHEMA_VERSION, manual_schema
 from imap.rendering.site import SiteData
 from tests.conftest import GOLDEN, ROOT, SITES, make_project, mkdocs_build
@@ -146,8 +146,8 @@ def test_the_documented_files_are_the_written_files(site: SiteData) -> None:
 def test_csv_tables_have_their_declared_columns_and_one_row_per_thing(site: SiteData) -> None:
     files = downloads.data_files(site)
     manual = site.manual
-    tables = {t.file: list(csv.DictReader(io.StringIO(files[t.file]))) for t in downloads.TABLES}
-    for table in downloads.TABLES:
+    tables = {t.file: list(csv.DictReader(io.StringIO(files[t.file]))) for t in csv_tables.TABLES}
+    for table in csv_tables.TABLES:
         assert files[table.file].splitlines()[0] == ",".join(c.name for c in table.columns)
         assert files[table.file].endswith("\r\n")
     assert [r["id"] for r in tables["items.csv"]] == sorted(i.id for i in manual.items)
@@ -178,7 +178,7 @@ def test_text_with_commas_quotes_and_line_breaks_survives_the_csv(tmp_path: Path
         encoding="utf-8",
     )
     loaded = load_project(project)
-    text = downloads.table_csv(SiteData.create(loaded.manual), downloads.EVIDENCE)
+    text = csv_tables.table_csv(SiteData.create(loaded.manual), csv_tables.EVIDENCE)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert claim in [r["claim"] for r in rows]
 

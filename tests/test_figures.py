@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from imap.checking.project import load_project
-from imap.model.items import Item, Kind, Manual
+from imap.model.items import Item, Kind
+from imap.model.manual import Manual
 from imap.rendering import figures
 from imap.rendering.site import SiteData
 from tests.conftest import SITES

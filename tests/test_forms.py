@@ -10,8 +10,8 @@ from imap.checking import reading_level
 from imap.checking.project import load_project
 from imap.model import vocab
 from imap.model.items import Kind
-from imap.publishing import downloads, manual_json
-from imap.rendering import render
+from imap.publishing import csv_tables, manual_json
+from imap.rendering import item_pages, overview
 from imap.rendering.site import SiteData
 from tests.helpers import INTERVENTION, formatted, minimal, write
 from tests.helpers import SESSION as SESSION_WITHOUT_FORMS
@@ -152,7 +152,7 @@ def test_type_is_from_the_closed_list(tmp_path: Path) -> None:
 def test_a_printed_form_says_what_it_is_and_where_it_belongs(tmp_path: Path) -> None:
     project = load_project(_project(tmp_path))
     site = dataclasses.replace(SiteData.create(project.manual), site_url="https://manual.example.org/")
-    page = render.item_page(site, project.manual.by_id["F01"])
+    page = item_pages.item_page(site, project.manual.by_id["F01"])
     about = page.split("## About this form { #about }", 1)[1].split("## How it is used", 1)[0]
     for fact in (
         "**Who fills it in:** The patient and both therapists",
@@ -163,14 +163,14 @@ def test_a_printed_form_says_what_it_is_and_where_it_belongs(tmp_path: Path) -> 
         "MDMA-assisted therapy is investigational in most jurisdictions",
     ):
         assert fact in about, fact
-    assert "**Who gives it:** The therapists give it to the patient" in render.item_page(
+    assert "**Who gives it:** The therapists give it to the patient" in item_pages.item_page(
         site, project.manual.by_id["F02"]
     )
     assert "## Where this comes from { #sources }\n\n- [P01 A principle](../principles/P01.md)" in page
     assert (
         "## Sessions that use this form { #sessions }\n\n- [S01 First preparation session](../sessions/S01.md)" in page
     )
-    session = render.item_page(site, project.manual.by_id["S01"])
+    session = item_pages.item_page(site, project.manual.by_id["S01"])
     assert (
         "## Forms it uses { #forms }\n\n- [F01 Touch agreement](../forms/F01.md)\n- [F02 What preparation involves](../forms/F02.md)"
         in session
@@ -180,12 +180,12 @@ def test_a_printed_form_says_what_it_is_and_where_it_belongs(tmp_path: Path) -> 
 def test_forms_are_in_the_tables_and_the_data(tmp_path: Path) -> None:
     project = load_project(_project(tmp_path))
     site = SiteData.create(project.manual)
-    table = render.form_table(site, "overview/sessions.md")
+    table = overview.form_table(site, "overview/sessions.md")
     assert "| [F02 What preparation involves](../manual/forms/F02.md) | handout |" in table
     records = {r["id"]: r for r in manual_json.manual_json(site)["items"]}
     assert records["F01"]["type"] == "form" and records["F01"]["sessions"] == ["S01"]
     assert records["F02"]["sources"] == ["P01", "I01"] and records["S01"]["forms"] == ["F01", "F02"]
-    rows = downloads.table_csv(site, downloads.ITEMS).splitlines()
+    rows = csv_tables.table_csv(site, csv_tables.ITEMS).splitlines()
     header = rows[0].split(",")
     session_row = next(r for r in rows if r.startswith("S01,")).split(",")
     assert session_row[header.index("forms")] == "F01;F02"

@@ -10,7 +10,7 @@ from imap.model import vocab
 from imap.model.diagnostics import Location
 from imap.model.items import EvidenceLink, Kind
 from imap.publishing import manual_json
-from imap.rendering import reports
+from imap.rendering import reference_pages, research
 from imap.rendering.site import SiteData
 from tests.helpers import PRINCIPLE, formatted, minimal, write
 
@@ -137,16 +137,16 @@ def test_ratings_and_indicators_reach_every_view(tmp_path: Path) -> None:
         }
     ]
     assert record["hypotheses"][0]["threshold"] == "set in a pre-registered protocol"
-    table = reports.certainty_table(site, "overview/principle-evidence.md")
+    table = research.certainty_table(site, "overview/principle-evidence.md")
     assert "| [P01 A principle](../manual/principles/P01.md) | very-low | indirectness | 0 |" in table
-    assert "**Certainty of evidence:** very-low" in reports.principle_cards(site, "training/cards.md")
-    profile = reports.evidence_profiles(site, "research/evidence-profiles.md")
+    assert "**Certainty of evidence:** very-low" in reference_pages.principle_cards(site, "training/cards.md")
+    profile = research.evidence_profiles(site, "research/evidence-profiles.md")
     assert "**Certainty of evidence: very-low.** Theory only." in profile
     assert "| Psychotherapy in general |  | 1 |  |  |  |" in profile  # a theory statement, not tested support
-    scale = reports.fidelity_scale(site, "research/fidelity-scale.md")
+    scale = research.fidelity_scale(site, "research/fidelity-scale.md")
     assert "One rater makes **1 ratings** per medicine session" in scale
     assert "| P01.1 | An indicator. | session | always | Absent. | Partly. | Fully. |" in scale
-    assert "| P01.1 | An indicator. | ☐ 0 ☐ 1 ☐ 2 ☐ NA |" in reports.fidelity_form(site, "research/fidelity-scale.md")
+    assert "| P01.1 | An indicator. | ☐ 0 ☐ 1 ☐ 2 ☐ NA |" in research.fidelity_form(site, "research/fidelity-scale.md")
 
 
 def test_the_gap_map_counts_tested_support_only(tmp_path: Path) -> None:
@@ -156,7 +156,7 @@ def test_the_gap_map_counts_tested_support_only(tmp_path: Path) -> None:
         1,
     )
     site = SiteData.create(load_project(_principle(tmp_path, text)).manual)
-    gap = reports.gap_map(site, "research/gap-map.md")
+    gap = research.gap_map(site, "research/gap-map.md")
     assert "**Principles with no tested support from MDMA-assisted therapy:** [P01]" in gap
 
 
@@ -166,6 +166,6 @@ def test_the_manuals_own_scale_stays_under_the_bound() -> None:
     from tests.conftest import ROOT
 
     principles = load_project(ROOT).manual.of_kind(Kind.PRINCIPLE)
-    session, segment, load = reports.rating_load(principles)
+    session, segment, load = research.rating_load(principles)
     assert load < 100, f"{load} ratings per medicine session ({session} once, {segment} per segment)"
     assert all(len(p.fidelity) <= 4 for p in principles)

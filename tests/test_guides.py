@@ -10,7 +10,7 @@ import pytest
 
 from imap.checking import guides
 from imap.checking.project import load_project
-from imap.rendering import render
+from imap.rendering import item_pages
 from imap.rendering.site import SiteData
 from tests.conftest import ROOT
 from tests.helpers import formatted, minimal, write
@@ -67,7 +67,7 @@ def test_a_valid_guide_passes_and_is_listed_then_drawn(tmp_path: Path) -> None:
     assert [line for line in formatted(root) if "error" in line] == []
     site = SiteData.create(load_project(root).manual)
     chapter = site.manual.by_id["C01"]
-    page = render.item_page(site, chapter)
+    page = item_pages.item_page(site, chapter)
     listed = re.findall(r"(?m)^(\d+)\. (.*)$", page)
     assert [number for number, _ in listed] == ["1", "2", "3", "4", "5"]
     assert "*Yes:* go to step 3; *No:* go to step 4." in listed[1][1]
@@ -130,6 +130,6 @@ def test_the_manual_s_crisis_guides_are_data_and_load_no_diagram_script() -> Non
             assert guides.check(item) == []
             assert len(guide.steps) >= 8
     site = SiteData.create(manual)
-    page = render.item_page(site, c16)
+    page = item_pages.item_page(site, c16)
     danger = next(i for i, s in enumerate(c16.decision_guides[0].steps) if s.id == "danger") + 1
     assert re.search(rf"(?m)^{danger}\. Ask whether they are in danger now", page)

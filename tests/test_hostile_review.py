@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from imap.model import sanitize
+from imap.model import escaping, sanitize
 from tests.helpers import formatted, minimal, write
 
 
@@ -108,7 +108,7 @@ def test_markdown_that_recurses_or_takes_quadratic_time_is_refused_by_name(tmp_p
 
 
 def test_every_front_matter_value_reaches_the_theme_as_text() -> None:
-    escaped = sanitize.escape_metadata(
+    escaped = escaping.escape_metadata(
         {
             "title": 'A & "B" it\'s <i>',
             "status": ["' autofocus onfocus=alert(1) x=\""],
@@ -134,5 +134,5 @@ def test_every_front_matter_value_reaches_the_theme_as_text() -> None:
     ['<pre class="mermaid"><code>graph LR</code></pre>', '<div class="x mermaid">graph LR</div>'],
 )
 def test_a_diagram_however_written_is_found_in_the_page(html: str) -> None:
-    assert sanitize.has_diagram(sanitize.clean(html))
-    assert not sanitize.has_diagram(sanitize.clean('<p class="mermaids">graph</p>'))
+    assert escaping.has_diagram(sanitize.clean(html))
+    assert not escaping.has_diagram(sanitize.clean('<p class="mermaids">graph</p>'))

@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from imap.citing import citeproc
-from imap.model import paths, sanitize, schema
+from imap.model import paths, sanitize, text_bounds
 from imap.model.diagnostics import Location, has_errors
-from imap.model.items import Kind, Manual, Term
-from imap.reading import bibliography, frontmatter
-from imap.rendering import render, reports
+from imap.model.items import Kind, Term
+from imap.model.manual import Manual
+from imap.reading import bibliography, frontmatter, item_file
+from imap.rendering import markdown, reference_pages
 from tests.helpers import BIB, PRINCIPLE
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -27,7 +28,9 @@ def _load_item(text: str) -> None:
     node, _ = frontmatter.compose("manual/principles/P01.md", split)
     if node is None:
         return
-    item, problems = schema.read_item("manual/principles/P01.md", Kind.PRINCIPLE, node, 2, split.body, split.body_line)
+    item, problems = item_file.read_item(
+        "manual/principles/P01.md", Kind.PRINCIPLE, node, 2, split.body, split.body_line
+    )
     assert item is not None or problems
 
 
@@ -113,8 +116,8 @@ _DOCS_PATH = st.builds(
 @_SETTINGS
 def test_relative_links_are_the_standard_library_relpath(from_path: str, to_path: str) -> None:
     expected = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
-    assert render.rel(from_path, to_path) == expected
-    assert render.rel(from_path, to_path, "cite") == expected + "#cite"
+    assert markdown.rel(from_path, to_path) == expected
+    assert markdown.rel(from_path, to_path, "cite") == expected + "#cite"
 
 
 _SITE_PATH = st.builds(
@@ -131,7 +134,7 @@ def test_every_relative_address_is_the_standard_library_relpath(target: str, sta
     expected = posixpath.relpath(target.rstrip("/") or ".", start.rstrip("/") or ".")
     assert paths.relpath(target, start) == expected
     page = start.rstrip("/") + "/index.md" if start.rstrip("/") else "index.md"
-    assert render.url_from(page, target.rstrip("/") + ".md" if target.rstrip("/") else "index.md") == (
+    assert markdown.url_from(page, target.rstrip("/") + ".md" if target.rstrip("/") else "index.md") == (
         expected.rstrip("/") + "/" if expected != "." else "./"
     )
 
@@ -171,7 +174,7 @@ def test_the_terms_a_page_shows_are_found_by_their_first_word(terms: list[str], 
     text = "".join(pieces)
     glossary = tuple(Term(term, "Definition.", Location("glossary.yml", n)) for n, term in enumerate(terms, 1))
     index = Manual(items=(), references={}, glossary=glossary).terms_by_word
-    assert reports._terms_in(index, text) == _terms_shown(terms, text)
+    assert reference_pages._terms_in(index, text) == _terms_shown(terms, text)
 
 
 _MARKDOWN_PIECES = st.sampled_from(
@@ -229,7 +232,7 @@ _MARKDOWN_PIECES = st.sampled_from(
 def test_a_text_the_shortcut_passes_has_nothing_for_the_sanitiser_to_remove(text: str) -> None:
     """`make check` skips rendering a text with no raw HTML, attribute list, entity, link, image, reference or
     footnote syntax and no run of underscores; for any such text, the full check finds nothing either."""
-    if sanitize.may_be_removed(text) or sanitize.too_complex(text) is not None:
+    if sanitize.may_be_removed(text) or text_bounds.too_complex(text) is not None:
         return
     assert sanitize.removed(sanitize.markdown_html(text)) == []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from imap.checking import rules
+from imap.checking import citation_rules, rules
 from imap.model.diagnostics import Location
 from imap.model.items import EvidenceLink, Item, Kind, Ref, Reference
 
@@ -79,7 +79,7 @@ def test_html_that_could_run_code_is_refused_outside_code() -> None:
         '<a href="JavaScript:void(0)">x</a>\n'
         "```html\n<script>fine in a fence</script>\n```\n"
     )
-    found = rules.unsafe_html([_item(Kind.CHAPTER, "C01", body=body)])
+    found = citation_rules.unsafe_html([_item(Kind.CHAPTER, "C01", body=body)])
     assert [(d.location.line, d.message.split(", which")[0]) for d in found] == [
         (11, "the page holds the element <script>"),
         (12, "the page holds the onerror= attribute of <img> ('alert(1)')"),
@@ -106,8 +106,8 @@ def test_duplicate_evidence_is_a_warning_and_unknown_sources_are_errors() -> Non
 
 def test_uncited_references_are_warnings() -> None:
     item = _item(Kind.CHAPTER, "C01", body="[@a]")
-    citations = rules.collect_citations([item])
-    found = rules.uncited({"a": _reference("a"), "b": _reference("b")}, citations)
+    citations = citation_rules.collect_citations([item])
+    found = citation_rules.uncited({"a": _reference("a"), "b": _reference("b")}, citations)
     assert [d.format() for d in found] == [
         "references.bib:1: warning: reference 'b' is not cited by any item [bib.uncited]"
     ]

@@ -8,8 +8,8 @@ from pathlib import Path
 from imap.checking.project import load_project
 from imap.model import vocab
 from imap.model.items import Kind
-from imap.publishing import downloads, manual_json
-from imap.rendering import render
+from imap.publishing import csv_tables, manual_json
+from imap.rendering import item_pages, navigation, overview
 from imap.rendering.site import SiteData
 from tests.helpers import INTERVENTION, SESSION, SESSION_FRONT_MATTER, formatted, minimal, write
 
@@ -122,9 +122,9 @@ def test_links_show_on_both_sides_and_in_the_data(tmp_path: Path) -> None:
     assert project.diagnostics == ()
     site = SiteData.create(project.manual)
     manual = project.manual
-    principle = render.item_page(site, manual.by_id["P01"])
-    intervention = render.item_page(site, manual.by_id["I01"])
-    session = render.item_page(site, manual.by_id["S01"])
+    principle = item_pages.item_page(site, manual.by_id["P01"])
+    intervention = item_pages.item_page(site, manual.by_id["I01"])
+    session = item_pages.item_page(site, manual.by_id["S01"])
     assert (
         "## Sessions that apply this principle { #sessions }\n\n- [S01 First preparation session](../sessions/S01.md)"
         in principle
@@ -135,7 +135,7 @@ def test_links_show_on_both_sides_and_in_the_data(tmp_path: Path) -> None:
     )
     assert "## Principles it applies { #principles }\n\n- [P01 A principle](../principles/P01.md)" in session
     assert "## Interventions it uses { #interventions }\n\n- [I01 Grounding](../interventions/I01.md)" in session
-    table = render.principle_sessions_table(site, "overview/sessions.md")
+    table = overview.principle_sessions_table(site, "overview/sessions.md")
     assert (
         '| [P01 A principle](../manual/principles/P01.md) | [S01](../manual/sessions/S01.md "First preparation session") |'
         in table
@@ -148,7 +148,7 @@ def test_links_show_on_both_sides_and_in_the_data(tmp_path: Path) -> None:
         ["I01"],
     )
     assert records["P01"]["sessions"] == ["S01"] and records["I01"]["sessions"] == ["S01"]
-    rows = downloads.table_csv(site, downloads.ITEMS).splitlines()
+    rows = csv_tables.table_csv(site, csv_tables.ITEMS).splitlines()
     header = rows[0].split(",")
     session_row = next(r for r in rows if r.startswith("S01,")).split(",")
     assert session_row[header.index("principles")] == "P01" and session_row[header.index("interventions")] == "I01"
@@ -158,5 +158,5 @@ def test_links_show_on_both_sides_and_in_the_data(tmp_path: Path) -> None:
 
 def test_navigation_lists_the_session_protocols_with_the_course(tmp_path: Path) -> None:
     project = load_project(_project(tmp_path, SESSION))
-    nav = render.navigation(SiteData.create(project.manual), [{"Home": "index.md"}])
+    nav = navigation.navigation(SiteData.create(project.manual), [{"Home": "index.md"}])
     assert {"Session protocols": [{"S01 First preparation session": "manual/sessions/S01.md"}]} in nav

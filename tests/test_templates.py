@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from imap.checking import rules
-from imap.model import schema
 from imap.model.items import Kind
-from imap.reading import frontmatter
+from imap.reading import frontmatter, item_file
 from tests.conftest import ROOT
 
 
@@ -19,7 +18,7 @@ def test_template_is_a_valid_item(kind: Kind) -> None:
     assert split is not None, problems
     node, problems = frontmatter.compose(path, split)
     assert node is not None, problems
-    item, problems = schema.read_item(
+    item, problems = item_file.read_item(
         f"manual/{kind.folder}/{kind.prefix}99.md", kind, node, 2, split.body, split.body_line
     )
     assert item is not None

@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from imap.checking import project, rules
-from imap.citing import manual_citation
+from imap.checking import citation_rules, content_rules, project, rules
+from imap.citing import citation_file
 from imap.model.diagnostics import Diagnostic, Location, sort_diagnostics
 from imap.model.items import Item
 from imap.reading import changelog, glossary, inputs, manual_files, parsecache
@@ -122,12 +122,12 @@ def check_project(root: Path, cache_dir: Path | None = None) -> Checked:
     )
     diagnostics.extend(page_problems)
     diagnostics.extend(rules.duplicate_ids(everything))
-    diagnostics.extend(rules.fidelity_load(everything))
-    diagnostics.extend(rules.unknown_page_citations(page_citations, namespace.references))
-    diagnostics.extend(rules.uncited_keys(references, cited | {c.key for c in page_citations}))
+    diagnostics.extend(content_rules.fidelity_load(everything))
+    diagnostics.extend(citation_rules.unknown_page_citations(page_citations, namespace.references))
+    diagnostics.extend(citation_rules.uncited_keys(references, cited | {c.key for c in page_citations}))
     terms, glossary_problems = glossary.load(root, parsed.terms)
     diagnostics.extend(glossary_problems)
-    diagnostics.extend(manual_citation.check(root, parsed.citation))
+    diagnostics.extend(citation_file.check(root, parsed.citation))
     diagnostics.extend(glossary.check_links(terms, {o.id for o in live}))
     history, changelog_problems = manual_files.load_changelog(root)
     diagnostics.extend(changelog_problems)
@@ -163,7 +163,7 @@ def _check_file(root: Path, found: _File, namespace: rules.Namespace, parsed: pr
         item, problems = stored
     if item is None:
         return FileCheck(None, frozenset(), namespace.digest, problems)
-    cited = frozenset() if item.retired else rules.cited_keys(item)
+    cited = frozenset() if item.retired else citation_rules.cited_keys(item)
     return FileCheck(
         rules.Outline.of(item), cited, namespace.digest, problems + tuple(rules.item_rules(item, namespace))
     )

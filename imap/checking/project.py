@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from imap.checking import page_templates, rules, site_pages
-from imap.citing import citeproc, manual_citation
+from imap.checking import citation_rules, page_templates, rules, site_pages
+from imap.citing import citation_file, citeproc
 from imap.model.diagnostics import Diagnostic, Location, error, sort_diagnostics
-from imap.model.items import Citation, Kind, Manual, Reference
+from imap.model.items import Citation, Kind, Reference
+from imap.model.manual import Manual
 from imap.reading import addresses, bibliography, changelog, frontmatter, glossary, inputs, parsecache, symlinks
 from imap.reading.manual_files import (
     BIB_FILE,
@@ -38,7 +39,7 @@ class Caches:
     items: dict[str, ParseCache[ItemResult]]  # by item folder: an edit rewrites only its own folder's file
     references: ParseCache[tuple[bibliography.ParsedBlock, ...]]
     terms: ParseCache[glossary.GlossaryResult]
-    citation: ParseCache[manual_citation.CffChecked]  # CITATION.cff's problems (a check that imports jsonschema)
+    citation: ParseCache[citation_file.CffChecked]  # CITATION.cff's problems (a check that imports jsonschema)
 
     @classmethod
     def open(cls, directory: Path | None) -> Caches:
@@ -71,7 +72,7 @@ def check_inputs(root: Path) -> list[Diagnostic]:
         symlinks.check(root)
         + page_templates.check_project(root)
         + site_pages.check(root)
-        + inputs.read_input(root, manual_citation.FILE)[1]
+        + inputs.read_input(root, citation_file.FILE)[1]
         + addresses.load_registry(root)[1]
     )
 
@@ -114,9 +115,9 @@ def load_pages(root: Path, known: Iterable[str]) -> tuple[tuple[Citation, ...], 
             continue
         text, undecodable = frontmatter.decode(relative, data)  # not UTF-8, or a control character in it
         problems.extend(undecodable)
-        found.extend(rules.page_citations(relative, text or ""))
-        problems.extend(rules.page_xrefs(relative, text or "", known))
-        problems.extend(rules.page_unsafe_html(relative, page_templates.without_macros(text or "")))
+        found.extend(citation_rules.page_citations(relative, text or ""))
+        problems.extend(citation_rules.page_xrefs(relative, text or "", known))
+        problems.extend(citation_rules.page_unsafe_html(relative, page_templates.without_macros(text or "")))
     return tuple(found), problems
 
 
@@ -133,10 +134,10 @@ def load_project(root: Path, cache_dir: Path | None = None) -> Project:
     diagnostics.extend(page_problems)
     retired = [i for i in items if i.retired]
     items = [i for i in items if not i.retired]
-    citations = rules.collect_citations(items) + page_citations
+    citations = citation_rules.collect_citations(items) + page_citations
     diagnostics.extend(rules.check(items, references, citations, retired))
     terms, glossary_problems = glossary.load(root, caches.terms)
-    diagnostics.extend(manual_citation.check(root, caches.citation))
+    diagnostics.extend(citation_file.check(root, caches.citation))
     caches.save()
     diagnostics.extend(glossary_problems)
     diagnostics.extend(glossary.check_links(terms, {i.id for i in items}))

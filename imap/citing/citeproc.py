@@ -27,21 +27,21 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Final
 
-from imap.citing import pandoc
+from imap.citing import agreement, fixups, pandoc
+from imap.citing.agreement import _agreement, _dropped_latex
+from imap.citing.fixups import ET_AL_MARKER, _fix, _string
 from imap.model.diagnostics import Diagnostic, Location, Severity, error
 from imap.model.items import Reference
-from imap.reading import bibrules
+from imap.reading import bib_values, bibrules
 from imap.reading.parsecache import read_verified, write_verified
 
 STYLE: Final = Path(__file__).parent / "styles" / "apa.csl"  # see imap/citing/styles/README.md
-# Stands for the names an incomplete author list ("and others") leaves out, until the text says "et al.".
-ET_AL_MARKER: Final = "ETALMARKER"
 ET_AL: Final = "et al."
 
 # CSL-JSON variables published (references.csl.json, manual.json): bibliographic data only, never a contributor's
@@ -56,33 +56,6 @@ PUBLIC_CSL: Final = frozenset(
         "volume-title",
     }
 )  # fmt: skip
-
-# The CSL types pandoc may give each BibTeX/BibLaTeX entry type (the agreement check); types not listed may be any.
-_TYPES: Final = {
-    "article": {"article-journal", "article-magazine", "article-newspaper", "article"},
-    "book": {"book"},
-    "mvbook": {"book"},
-    "collection": {"book"},
-    "mvcollection": {"book"},
-    "proceedings": {"book"},
-    "inbook": {"chapter"},
-    "incollection": {"chapter"},
-    "inproceedings": {"paper-conference"},
-    "report": {"report"},
-    "techreport": {"report"},
-    "thesis": {"thesis"},
-    "phdthesis": {"thesis"},
-    "mastersthesis": {"thesis"},
-    "online": {"webpage"},
-    "www": {"webpage"},
-    "software": {"software"},
-    "dataset": {"dataset"},
-    "unpublished": {"manuscript", "speech"},
-}
-_DOCTORAL: Final = frozenset({"phd thesis", "phdthesis", "doctoral thesis", "doctoral dissertation", "dissertation"})
-_MASTERS: Final = frozenset({"master's thesis", "master\u2019s thesis", "mastersthesis", "masters thesis"})
-_LOOSE: Final = frozenset({"webpage", "document", "", "manuscript"})  # types a preprint server's entry may come as
-_CHAPTERS: Final = frozenset({"chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary", "entry"})
 
 
 @dataclass(frozen=True)
@@ -150,8 +123,8 @@ def cache_key(data: Any, code: Path | None = None) -> str:
     digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     digest.update(STYLE.read_bytes())
     digest.update(pandoc.version().encode("utf-8"))
-    digest.update(Path(__file__).read_bytes())
-    digest.update(Path(bibrules.__file__).read_bytes())
+    for module in (__file__, fixups.__file__, agreement.__file__, bibrules.__file__, bib_values.__file__):
+        digest.update(Path(module).read_bytes())
     if code is not None:
         digest.update(code.read_bytes())
     return digest.hexdigest()[:32]
@@ -317,226 +290,6 @@ class _Reader(HTMLParser):
 # What the project does around pandoc
 
 
-def _fix(ref: dict[str, Any], reference: Reference, by_key: Mapping[str, Any]) -> None:
-    """One reference as pandoc read it, completed where pandoc leaves it incomplete (see the module docstring)."""
-    raw = reference.raw
-    if "doi" in ref:
-        doi = bibrules.normalised_doi(_string(ref["doi"]))
-        if bibrules.is_doi(doi):
-            ref["doi"] = _meta_string(doi)
-        else:
-            del ref["doi"]  # reported by bibrules (bib.doi)
-    if "url" in ref:
-        address = _string(ref["url"])
-        if bibrules.duplicates_doi({"doi": raw.get("doi", ""), "url": address}) or not bibrules.is_url(address):
-            del ref["url"]  # printed once as the DOI (bib.duplicate-url), or not an address (bib.url)
-    if "\\url" in raw.get("howpublished", "") and "url" not in ref:
-        address = bibrules.url_of(raw["howpublished"])
-        ref.pop("publisher", None)
-        if bibrules.is_url(address):
-            ref["url"] = _meta_string(address)
-    for role in ("author", "editor", "translator", "container-author", "collection-editor"):
-        for person in ref.get(role, {}).get("c", []) if isinstance(ref.get(role), dict) else []:
-            _fix_name(person.get("c", {}))
-    issued = ref.get("issued")
-    if issued is not None and _string(issued).strip().lower() in bibrules.STATUSES:
-        ref["status"] = _meta_string(_string(issued).strip().lower())
-        del ref["issued"]
-    if _string(ref.get("type")) == "thesis":
-        _fix_thesis(ref)
-    _fix_numbers(ref, raw)
-    if "title" in ref and _DASH_CAPITAL.search(raw.get("title", "")):
-        _capitalise_after_dash(ref["title"])
-    authors = ref.get("author", {}).get("c", []) if isinstance(ref.get("author"), dict) else []
-    publisher = _string(ref.get("publisher"))
-    if publisher and len(authors) == 1 and _string(authors[0].get("c", {}).get("literal")) == publisher:
-        del ref["publisher"]  # APA 9.29: a publisher that is the author is not repeated
-    for name in ("event", "event-title"):  # the name of a meeting, as written (pandoc reads it in sentence case)
-        if name in ref and reference.fields.get("eventtitle"):
-            words = reference.fields["eventtitle"].split()
-            inlines = [part for word in words for part in ({"t": "Space"}, {"t": "Str", "c": word})][1:]
-            ref[name] = {"t": "MetaInlines", "c": [{"t": "Span", "c": [["", ["nocase"], []], inlines]}]}
-    if _string(ref.get("type")) == "paper-conference" and "publisher" in ref and "container-title" in ref:
-        ref["type"] = _meta_string("chapter")  # APA 10.5: a paper in published proceedings is a chapter of a book,
-        for name in ("event", "event-title", "event-place", "event-date"):  # cited without its meeting
-            ref.pop(name, None)
-    server = raw.get("eprinttype", "").strip("{} ")
-    if raw.get("pubstate", "").strip("{} ").lower() == "prepublished" or (
-        server and _string(ref.get("type")) in _LOOSE
-    ):
-        ref["type"] = _meta_string("article")  # APA 10.8: a preprint, "[Preprint]. Server." (CSL's article)
-        ref.setdefault("genre", _meta_string("Preprint"))
-        if server:
-            ref.setdefault("publisher", _meta_string(server))
-    if _string(ref.get("type")) == "pamphlet" and "genre" not in ref:
-        ref["genre"] = _meta_string("Brochure")  # APA 10.2: a booklet is a brochure
-    parent = by_key.get(raw.get("crossref", "").strip())
-    chapter = _string(ref.get("type")) in _CHAPTERS and "container-title" not in ref
-    if parent is not None and chapter and "title" in parent["c"]:
-        ref["container-title"] = parent["c"]["title"]
-
-
-_LOWER_AFTER_HYPHEN: Final = re.compile(r"\w-[a-z]")
-_DASH_CAPITAL: Final = re.compile(r"(?:---|\u2014)\s?\{?[A-Z]")
-_DASH_LOWER: Final = re.compile(r"(\u2014\s?)([a-z])")
-
-
-def _capitalise_after_dash(value: Any) -> None:
-    """APA sentence case capitalises the first word after an em dash that opens a subtitle (APA 6.17), as it does
-    after a colon; pandoc only after a colon. Applied where the title as written capitalises that word."""
-    if isinstance(value, dict):
-        if value.get("t") == "Str" and isinstance(value.get("c"), str):
-            value["c"] = _DASH_LOWER.sub(lambda m: m.group(1) + m.group(2).upper(), value["c"])
-        else:
-            _capitalise_after_dash(value.get("c"))
-    elif isinstance(value, list):
-        for inner in value:
-            _capitalise_after_dash(inner)
-
-
-def _fix_numbers(ref: dict[str, Any], raw: Mapping[str, str]) -> None:
-    """A report's number as APA 10.4 writes it, "(Working Paper No. WP-17)", "(Report No. 12)": in the description,
-    where the style would print it as a range ("Nos. 2019-04") or without "No."; an article's number (BibLaTeX's
-    eid, which pandoc does not read) as "Article e0123456" (APA 9.25)."""
-    if _string(ref.get("type")) == "report" and "number" in ref:
-        if not _string(ref.get("genre")).strip():
-            ref["genre"] = _meta_string("Report")
-        ref["number"] = _meta_string("No. " + _string(ref["number"]).strip())  # as written, never read as a range
-    eid = raw.get("eid", "").strip("{} ")
-    if _string(ref.get("type")) == "article-journal" and eid and "number" not in ref:
-        ref["number"] = _meta_string(eid)
-
-
-def _fix_name(person: dict[str, Any]) -> None:
-    particle = person.get("dropping-particle")
-    if particle is not None and _string(particle)[:1].islower():
-        person["non-dropping-particle"] = person.pop("dropping-particle")  # de Wit, H. (APA 9.8), not Wit, H. de
-    given = _string(person.get("given"))
-    if _LOWER_AFTER_HYPHEN.search(given):  # "Hyun-nie": the style drops the lower-case part; APA keeps it, "H.-n."
-        person["given"] = _meta_string(
-            " ".join(
-                "-".join(part[:1] + "." for part in word.split("-")) if _LOWER_AFTER_HYPHEN.search(word) else word
-                for word in given.split()
-            )
-        )
-    if _string(person.get("literal")).lower() == "others":
-        person["literal"] = _meta_string(ET_AL_MARKER)
-
-
-def _fix_thesis(ref: dict[str, Any]) -> None:
-    """APA 10.6: "[Doctoral dissertation, University]" when published (in a database or online), "[Unpublished
-    doctoral dissertation]" with the university after it when not."""
-    genre = _string(ref.get("genre")).strip().lower()
-    published = any(name in ref for name in ("archive", "doi", "url"))
-    if genre in _DOCTORAL or not genre:
-        kind = "doctoral dissertation"
-    elif genre in _MASTERS:
-        kind = "master's thesis"
-    else:
-        return
-    ref["genre"] = _meta_string(kind[0].upper() + kind[1:] if published else f"Unpublished {kind}")
-
-
-def _agreement(references: Mapping[str, Reference], by_key: Mapping[str, Any]) -> Iterable[Diagnostic]:
-    for key, as_written in references.items():
-        if as_written.entry_type == "xdata":
-            continue  # fields for other entries to take (xdata), not a work of its own
-        reference = _inherited(as_written, references)
-        ref = by_key.get(key)
-        where = reference.location
-        if ref is None:
-            yield error(where, "bib.agreement", f"the reference engine did not read entry '{key}'", _CHECK)
-            continue
-        meta = ref["c"]
-        csl_type = _string(meta.get("type"))
-        allowed = _TYPES.get(reference.entry_type)
-        if allowed is not None and csl_type not in allowed:
-            yield error(
-                where,
-                "bib.agreement",
-                f"entry '{key}' is a {reference.entry_type}, but the reference engine reads it as '{csl_type}'",
-                _CHECK,
-            )
-        year = re.match(r"\d{4}", _string(meta.get("issued")).strip())
-        written = _written_year(reference)
-        if written is not None and (year.group(0) if year else "") != written:
-            yield error(
-                where,
-                "bib.agreement",
-                f"entry '{key}' has the year '{written or 'none'}' for the checks but "
-                f"'{year.group(0) if year else 'none'}' for the reference engine",
-                _CHECK,
-            )
-        for role in ("author", "editor"):
-            names = [n for n in bibrules.split_names(reference.raw.get(role, "")) if n]
-            read = meta.get(role, {}).get("c", []) if isinstance(meta.get(role), dict) else []
-            if len(names) != len(read):
-                yield error(
-                    where,
-                    "bib.agreement",
-                    f"entry '{key}' has {len(names)} {role}(s) for the checks but {len(read)} for the reference engine",
-                    _CHECK,
-                )
-
-
-def _inherited(reference: Reference, references: Mapping[str, Reference]) -> Reference:
-    """The entry with the fields it takes from its crossref and xdata entries (where it has none of its own), as
-    BibLaTeX and pandoc read it."""
-    raw = dict(reference.raw)
-    for name in ("crossref", "xdata"):
-        for parent_key in (k.strip() for k in reference.raw.get(name, "").split(",") if k.strip()):
-            parent = references.get(parent_key)
-            for field_name, value in parent.raw.items() if parent is not None else ():
-                raw.setdefault(field_name, value)
-    return replace(reference, raw=raw) if raw != reference.raw else reference
-
-
-_CHECK: Final = "check the entry's braces and 'and's; if it looks right, report it: the two readers should agree"
-
-
-def _written_year(reference: Reference) -> str | None:
-    """The year the checks read ("" for none), or None for a date they already refuse (bib.date)."""
-    date = reference.raw.get("date", "").strip("{} ")
-    if date:
-        return date[:4] if bibrules.valid_date(date) else None
-    year = reference.raw.get("year", "").strip("{} ")
-    return year if year.isdigit() else ""
-
-
-def _dropped_latex(references: Mapping[str, Reference], by_key: Mapping[str, Any]) -> Iterable[Diagnostic]:
-    """LaTeX that pandoc kept as raw LaTeX (and would drop from the reference), where the checks did not see it."""
-    for key, ref in by_key.items():
-        reference = references.get(key)
-        if reference is None:
-            continue
-        raw = sorted(set(_raw_latex(ref)))
-        if raw and not any(d.code == "bib.latex" for d in bibrules.check(_as_raw(reference))):
-            yield error(
-                reference.location,
-                "bib.latex",
-                f"entry '{key}' holds LaTeX the reference engine would drop: {', '.join(raw)[:120]}",
-                "write the text itself (Unicode is fine)",
-            )
-
-
-def _raw_latex(value: Any) -> Iterable[str]:
-    if isinstance(value, dict):
-        if value.get("t") in ("RawInline", "RawBlock"):
-            yield str(value.get("c", ["", ""])[1])
-        else:
-            for inner in value.values():
-                yield from _raw_latex(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _raw_latex(inner)
-
-
-def _as_raw(reference: Reference) -> bibrules.Raw:
-    return bibrules.Raw(
-        reference.location.path, reference.key, reference.entry_type, reference.raw, {}, reference.location.line
-    )
-
-
 def _public(item: Mapping[str, Any]) -> dict[str, Any]:
     """A CSL-JSON item as published: bibliographic variables only; an incomplete author list ends in "et al."."""
     result: dict[str, Any] = {}
@@ -553,28 +306,6 @@ def _public(item: Mapping[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Small helpers
-
-
-def _string(value: Any) -> str:
-    """The text of a pandoc metadata value (a string, or inlines flattened)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        kind, content = value.get("t"), value.get("c")
-        if kind in ("MetaString", "Str"):
-            return str(content)
-        if kind in ("Space", "SoftBreak", "LineBreak"):
-            return " "
-        return _string(content)
-    if isinstance(value, list):
-        return "".join(_string(v) for v in value)
-    return ""
-
-
-def _meta_string(text: str) -> dict[str, Any]:
-    return {"t": "MetaString", "c": text}
 
 
 _TAG: Final = re.compile(r"<[^>]+>")

@@ -32,7 +32,9 @@ from typing import Final
 
 import nh3
 
-_TEXT: Final = frozenset(
+from imap.model.text_bounds import Unsafe, too_complex
+
+TEXT_ELEMENTS: Final = frozenset(
     {
         "a",
         "abbr",
@@ -92,11 +94,11 @@ _TEXT: Final = frozenset(
     }
 )
 # The SVG the build draws (maps, coverage bars): shapes, text and links, no scripts, animation, `use` or styles.
-_SVG: Final = frozenset(
+SVG_ELEMENTS: Final = frozenset(
     {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "title", "desc"}
 )
 
-ALLOWED_TAGS: Final = _TEXT | _SVG
+ALLOWED_TAGS: Final = TEXT_ELEMENTS | SVG_ELEMENTS
 
 # Attributes every allowed element may carry.
 GLOBAL_ATTRIBUTES: Final = frozenset({"id", "class", "title", "lang", "role", "aria-label", "aria-hidden"})
@@ -137,9 +139,6 @@ URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 REMOVED_WITH_CONTENT: Final = frozenset({"script", "style"})
 _URL_ATTRIBUTES: Final = frozenset({"href", "src", "xlink:href", "action", "formaction", "data", "poster", "cite"})
 _RESERVED_ID: Final = "__"
-UNSAFE_HINT: Final = (
-    "docs/authoring/markup.md lists the markup a page may hold; to show markup as text, put it in `code`"
-)
 
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
@@ -282,64 +281,6 @@ def admitted(element: str, attribute: str, value: str) -> bool:
     return True
 
 
-_CLASS: Final = re.compile(r'\sclass="([^"]*)"')
-
-
-def has_diagram(content: str) -> bool:
-    """Whether sanitised content HTML holds an element the diagram script draws (class `mermaid`, however the
-    Markdown asked for it): such a page must load the project's own copy of the script, or the theme would fetch
-    one from another site."""
-    return any("mermaid" in match.group(1).split() for match in _CLASS.finditer(content))
-
-
-def page(meta: Mapping[str, object], title: object, homepage: bool, content: str) -> tuple[dict[str, object], str]:
-    """What a page hands the theme: its front matter escaped (escape_metadata), its title carried in `title`
-    (`title`: the title in the navigation, else the front matter's, else the first heading's, already HTML text) so
-    that the theme prints it in <title> as it is (its other branch, `page.title | striptags`, would undo the
-    escaping), `imap_diagrams` when the content draws a diagram however it was written (the page then loads the
-    vendored diagram script, and the theme never fetches one from a CDN), and its content sanitised."""
-    escaped = escape_metadata(meta)
-    if "title" not in meta and isinstance(title, str) and not homepage:
-        escaped["title"] = title
-    cleaned = clean(content)
-    escaped["imap_diagrams"] = has_diagram(cleaned)
-    return escaped, cleaned
-
-
-def escape_text(text: str) -> str:
-    """Plain text (a title, a version, a front matter value) as HTML text, safe in element content and in
-    double-quoted attributes (the theme writes no other kind). An apostrophe stays as it is: the theme escapes a
-    title again where it writes it into an attribute (`aria-label="... {{ title | e }}"`), and `&#x27;` would then
-    reach screen readers as written."""
-    return html.escape(text, quote=False).replace('"', "&quot;")
-
-
-def escape_metadata(meta: Mapping[str, object]) -> dict[str, object]:
-    """A page's front matter with every string in it escaped as HTML text, however deep, so that a theme template
-    that prints a value unescaped (Material prints `page.meta.title`, `description`, `subtitle`, `status` as they
-    are) prints text. Booleans and numbers are kept; lists and mappings stay lists and mappings (the theme asks
-    `"toc" in page.meta.hide`), their strings escaped quotes and all, so that even a list printed whole (as Python
-    writes it, `['a', 'b']`) carries no quote of its own into an attribute; a value of any other type (bytes, a set,
-    a date) becomes its text, escaped. (imap.checking.site_pages refuses most of these in `make check`; this is the
-    last line.)"""
-    return {str(key): _escaped(value, 0, top=True) for key, value in meta.items()}
-
-
-_DEPTH: Final = 50  # front matter is parsed with a nesting bound far below this
-
-
-def _escaped(value: object, depth: int, top: bool = False) -> object:
-    if isinstance(value, bool | int | float) or value is None:
-        return value
-    if isinstance(value, str):
-        return escape_text(value) if top else html.escape(value, quote=True)
-    if depth <= _DEPTH and isinstance(value, Mapping):
-        return {html.escape(str(key), quote=True): _escaped(item, depth + 1) for key, item in value.items()}
-    if depth <= _DEPTH and isinstance(value, list | tuple):
-        return [_escaped(item, depth + 1) for item in value]
-    return html.escape(str(value), quote=True)
-
-
 # The Markdown extensions of the site (mkdocs.yml, `markdown_extensions`; a test holds the two lists equal), so
 # that `make check` sees the HTML the site would make of a text.
 MARKDOWN_EXTENSIONS: Final = (
@@ -371,140 +312,6 @@ def markdown_html(text: str) -> str:
         },
     )
     return str(converter.convert(text))
-
-
-@dataclass(frozen=True)
-class Unsafe:
-    """Markup in a text that the sanitiser would remove from the page: what, and on which line (0-based); or, with
-    the code text.too-complex, a text past the bounds below, which is not rendered at all."""
-
-    what: str
-    line: int
-    code: str = "html.unsafe"
-
-    def message(self, subject: str) -> str:
-        """The diagnostic's message, about `subject` ("the page", "the changelog entry")."""
-        if self.code == "text.too-complex":
-            return f"{subject} holds {self.what}, more than Markdown can be trusted to read in good time"
-        return f"{subject} holds {self.what}, which the sanitiser removes from what readers get"
-
-    @property
-    def hint(self) -> str:
-        if self.code == "text.too-complex":
-            return "split the text, or put such runs in `code`; docs/authoring/markup.md gives the bounds"
-        return UNSAFE_HINT
-
-
-# Python-Markdown takes time that grows with the square of some inputs: `<` across a whole text (its raw-HTML pass);
-# brackets whose match is far away or missing (its link pass scans from each `[` or `(` to the matching `]` or `)`,
-# or to the end of the paragraph); headings (its table of contents checks each anchor against every earlier one);
-# abbreviation definitions (one pass over the text per definition). A text past these bounds is refused before
-# anything renders it (make check and the build alike), so that neither can be made to hang. The bracket bound is
-# on that scanning work, measured in one pass: the distances from each bracket to its match, or to the end of its
-# paragraph; ordinary prose and citations cost a few characters per bracket. The manual's own texts stay far below
-# every bound (in version 0.2.0: at most 7 `<` in a file, and a scanning work under 7,000 characters).
-MAX_ANGLE_BRACKETS: Final = 1_000
-MAX_BRACKET_SCAN: Final = 1_000_000  # characters, plus 20 per character of the text
-MAX_HEADINGS: Final = 500
-MAX_ABBREVIATIONS: Final = 200
-# Nested lists and quotes: Python-Markdown parses each level by recursion (300 levels exhaust Python's stack) and
-# takes time that grows faster than the depth.
-MAX_NESTING: Final = 20
-# Its footnote pass takes time that grows with the square of the footnotes: references and definitions together.
-MAX_FOOTNOTE_MARKS: Final = 1_000
-# Its inline pass takes time that grows with the square of the inline elements in one paragraph (code spans,
-# emphasis, links): a paragraph, or any block without a blank line, is bounded in length.
-MAX_PARAGRAPH: Final = 20_000
-_OPENING: Final = {"]": "[", ")": "("}
-
-
-def bracket_scan(text: str) -> tuple[int, int]:
-    """The scanning work the link pass does on a text (see above), and the line where the costliest paragraph
-    starts (0-based). One pass: a stack of open brackets per paragraph."""
-    total = 0
-    worst = (0, 0)
-    for paragraph, line in _paragraphs(text):
-        cost = 0
-        stacks: dict[str, list[int]] = {"[": [], "(": []}
-        for at, char in enumerate(paragraph):
-            if char in stacks:
-                stacks[char].append(at)
-            elif char in _OPENING and stacks[_OPENING[char]]:
-                cost += at - stacks[_OPENING[char]].pop()
-        cost += sum(len(paragraph) - at for stack in stacks.values() for at in stack)
-        total += cost
-        worst = max(worst, (cost, -line))
-    return total, -worst[1]
-
-
-def _paragraphs(text: str) -> list[tuple[str, int]]:
-    """The text's paragraphs (blocks between blank lines), each with the line it starts on (0-based)."""
-    found: list[tuple[str, int]] = []
-    line = 0
-    for paragraph in re.split(r"\n[ \t]*\n", text):
-        found.append((paragraph, line))
-        line += paragraph.count("\n") + 2
-    return found
-
-
-def _indent(row: str) -> int:
-    """The width of a line's indentation, a tab counting four."""
-    width = 0
-    for char in row:
-        if char == " ":
-            width += 1
-        elif char == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
-
-
-def _quotes(row: str) -> int:
-    """How many block quote markers open a line."""
-    depth = 0
-    for char in row:
-        if char == ">":
-            depth += 1
-        elif char not in " \t":
-            break
-    return depth
-
-
-def too_complex(text: str) -> Unsafe | None:
-    """Whether the text is past one of the bounds, and where (linear in the text)."""
-    if text.count("<") > MAX_ANGLE_BRACKETS:
-        return Unsafe(f"more than {MAX_ANGLE_BRACKETS:,} '<' characters", 0, "text.too-complex")
-    if text.count("[^") > MAX_FOOTNOTE_MARKS:
-        return Unsafe(f"more than {MAX_FOOTNOTE_MARKS:,} footnote marks ('[^')", 0, "text.too-complex")
-    longest, line = max(((len(paragraph), start) for paragraph, start in _paragraphs(text)), default=(0, 0))
-    if longest > MAX_PARAGRAPH:
-        return Unsafe(f"a paragraph or block of more than {MAX_PARAGRAPH:,} characters", line, "text.too-complex")
-    work, line = bracket_scan(text)
-    if work > MAX_BRACKET_SCAN + 20 * len(text):
-        return Unsafe("brackets ('[', '(') whose match is far away or missing", line, "text.too-complex")
-    from imap.model import markup
-
-    code = markup.code_mask(text)  # lines inside fenced code are not Markdown
-    headings = abbreviations = 0
-    offset = 0
-    for number, row in enumerate(text.split("\n")):
-        start, offset = offset, offset + len(row) + 1
-        stripped = row.strip()
-        if not stripped or code[start + len(row) - len(row.lstrip())]:
-            continue
-        if stripped[0] == "#" or not stripped.strip("=") or not stripped.strip("-"):
-            headings += 1
-            if headings > MAX_HEADINGS:
-                return Unsafe(f"more than {MAX_HEADINGS:,} headings", number, "text.too-complex")
-        depth = max(_indent(row) // 4, _quotes(row))
-        if depth > MAX_NESTING:
-            return Unsafe(f"lists or quotes nested more than {MAX_NESTING} deep", number, "text.too-complex")
-        if stripped.startswith("*["):
-            abbreviations += 1
-            if abbreviations > MAX_ABBREVIATIONS:
-                return Unsafe(f"more than {MAX_ABBREVIATIONS:,} abbreviation definitions", number, "text.too-complex")
-    return None
 
 
 # Markdown makes only allowed markup of a text that has none of these: raw HTML or an autolink (<), an attribute list
@@ -562,44 +369,3 @@ def _first_outside(text: str, needle: str, code: bytearray) -> int:
     while at >= 0 and code[at]:
         at = text.find(needle, at + 1)
     return at
-
-
-def allowlist_tables() -> str:
-    """The allowlist as Markdown, for the authors' documentation (docs/authoring/markup.md): elements, the
-    attributes each may carry, and the link schemes."""
-    text = ", ".join(f"`{tag}`" for tag in sorted(_TEXT))
-    svg = ", ".join(f"`{tag}`" for tag in sorted(_SVG))
-    rows = [
-        "| element | attributes it may carry besides the common ones |",
-        "|---|---|",
-    ]
-    for tag, names in sorted(ALLOWED_ATTRIBUTES.items()):
-        if tag == "*":
-            continue
-        shown = [f"`{name}`" for name in sorted(names)]
-        shown += [
-            f"`{name}` only as " + " or ".join(f"`{value}`" for value in sorted(values))
-            for name, values in sorted(ALLOWED_ATTRIBUTE_VALUES.get(tag, {}).items())
-        ]
-        rows.append(f"| `{tag}` | {', '.join(shown)} |")
-    for tag, values in sorted(ALLOWED_ATTRIBUTE_VALUES.items()):
-        if tag not in ALLOWED_ATTRIBUTES:
-            shown = [f"`{name}` only as " + " or ".join(f"`{v}`" for v in sorted(vs)) for name, vs in values.items()]
-            rows.append(f"| `{tag}` | {', '.join(shown)} |")
-    common = ", ".join(f"`{name}`" for name in sorted(GLOBAL_ATTRIBUTES))
-    schemes = ", ".join(f"`{scheme}:`" for scheme in sorted(URL_SCHEMES))
-    return "\n".join(
-        [
-            f"**Elements of text**: {text}.",
-            "",
-            f"**Elements of drawings (SVG)**: {svg}.",
-            "",
-            f"**Attributes every element may carry**: {common} (an `id` not beginning with `__`).",
-            "",
-            *rows,
-            "",
-            f"**Addresses**: a link (`href`) leads within the site or to an address beginning {schemes}; an image"
-            " (`src`) comes from the site itself.",
-            "",
-        ]
-    )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from imap.model.items import EvidenceLink, Manual
+from imap.model.items import EvidenceLink
+from imap.model.manual import Manual
 
 _Key = tuple[str, str, str]  # (item or hypothesis ID, source key, claim)
 

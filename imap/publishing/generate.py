@@ -24,14 +24,13 @@ from typing import Any, Final
 import yaml
 
 from imap.checking import page_templates
-from imap.model import sanitize
 from imap.model.diagnostics import Diagnostic, Location, error
 from imap.model.items import Kind
 from imap.publishing import downloads
 from imap.reading import git_history, symlinks
 from imap.reading.addresses import read_registry, write_redirects
 from imap.reading.manual_files import CACHE_DIR, DOCS_DIR, MANUAL_DIR
-from imap.rendering import benchmarks, figures, render, reports
+from imap.rendering import benchmarks, figures, item_pages, markdown, navigation, overview, reference_pages, research
 from imap.rendering.benchmarks import Results
 from imap.rendering.site import SiteData
 
@@ -77,38 +76,38 @@ class Pages:
         imap.checking.page_templates.MACROS (a test holds the two equal)."""
         site, results = self.site, self.results
         return {
-            "cite": lambda *keys: render.cite(site, keys, here),
-            "xref": lambda item_id: render.xref(site, item_id, here),
-            "principle_evidence_table": lambda: render.principle_evidence_table(site, here),
-            "evidence_principles_table": lambda: render.evidence_principles_table(site, here),
-            "theory_map_table": lambda: render.theory_map_table(site, here),
-            "intervention_matrix": lambda: render.intervention_matrix(site, here),
-            "session_table": lambda: render.session_table(site, here),
-            "principle_sessions_table": lambda: render.principle_sessions_table(site, here),
-            "off_course_list": render.off_course_list,
-            "form_table": lambda: render.form_table(site, here),
-            "certainty_table": lambda: reports.certainty_table(site, here),
-            "evidence_profiles": lambda: reports.evidence_profiles(site, here),
-            "fidelity_form": lambda: reports.fidelity_form(site, here),
-            "item_list": lambda kind: render.item_list(site, Kind(kind), here),
-            "bibliography": lambda: render.bibliography_page(site, here),
-            "vocabulary_tables": render.vocabulary_tables,
-            "required_sections_table": render.required_sections_table,
-            "fields_table": lambda kind: render.fields_table(Kind(kind)),
-            "diagnostic_codes_table": render.diagnostic_codes_table,
-            "hypotheses_registry": lambda: reports.hypotheses_registry(site, here),
-            "fidelity_scale": lambda: reports.fidelity_scale(site, here),
-            "gap_map": lambda: reports.gap_map(site, here),
-            "principle_cards": lambda: reports.principle_cards(site, here),
-            "glossary": lambda: reports.glossary_page(site, here),
-            "item_changes": lambda: reports.changes_page(site, here),
+            "cite": lambda *keys: markdown.cite(site, keys, here),
+            "xref": lambda item_id: markdown.xref(site, item_id, here),
+            "principle_evidence_table": lambda: overview.principle_evidence_table(site, here),
+            "evidence_principles_table": lambda: overview.evidence_principles_table(site, here),
+            "theory_map_table": lambda: overview.theory_map_table(site, here),
+            "intervention_matrix": lambda: overview.intervention_matrix(site, here),
+            "session_table": lambda: overview.session_table(site, here),
+            "principle_sessions_table": lambda: overview.principle_sessions_table(site, here),
+            "off_course_list": overview.off_course_list,
+            "form_table": lambda: overview.form_table(site, here),
+            "certainty_table": lambda: research.certainty_table(site, here),
+            "evidence_profiles": lambda: research.evidence_profiles(site, here),
+            "fidelity_form": lambda: research.fidelity_form(site, here),
+            "item_list": lambda kind: overview.item_list(site, Kind(kind), here),
+            "bibliography": lambda: overview.bibliography_page(site, here),
+            "vocabulary_tables": overview.vocabulary_tables,
+            "required_sections_table": overview.required_sections_table,
+            "fields_table": lambda kind: overview.fields_table(Kind(kind)),
+            "diagnostic_codes_table": overview.diagnostic_codes_table,
+            "hypotheses_registry": lambda: research.hypotheses_registry(site, here),
+            "fidelity_scale": lambda: research.fidelity_scale(site, here),
+            "gap_map": lambda: research.gap_map(site, here),
+            "principle_cards": lambda: reference_pages.principle_cards(site, here),
+            "glossary": lambda: reference_pages.glossary_page(site, here),
+            "item_changes": lambda: reference_pages.changes_page(site, here),
             "manual_map": lambda: figures.manual_map(site, here),
             "coverage_figures": lambda: figures.coverage(site, here),
             "data_files_table": lambda: downloads.files_table(here),
             "data_columns": downloads.columns_table,
             "data_versions": lambda: downloads.versions(site),
             "benchmarks": lambda: benchmarks.results_page(results),
-            "markup_allowlist": sanitize.allowlist_tables,
+            "markup_allowlist": overview.allowlist_tables,
         }
 
     def page(self, path: str, meta: Mapping[str, object], text: str, first_line: int = 1) -> Page:
@@ -124,9 +123,9 @@ class Pages:
             written = {key: meta[key] for key in ("title",) if key in meta}
             written["imap_permalink"] = site.permalink_path(shown.id)
         if item is not None:
-            markdown = render.item_page(site, item)
+            markdown = item_pages.item_page(site, item)
         elif retired is not None:
-            markdown = render.retired_page(site, retired)
+            markdown = item_pages.retired_page(site, retired)
         else:
             calls = meta.get("render_macros") == True  # noqa: E712 -- as the template check reads it (1 counts)
             source = f"{DOCS_DIR}/{path}"
@@ -135,11 +134,11 @@ class Pages:
                 title = meta.get("title")
                 if isinstance(title, str) and "{" in title:
                     written["title"] = self.evaluate(source, title, 0, here=path)
-            markdown = text + "\n\n" + render.page_footer(site, source, calls)
+            markdown = text + "\n\n" + item_pages.page_footer(site, source, calls)
         # Glossary terms and abbreviations show their definition on hover, on every page but one that says it
         # defines them itself (the glossary).
         if meta.get("hover_definitions", True) is not False:
-            markdown += "\n\n" + reports.abbreviations(site, markdown) + "\n"
+            markdown += "\n\n" + reference_pages.abbreviations(site, markdown) + "\n"
         return Page(path, written, markdown)
 
     def evaluate(self, source: str, text: str, first_line: int, here: str | None = None) -> str:
@@ -352,7 +351,7 @@ def load(root: Path, address: str, nav: Any) -> tuple[Pages, list[Any], list[Dia
     version = project.manual.version
     work = manual_citation.read_work(root, version, project.manual.changelog.date_of(version) or past.head_date)
     site = SiteData.create(project.manual, address, history=past, work=work, cache_dir=root / CACHE_DIR)
-    return Pages(site, results), render.navigation(site, nav), problems
+    return Pages(site, results), navigation.navigation(site, nav), problems
 
 
 def configured_nav(root: Path) -> Any:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imap.model.diagnostics import Diagnostic, Location, error
-from imap.model.items import Kind, Manual
+from imap.model.items import Kind
+from imap.model.manual import Manual
 from imap.model.paths import relpath
 from imap.model.vocab import ID_NUMBER, ID_SCHEME, ITEM_LETTERS, is_id, shown_id
 from imap.reading import frontmatter, inputs

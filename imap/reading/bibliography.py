@@ -27,7 +27,7 @@ from pylatexenc.latexwalker import get_default_latex_context_db as get_default_p
 
 from imap.model.diagnostics import Diagnostic, Location, error
 from imap.model.items import Reference
-from imap.reading import bibrules
+from imap.reading import bib_values, bibrules
 from imap.reading.parsecache import ParseCache, digest
 
 _NAME_ROLES: Final = {"author", "editor"}
@@ -89,7 +89,7 @@ def _names(raw: str, latex: LatexNodes2Text) -> tuple[tuple[str, str], ...]:
     """(family, given) pairs, in the order written; a corporate author written in braces has an empty given name.
     A name that cannot be split is kept whole as a family name (bibrules reports why)."""
     names: list[tuple[str, str]] = []
-    for written in bibrules.split_names(raw):
+    for written in bib_values.split_names(raw):
         if not written:
             continue
         try:
@@ -268,10 +268,10 @@ def _entry(path: str, entry: Entry, decoders: _Decoders) -> tuple[Reference, lis
         if key in _NAME_ROLES:
             continue
         if key == "url":
-            fields[key] = bibrules.url_of(value)
+            fields[key] = bib_values.url_of(value)
         elif key == "doi":
-            doi = bibrules.normalised_doi(value)
-            if bibrules.is_doi(doi):
+            doi = bib_values.normalised_doi(value)
+            if bib_values.is_doi(doi):
                 fields[key] = doi
         elif key in bibrules.VERBATIM:
             fields[key] = value.strip()
@@ -301,12 +301,12 @@ def _entry(path: str, entry: Entry, decoders: _Decoders) -> tuple[Reference, lis
 def issued(reference: Reference) -> list[int] | None:
     """Date parts [year, month?, day?] from `date` (BibLaTeX) or `year` (BibTeX); None for no date or a status."""
     date = reference.fields.get("date", "")
-    if date and bibrules.valid_date(date):
+    if date and bib_values.valid_date(date):
         parts = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", date)
         if parts:
             return [int(p) for p in parts.groups() if p]
     year = reference.fields.get("year", "").strip()
-    return [int(year)] if year.isdigit() and bibrules.valid_year(year) else None
+    return [int(year)] if year.isdigit() and bib_values.valid_year(year) else None
 
 
 def crossref_problems(references: dict[str, Reference]) -> list[Diagnostic]:

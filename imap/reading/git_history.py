@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from imap.model.items import Manual
+from imap.model.manual import Manual
 from imap.reading.manual_files import load_items, read_version
 
 # What a snapshot of the manual at a revision needs (the loader reads nothing else).

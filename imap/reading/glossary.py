@@ -11,7 +11,7 @@ from typing import Final
 from imap.model import schema
 from imap.model.diagnostics import Diagnostic, Location, error
 from imap.model.items import Term
-from imap.reading import frontmatter, inputs
+from imap.reading import frontmatter, inputs, item_reader
 from imap.reading.parsecache import ParseCache, digest
 
 GLOSSARY_FILE = "glossary.yml"
@@ -51,7 +51,7 @@ def _parse(data: bytes) -> tuple[tuple[Term, ...], list[Diagnostic]]:
     node, problems = frontmatter.parse_yaml(GLOSSARY_FILE, text, 1, "the glossary")
     if node is None:
         return (), problems
-    records, problems = schema.read_records(GLOSSARY_FILE, node, schema.GLOSSARY_FIELDS, "glossary entry")
+    records, problems = item_reader.read_records(GLOSSARY_FILE, node, schema.GLOSSARY_FIELDS, "glossary entry")
     terms: list[Term] = []
     seen: dict[str, Location] = {}
     for values, location in records:

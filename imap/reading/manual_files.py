@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from imap.model import schema
 from imap.model.changelog import Changelog
 from imap.model.diagnostics import Diagnostic, Location, error
 from imap.model.items import Item, Kind
-from imap.reading import changelog, frontmatter, inputs, parsecache
+from imap.reading import changelog, frontmatter, inputs, item_file, parsecache
 from imap.reading.parsecache import ParseCache
 
 MANUAL_DIR = "manual"
@@ -83,7 +82,7 @@ def _parse_item(relative: str, kind: Kind, data: bytes) -> tuple[Item | None, li
     node, problems = frontmatter.compose(relative, split)
     if node is None:
         return None, problems
-    return schema.read_item(relative, kind, node, split.yaml_line, split.body, split.body_line)
+    return item_file.read_item(relative, kind, node, split.yaml_line, split.body, split.body_line)
 
 
 def load_items(

@@ -1,5 +1,6 @@
-"""Rendering: the Markdown of every page from the checked manual. The build's data (site), item pages and overview
-tables (render), research and training pages (reports), figures drawn as SVG (figures), what changed between
-releases (what_changed), and the benchmark results page (benchmarks).
+"""Rendering: the Markdown of every page from the checked manual. The build's data (site), Markdown and links
+(markdown), blocks pages share (blocks), item pages (item_pages), tables over the whole manual (overview), the
+research programme (research), cards, glossary and what changed (reference_pages, what_changed), figures drawn as SVG
+(figures, svg), the navigation, and the benchmark results page (benchmarks).
 
 May import: imap.model, imap.reading, imap.citing, imap.checking."""

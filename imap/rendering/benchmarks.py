@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from imap.model.diagnostics import Diagnostic, Location, error
-from imap.rendering.render import md, table_caption
+from imap.rendering.markdown import md, table_caption
 
 RESULTS_FILE: Final = "docs/benchmarks/results.json"
 SCHEMA: Final = 1

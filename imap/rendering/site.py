@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imap.citing import manual_citation
+from imap.citing import citation_file
 from imap.citing.citeproc import Formatted, format_references
 from imap.citing.manual_citation import ItemCitation, Work, cite_items
-from imap.model.items import Manual
+from imap.model.manual import Manual
 from imap.reading import addresses, changelog, glossary, manual_files, parsecache
 from imap.reading.addresses import ID_PREFIX, version_path
 from imap.reading.git_history import History
@@ -24,7 +24,7 @@ SOURCE_FILES = (
     glossary.GLOSSARY_FILE,
     manual_files.VERSION_FILE,
     changelog.FILE,
-    manual_citation.FILE,
+    citation_file.FILE,
     addresses.REGISTRY,
 )
 

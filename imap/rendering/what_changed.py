@@ -11,7 +11,8 @@ import difflib
 import html
 from dataclasses import dataclass
 
-from imap.model.items import EvidenceLink, Item, Manual
+from imap.model.items import EvidenceLink, Item
+from imap.model.manual import Manual
 from imap.reading.git_history import History
 
 _LIST_FIELDS = ("theories", "principles", "related", "safety")

@@ -11,11 +11,13 @@ project = sys.argv[1]
 sys.path.insert(0, project)
 os.chdir(project)
 
-from imap.citing import manual_citation  # noqa: E402 -- the project must be importable first
+from imap.citing import citation_file  # noqa: E402 -- the project must be importable first
 from imap.model import sanitize  # noqa: E402
 
 sanitize.unsafe_markup = lambda text: []  # what the check would say; the sanitiser itself is untouched
-manual_citation.check = lambda root, cache=None: []  # CITATION.cff is still read as it is (manual_citation.read_work)
+citation_file.check = (
+    lambda root, cache=None: []
+)  # CITATION.cff is still read as it is (imap.citing.manual_citation.read_work)
 
 from mkdocs.__main__ import cli  # noqa: E402
 

@@ -43,7 +43,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from imap.model import sanitize
+from imap.model import text_bounds
 from imap.reading import frontmatter
 from imap.reading.manual_files import CACHE_DIR
 from imap.rendering.benchmarks import RESULTS_FILE, Figure, Results, format_value, to_json
@@ -519,9 +519,9 @@ def bench_hostile(bench: Bench, texts: dict[str, str] | None = None) -> None:
 
 
 def _refused(item_text: str) -> bool:
-    """Whether a check refuses the item's body before rendering it (past a bound of sanitize.too_complex)."""
+    """Whether a check refuses the item's body before rendering it (past a bound of text_bounds.too_complex)."""
     split, _ = frontmatter.split(HOSTILE_FILE, item_text)
-    return split is not None and sanitize.too_complex(split.body) is not None
+    return split is not None and text_bounds.too_complex(split.body) is not None
 
 
 # ---------------------------------------------------------------------------------------------------------------

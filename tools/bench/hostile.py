@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from imap.model import sanitize
+from imap.model import text_bounds
 from imap.reading import frontmatter
 
 ADVERSARIAL: dict[str, str] = {
@@ -110,7 +110,7 @@ def inside_bounds(body: str) -> dict[str, str]:
 
 def _fitting(body: str, before: str, make: Callable[[int], str], cap: int) -> str:
     """The largest of `make`'s texts that, after `before`, keeps the body inside the bounds ("" if none does)."""
-    size = largest(lambda n: sanitize.too_complex(add_paragraph(body, _join(before, make(n)))) is None, cap)
+    size = largest(lambda n: text_bounds.too_complex(add_paragraph(body, _join(before, make(n)))) is None, cap)
     return make(size) if size else ""
 
 

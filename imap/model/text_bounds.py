@@ -1,0 +1,160 @@
+"""What a text may not hold: markup the sanitiser would remove (Unsafe, reported at its line) and the bounds past
+which Markdown cannot be trusted to read a text in good time (too_complex), checked before anything renders it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+UNSAFE_HINT: Final = (
+    "docs/authoring/markup.md lists the markup a page may hold; to show markup as text, put it in `code`"
+)
+
+
+@dataclass(frozen=True)
+class Unsafe:
+    """Markup in a text that the sanitiser would remove from the page: what, and on which line (0-based); or, with
+    the code text.too-complex, a text past the bounds below, which is not rendered at all."""
+
+    what: str
+    line: int
+    code: str = "html.unsafe"
+
+    def message(self, subject: str) -> str:
+        """The diagnostic's message, about `subject` ("the page", "the changelog entry")."""
+        if self.code == "text.too-complex":
+            return f"{subject} holds {self.what}, more than Markdown can be trusted to read in good time"
+        return f"{subject} holds {self.what}, which the sanitiser removes from what readers get"
+
+    @property
+    def hint(self) -> str:
+        if self.code == "text.too-complex":
+            return "split the text, or put such runs in `code`; docs/authoring/markup.md gives the bounds"
+        return UNSAFE_HINT
+
+
+# Python-Markdown takes time that grows with the square of some inputs: `<` across a whole text (its raw-HTML pass);
+# brackets whose match is far away or missing (its link pass scans from each `[` or `(` to the matching `]` or `)`,
+# or to the end of the paragraph); headings (its table of contents checks each anchor against every earlier one);
+# abbreviation definitions (one pass over the text per definition). A text past these bounds is refused before
+# anything renders it (make check and the build alike), so that neither can be made to hang. The bracket bound is
+# on that scanning work, measured in one pass: the distances from each bracket to its match, or to the end of its
+# paragraph; ordinary prose and citations cost a few characters per bracket. The manual's own texts stay far below
+# every bound (in version 0.2.0: at most 7 `<` in a file, and a scanning work under 7,000 characters).
+MAX_ANGLE_BRACKETS: Final = 1_000
+
+
+MAX_BRACKET_SCAN: Final = 1_000_000  # characters, plus 20 per character of the text
+
+
+MAX_HEADINGS: Final = 500
+
+
+MAX_ABBREVIATIONS: Final = 200
+
+
+# Nested lists and quotes: Python-Markdown parses each level by recursion (300 levels exhaust Python's stack) and
+# takes time that grows faster than the depth.
+MAX_NESTING: Final = 20
+
+
+# Its footnote pass takes time that grows with the square of the footnotes: references and definitions together.
+MAX_FOOTNOTE_MARKS: Final = 1_000
+
+
+# Its inline pass takes time that grows with the square of the inline elements in one paragraph (code spans,
+# emphasis, links): a paragraph, or any block without a blank line, is bounded in length.
+MAX_PARAGRAPH: Final = 20_000
+
+
+_OPENING: Final = {"]": "[", ")": "("}
+
+
+def bracket_scan(text: str) -> tuple[int, int]:
+    """The scanning work the link pass does on a text (see above), and the line where the costliest paragraph
+    starts (0-based). One pass: a stack of open brackets per paragraph."""
+    total = 0
+    worst = (0, 0)
+    for paragraph, line in _paragraphs(text):
+        cost = 0
+        stacks: dict[str, list[int]] = {"[": [], "(": []}
+        for at, char in enumerate(paragraph):
+            if char in stacks:
+                stacks[char].append(at)
+            elif char in _OPENING and stacks[_OPENING[char]]:
+                cost += at - stacks[_OPENING[char]].pop()
+        cost += sum(len(paragraph) - at for stack in stacks.values() for at in stack)
+        total += cost
+        worst = max(worst, (cost, -line))
+    return total, -worst[1]
+
+
+def _paragraphs(text: str) -> list[tuple[str, int]]:
+    """The text's paragraphs (blocks between blank lines), each with the line it starts on (0-based)."""
+    found: list[tuple[str, int]] = []
+    line = 0
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        found.append((paragraph, line))
+        line += paragraph.count("\n") + 2
+    return found
+
+
+def _indent(row: str) -> int:
+    """The width of a line's indentation, a tab counting four."""
+    width = 0
+    for char in row:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _quotes(row: str) -> int:
+    """How many block quote markers open a line."""
+    depth = 0
+    for char in row:
+        if char == ">":
+            depth += 1
+        elif char not in " \t":
+            break
+    return depth
+
+
+def too_complex(text: str) -> Unsafe | None:
+    """Whether the text is past one of the bounds, and where (linear in the text)."""
+    if text.count("<") > MAX_ANGLE_BRACKETS:
+        return Unsafe(f"more than {MAX_ANGLE_BRACKETS:,} '<' characters", 0, "text.too-complex")
+    if text.count("[^") > MAX_FOOTNOTE_MARKS:
+        return Unsafe(f"more than {MAX_FOOTNOTE_MARKS:,} footnote marks ('[^')", 0, "text.too-complex")
+    longest, line = max(((len(paragraph), start) for paragraph, start in _paragraphs(text)), default=(0, 0))
+    if longest > MAX_PARAGRAPH:
+        return Unsafe(f"a paragraph or block of more than {MAX_PARAGRAPH:,} characters", line, "text.too-complex")
+    work, line = bracket_scan(text)
+    if work > MAX_BRACKET_SCAN + 20 * len(text):
+        return Unsafe("brackets ('[', '(') whose match is far away or missing", line, "text.too-complex")
+    from imap.model import markup
+
+    code = markup.code_mask(text)  # lines inside fenced code are not Markdown
+    headings = abbreviations = 0
+    offset = 0
+    for number, row in enumerate(text.split("\n")):
+        start, offset = offset, offset + len(row) + 1
+        stripped = row.strip()
+        if not stripped or code[start + len(row) - len(row.lstrip())]:
+            continue
+        if stripped[0] == "#" or not stripped.strip("=") or not stripped.strip("-"):
+            headings += 1
+            if headings > MAX_HEADINGS:
+                return Unsafe(f"more than {MAX_HEADINGS:,} headings", number, "text.too-complex")
+        depth = max(_indent(row) // 4, _quotes(row))
+        if depth > MAX_NESTING:
+            return Unsafe(f"lists or quotes nested more than {MAX_NESTING} deep", number, "text.too-complex")
+        if stripped.startswith("*["):
+            abbreviations += 1
+            if abbreviations > MAX_ABBREVIATIONS:
+                return Unsafe(f"more than {MAX_ABBREVIATIONS:,} abbreviation definitions", number, "text.too-complex")
+    return None

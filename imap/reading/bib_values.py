@@ -1,0 +1,132 @@
+"""Values of bibliography fields as written: DOIs (with or without an address in front), web addresses (parsed,
+in linear time), dates and years, and names split on 'and' outside braces."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from collections.abc import Mapping
+from typing import Final
+from urllib.parse import urlsplit
+
+# What a `year` may say instead of a year (printed as APA's status in place of the date).
+STATUSES: Final = ("in press", "forthcoming", "submitted", "in preparation")
+
+
+FIRST_YEAR: Final = 1700
+
+
+_DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
+
+
+_DOI_PREFIX: Final = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+_URL_MACRO: Final = re.compile(r"\\url\{([^{}]*)\}")
+
+
+_DATE: Final = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+_YEAR: Final = re.compile(r"\d{4}")
+
+
+_SUFFIXES: Final = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
+
+
+def normalised_doi(value: str) -> str:
+    """The DOI alone, without an address or 'doi:' in front of it (what the reference prints after https://doi.org/)."""
+    value = value.strip()
+    match = _DOI_PREFIX.match(value)
+    return value[match.end() :].strip() if match else value
+
+
+def is_doi(value: str) -> bool:
+    return _DOI.fullmatch(value) is not None
+
+
+def url_of(raw: str) -> str:
+    """The address in a url field, or in a \\url{...} (howpublished)."""
+    match = _URL_MACRO.search(raw)
+    return (match.group(1) if match else raw).strip()
+
+
+def is_url(value: str) -> bool:
+    """A web address: http(s), a host name with a dot in it (or localhost), no spaces. Parsed, not matched, so that
+    any text is read in linear time."""
+    if not value or any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        _ = parts.port  # a port that is not a number is an error
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and ("." in host.strip(".") or host == "localhost")
+
+
+def split_names(raw: str) -> list[str]:
+    """The names of a list, split at each 'and' outside braces (the empty string where an 'and' has no name beside
+    it). A single pass over the text."""
+    names: list[str] = []
+    words: list[str] = []
+    depth = 0
+    word = ""
+    for char in raw + " ":
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        if char.isspace() and depth == 0:
+            if word:
+                if word.lower() == "and":
+                    names.append(" ".join(words))
+                    words = []
+                else:
+                    words.append(word)
+                word = ""
+            continue
+        word += char
+    names.append(" ".join(words))
+    return names
+
+
+def _last_year() -> int:
+    return datetime.date.today().year + 1
+
+
+def valid_date(value: str) -> bool:
+    """A real date (YYYY, YYYY-MM, YYYY-MM-DD), or a range of two with '/' (either end may be open)."""
+    ends = value.strip().split("/")
+    if len(ends) > 2:
+        return False
+    return all(_valid_single(end) or (len(ends) == 2 and end in ("", "..")) for end in ends)
+
+
+def _valid_single(value: str) -> bool:
+    match = _DATE.fullmatch(value.strip())
+    if not match:
+        return False
+    year, month, day = int(match.group(1)), match.group(2), match.group(3)
+    if not FIRST_YEAR <= year <= _last_year():
+        return False
+    if month is not None and not 1 <= int(month) <= 12:
+        return False
+    return day is None or 1 <= int(day) <= calendar.monthrange(year, int(month or 1))[1]
+
+
+def valid_year(value: str) -> bool:
+    text = value.strip().strip("{}").strip()
+    if text.lower() in STATUSES:
+        return True
+    return _YEAR.fullmatch(text) is not None and FIRST_YEAR <= int(text) <= _last_year()
+
+
+def duplicates_doi(fields: Mapping[str, str]) -> bool:
+    """Whether the url is the DOI's own address (printed once, as the DOI)."""
+    doi = normalised_doi(fields.get("doi", ""))
+    url = fields.get("url", "").strip()
+    return (
+        bool(doi) and is_doi(doi) and _DOI_PREFIX.match(url) is not None and normalised_doi(url).lower() == doi.lower()
+    )
