@@ -44,16 +44,19 @@ lint: $(STAMP) ## ruff over the code and tests
 typecheck: $(STAMP) ## mypy (strict) over the code
 	$(BIN)/mypy
 
-unit: $(STAMP) $(VENDOR) ## the test suite
-	$(BIN)/pytest
+unit: $(STAMP) $(VENDOR) ## the test suite, one process per core (pytest -n auto; plain `pytest` runs it in one)
+	$(BIN)/pytest -n auto --dist worksteal
 
-linkcheck: build ## every internal link and anchor of the built site, checked by LinkChecker (offline)
+linkcheck: build ## every internal link (LinkChecker, offline) and every anchor (one pass over the built files) of the site
 	$(BIN)/python -m tools.linkcheck site
 
 engines: build ## the site built by ProperDocs, and from the generated tree, is the site MkDocs built
 	$(BIN)/python -m tools.engines site
 
-test: lint typecheck check unit linkcheck engines ## everything: lint, types, content check, tests (site builds), link check
+# The tests, the link check and the engine comparison run side by side (each one's output kept together): the tests
+# run one process per core, and the other two fill the time the last tests leave a core idle.
+test: lint typecheck check ## everything: lint, types, content check, tests (site builds, browser), link check, engines
+	$(MAKE) --no-print-directory --output-sync=target -j3 unit linkcheck engines
 
 bench: $(STAMP) $(VENDOR) ## measure build time, scaling, check, live preview, page weight (long; not in make test)
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)

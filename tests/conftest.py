@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -79,37 +80,70 @@ def record_content(project_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real manual, built once for the session; returns the site directory. The build also keeps each page's
-    content as Markdown made it, before the sanitiser, in `recorded/` beside the site (see record_content)."""
-    project_dir = make_project(tmp_path_factory.mktemp("real") / "project")
+def shared_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A folder shared by every worker of this test run (pytest-xdist runs the tests in several processes): the sites
+    the session fixtures build are built there once for the whole run, not once per worker."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if worker_id != "master" else base) / "shared"
+
+
+def build_once(shared: Path, name: str, build: Callable[[Path], None]) -> Path:
+    """`shared/name`, made by `build` once for the whole test run: the first worker to ask builds it while the others
+    wait on a lock, then all of them use it. A build that fails leaves no mark, so whoever asks next tries again (and
+    fails in the same way, with its own message)."""
+    shared.mkdir(parents=True, exist_ok=True)
+    target, done = shared / name, shared / f"{name}.done"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            if target.exists():
+                shutil.rmtree(target)
+            build(target)
+            done.touch()
+    return target
+
+
+def _build_real(target: Path) -> None:
+    project_dir = make_project(target / "project")
     record_content(project_dir)
     result = mkdocs_build(project_dir)
     assert result.returncode == 0, result.stderr
-    return project_dir / "site"
 
 
 @pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real manual with every payload of the hostile corpus planted (tests/hostile/corpus.py), built with the
-    author-facing html.unsafe check switched off, so that only the sanitiser and the escaping stand between the
-    payloads and a reader; returns the site directory."""
+def built_site(shared_dir: Path) -> Path:
+    """The real manual, built once for the test run; returns the site directory. The build also keeps each page's
+    content as Markdown made it, before the sanitiser, in `recorded/` beside the site (see record_content)."""
+    return build_once(shared_dir, "real", _build_real) / "project" / "site"
+
+
+def _build_hostile(target: Path) -> None:
     from tests.hostile.corpus import plant
 
-    project_dir = make_project(tmp_path_factory.mktemp("hostile") / "project")
+    project_dir = make_project(target / "project")
     shutil.copy2(ROOT / "CHANGELOG.md", project_dir / "CHANGELOG.md")
     plant(project_dir)
     result = run([sys.executable, str(ROOT / "tests" / "hostile" / "build_unchecked.py"), str(project_dir)], ROOT)
     assert result.returncode == 0, result.stderr
-    return project_dir / "site"
 
 
 @pytest.fixture(scope="session")
-def valid_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project_dir = make_project(tmp_path_factory.mktemp("valid") / "project", "valid")
+def hostile_site(shared_dir: Path) -> Path:
+    """The real manual with every payload of the hostile corpus planted (tests/hostile/corpus.py), built with the
+    author-facing html.unsafe check switched off, so that only the sanitiser and the escaping stand between the
+    payloads and a reader; returns the site directory."""
+    return build_once(shared_dir, "hostile", _build_hostile) / "project" / "site"
+
+
+def _build_valid(target: Path) -> None:
+    project_dir = make_project(target / "project", "valid")
     result = mkdocs_build(project_dir)
     assert result.returncode == 0, result.stderr
-    return project_dir / "site"
+
+
+@pytest.fixture(scope="session")
+def valid_site(shared_dir: Path) -> Path:
+    return build_once(shared_dir, "valid", _build_valid) / "project" / "site"
 
 
 RELEASE_ENV = {
@@ -144,11 +178,8 @@ class Releases:
     first_refused: str  # what the second release said before its new address was registered
 
 
-@pytest.fixture(scope="session")
-def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
-    """The fixture manual released twice with `tools.release` into a temporary git repository: 0.1.0, then 0.2.0
-    after P01 was retitled and its file renamed. Returns the repository and its gh-pages branch checked out."""
-    repo = make_project(tmp_path_factory.mktemp("release") / "repo", "valid")
+def _build_releases(target: Path) -> None:
+    repo = make_project(target / "repo", "valid")
     (repo / "VERSION").write_text("0.1.0\n", encoding="utf-8")
     changelog = "# Changelog\n\n## [0.1.0] - 2026-01-15\n\n### Added\n- C01, C02, C25, T01, P01, I01.\n"
     (repo / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
@@ -177,6 +208,14 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
     _git(repo, "commit", "-qam", "register the new address")
     second = _release(repo)
     assert second.returncode == 0, second.stderr
-    pages = repo.parent / "gh-pages"
-    _git(repo, "worktree", "add", "-q", str(pages), "gh-pages")
-    return Releases(repo, pages, refused.stderr)
+    _git(repo, "worktree", "add", "-q", str(target / "gh-pages"), "gh-pages")
+    (target / "refused.txt").write_text(refused.stderr, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def releases(shared_dir: Path) -> Releases:
+    """The fixture manual released twice with `tools.release` into a temporary git repository, once for the test run:
+    0.1.0, then 0.2.0 after P01 was retitled and its file renamed. Returns the repository and its gh-pages branch
+    checked out."""
+    target = build_once(shared_dir, "releases", _build_releases)
+    return Releases(target / "repo", target / "gh-pages", (target / "refused.txt").read_text(encoding="utf-8"))

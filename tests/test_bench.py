@@ -222,3 +222,20 @@ def test_a_malformed_results_file_is_reported_with_its_line(tmp_path: Path) -> N
         f"docs/benchmarks/results.json:{line}: error: figure 2: 'status' is 'MAYBE', not one of PASS, FAIL, INFO, "
         "ERROR (run `make bench` again to rewrite the file) [benchmarks.malformed]"
     ]
+
+
+def test_a_run_of_some_sections_keeps_the_other_sections_figures() -> None:
+    """`--only test` replaces the test run's figures and keeps every other section's (each figure's section comes
+    from its id)."""
+    from tools.bench.__main__ import SECTIONS, section_of
+
+    assert [
+        section_of(i) for i in ("build.macros", "check.100x", "check.hostile.alone", "test.make", "zensical.same")
+    ] == [
+        "build",
+        "check",
+        "hostile",
+        "test",
+        "zensical",
+    ]
+    assert all(section_of(f"{section}.error") == section for section in SECTIONS)  # a section that failed

@@ -49,3 +49,18 @@ def test_only_heading_footnote_and_list_item_ids_are_prefixed() -> None:
         '<sup id="p03-fnref:1">1</sup>'
     )
     assert hook.ORIGINAL(html, "p03") == hook.update_anchor_ids(html, "p03")
+
+
+def test_links_to_a_page_the_print_edition_leaves_out_lead_to_that_page(built_site: Path) -> None:
+    """The print edition leaves out the diagnostics page (mkdocs.yml); the content model links to it. The plugin made
+    that link an anchor the print edition does not have; it leads to the page on the site instead."""
+    printed = (built_site / "print_page" / "index.html").read_text(encoding="utf-8")
+    assert 'href="#authoring-diagnostics' not in printed
+    assert 'href="../authoring/diagnostics/"' in printed
+    hook = _hook()
+    left_out = {"authoring-diagnostics": "../authoring/diagnostics/"}
+    text = '<h2 id="authoring-diagnostics-x">x</h2><a href="#authoring-diagnostics-codes">a</a><a href="#authoring-diagnostics-x">b</a>'
+    assert hook.point_at_left_out_pages(text, left_out) == (
+        '<h2 id="authoring-diagnostics-x">x</h2><a href="../authoring/diagnostics/#codes">a</a>'
+        '<a href="#authoring-diagnostics-x">b</a>'
+    )

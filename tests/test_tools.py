@@ -26,6 +26,18 @@ def test_link_checker_reports_a_missing_anchor(tmp_path: Path) -> None:
     assert "nowhere" in report
 
 
+def test_link_checker_reports_a_missing_anchor_on_the_same_page_and_from_a_deeper_page(tmp_path: Path) -> None:
+    """LinkChecker's own anchor check missed an anchor missing on the page itself (the print edition's link to a page
+    it leaves out); each page is parsed once, and a link is resolved as a browser resolves it."""
+    site = _site(tmp_path / "site", "#nowhere")
+    (site / "a" / "b").mkdir()
+    (site / "a" / "b" / "index.html").write_text('<a href="../#here">ok</a> <a href="../../a/#gone">x</a>', "utf-8")
+    ok, report = linkcheck.check(site)
+    assert not ok
+    assert "2 anchors not found" in report
+    assert linkcheck.missing_anchors(site) == ["a/b/index.html:1: ../../a/#gone", "index.html:1: #nowhere"]
+
+
 def test_link_checker_reports_a_missing_page(tmp_path: Path) -> None:
     ok, report = linkcheck.check(_site(tmp_path / "site", "b/"))
     assert not ok

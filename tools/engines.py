@@ -6,8 +6,8 @@ SITE_DIR is the site MkDocs built from this project (`make build`). Two more bui
 file, after removing the one line that names the engine (<meta name="generator">):
 
 - ProperDocs, a maintained fork of MkDocs 1.6, building the same project (its adapter hook included);
-- MkDocs building the plain tree `python -m imap generate` writes (every page as Markdown, the navigation spelled
-  out, no adapter), which shows that the generated tree is the complete site source.
+- MkDocs and ProperDocs each building the plain tree `python -m imap generate` writes (every page as Markdown, the
+  navigation spelled out, no adapter), which shows that the generated tree is the complete site source.
 
 Any difference fails, and the first differing files are listed with their first differing line.
 """
@@ -73,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         # The generated tree's hooks (the sanitiser) import the engine, which a plain build finds on PYTHONPATH.
         plain = {**env, "PYTHONPATH": str(ROOT)}
         _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(work / "plain")], tree, plain)
-        for label, built in (("ProperDocs", work / "properdocs"), ("the generated tree", work / "plain")):
+        _run([sys.executable, "-m", "properdocs", "build", "--strict", "-q", "-d", str(work / "plain-pd")], tree, plain)
+        for label, built in (
+            ("ProperDocs", work / "properdocs"),
+            ("the generated tree by MkDocs", work / "plain"),
+            ("the generated tree by ProperDocs", work / "plain-pd"),
+        ):
             found = differences(site, built)
             pages = sum(1 for _ in built.rglob("*.html"))
             if found:

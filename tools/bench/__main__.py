@@ -1,11 +1,13 @@
-"""`make bench` (python -m tools.bench): measure the build, its scaling, `make check`, the live preview, page weight
-and the Zensical canary; print every figure with its ratio and target; write docs/benchmarks/results.json.
+"""`make bench` (python -m tools.bench): measure the build, its scaling, `make check`, the live preview, page weight,
+the Zensical canary and `make test` on a fresh clone; print every figure with its ratio and target; write
+docs/benchmarks/results.json.
 
     python -m tools.bench                 everything, 5 runs per figure (about 75 minutes on two cores)
     python -m tools.bench --repeats 3     fewer runs
     python -m tools.bench --quick         one run each, scales 1x and 2x, no Zensical: a smoke test of the bench
     python -m tools.bench --only build,check
     python -m tools.bench --only hostile  make check with each hostile paragraph added (a few minutes)
+    python -m tools.bench --only test     make test on a fresh clone of the current commit (about five minutes a run)
 
 Every figure is the median of its runs; every target is a ratio to a baseline measured in the same run. The full
 build and the live preview are compared with plain Material for MkDocs in pairs of runs made back to back (which of
@@ -46,9 +48,9 @@ from typing import Any
 from imap.model import text_bounds
 from imap.reading import frontmatter
 from imap.reading.manual_files import CACHE_DIR
-from imap.rendering.benchmarks import RESULTS_FILE, Figure, Results, format_value, to_json
+from imap.rendering.benchmarks import RESULTS_FILE, Figure, Results, format_value, load_results, to_json
 from tools import synth
-from tools.bench import hostile, stats
+from tools.bench import hostile, stats, testrun
 
 ROOT = Path(__file__).resolve().parents[2]
 # The newest Zensical whose dependencies the package index reachable from the benchmark machine has: 0.0.74 and
@@ -58,7 +60,7 @@ ZENSICAL_VENV = ROOT / ".bench-venv"
 LIVE_FILE = "manual/principles/P03.md"
 LIVE_URL = "manual/principles/P03/"
 PAGE_URL = "manual/principles/P03/"
-SECTIONS = ("build", "scale", "check", "hostile", "citations", "live", "weight", "phone", "zensical")
+SECTIONS = ("build", "scale", "check", "hostile", "citations", "live", "weight", "phone", "zensical", "test")
 LARGEST_RUNS = 3  # builds of the largest synthetic manual (100x: about a quarter of an hour each on two cores)
 PACKAGES = ("mkdocs", "properdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pypandoc-binary")
 # Every run keeps Python's compiled bytecode, as a build on an author's or CI's machine does (some machines, this
@@ -1066,6 +1068,22 @@ def machine() -> dict[str, str]:
     return info
 
 
+def section_of(figure_id: str) -> str:
+    """The section (of SECTIONS) a figure belongs to, from its id: `check.hostile...` is the hostile section's."""
+    return "hostile" if figure_id.startswith("check.hostile") else figure_id.split(".", 1)[0]
+
+
+def bench_test_run(bench: Bench) -> None:
+    """`make test` on a fresh clone of the current commit (tools/bench/testrun.py)."""
+    print("Test run: make test on a fresh clone, browser tests included", flush=True)
+    try:
+        figures = testrun.bench_test(ROOT, bench.work / "test-run", 1 if bench.quick else min(bench.repeats, 3), ENV)
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        raise BenchError(str(exc)) from exc
+    for figure in figures:
+        bench.add(figure)
+
+
 def run_section(bench: Bench, name: str, action: Callable[[], None], section: str) -> None:
     try:
         action()
@@ -1109,6 +1127,7 @@ def main(argv: list[str] | None = None) -> int:
             ("weight", "Page weight", lambda: bench_weight(bench)),
             ("phone", "Phone", lambda: bench_phone(bench)),
             ("zensical", "Zensical canary", lambda: bench_zensical(bench)),
+            ("test", "Test run", lambda: bench_test_run(bench)),
         ]
         for name, section, action in plan:
             if name in only:
@@ -1118,13 +1137,21 @@ def main(argv: list[str] | None = None) -> int:
     commands = ["make bench", f"# or: .venv/bin/python -m tools.bench --repeats {bench.repeats} --pairs {bench.pairs}"]
     if args.quick:
         commands = ["python -m tools.bench --quick"]
+    figures, notes = list(bench.figures), list(bench.notes)
+    if only != set(SECTIONS) and not args.quick and args.output.is_file():
+        # Some sections only: the other sections' figures (and notes) of the results file are kept as they were.
+        earlier, _ = load_results(args.output.parent, args.output.name)
+        if earlier is not None:
+            figures = [f for f in earlier.figures if section_of(f.id) not in only] + figures
+            notes = [n for n in earlier.notes if n not in notes] + notes
+            commands.append(f"# this run: --only {','.join(sorted(only))}; other figures from {earlier.date}")
     results = Results(
         date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         repeats=bench.repeats,
         machine=info,
         commands=tuple(commands),
-        figures=tuple(bench.figures),
-        notes=tuple(bench.notes),
+        figures=tuple(figures),
+        notes=tuple(notes),
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(to_json(results), encoding="utf-8")
