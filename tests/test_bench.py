@@ -16,8 +16,7 @@ from imap.rendering import benchmarks
 from imap.rendering.benchmarks import Figure, Results
 from tests.conftest import imap_check
 from tools import synth
-from tools.bench import __main__ as bench_main
-from tools.bench import hostile, stats
+from tools.bench import checks, common, hostile, stats
 
 
 def test_median_ratio_and_overhead() -> None:
@@ -137,28 +136,28 @@ def test_the_texts_inside_the_bounds_come_as_close_to_each_bound_as_the_body_all
 
 
 def test_the_worst_hostile_text_and_a_check_that_ran_to_the_end() -> None:
-    times = {bench_main.ALONE: [9.0], "a": [1.0, 3.0, 2.0], "b": [2.5]}
-    assert bench_main.worst_text(times) == ("b", 2.5)
-    assert bench_main.check_finished("ok: 69 items, 179 references\n")
-    assert bench_main.check_finished("P03.md:70: error: ... [text.too-complex]\n1 error, 0 warnings\n")
-    assert not bench_main.check_finished('Traceback (most recent call last):\nNameError: name "x" is not defined\n')
-    assert not bench_main.check_finished("")
+    times = {checks.ALONE: [9.0], "a": [1.0, 3.0, 2.0], "b": [2.5]}
+    assert checks.worst_text(times) == ("b", 2.5)
+    assert checks.check_finished("ok: 69 items, 179 references\n")
+    assert checks.check_finished("P03.md:70: error: ... [text.too-complex]\n1 error, 0 warnings\n")
+    assert not checks.check_finished('Traceback (most recent call last):\nNameError: name "x" is not defined\n')
+    assert not checks.check_finished("")
 
 
 def test_the_hostile_section_times_the_check_of_the_real_manual_and_restores_it(tmp_path: Path) -> None:
     """The section's path in `--quick` (one run), with two texts instead of them all: one the check renders, one
     past a bound that it refuses."""
-    bench = bench_main.Bench(work=tmp_path, repeats=1, quick=True, pairs=1)
+    bench = common.Bench(work=tmp_path, repeats=1, quick=True, pairs=1)
     texts = {"plain": "A plain paragraph.", "past the '<' bound": "<a " * (text_bounds.MAX_ANGLE_BRACKETS + 1)}
-    bench_main.bench_hostile(bench, texts)
+    checks.bench_hostile(bench, texts)
     alone, worst = bench.figures
     assert (alone.id, alone.status, len(alone.runs)) == ("check.hostile.alone", "INFO", 1)
     assert (worst.id, worst.target, len(worst.runs)) == ("check.hostile", "under 2 s", 1)
     assert worst.status == stats.at_most(worst.value or 0.0, 2.0)
     assert "the worst of 2 texts" in worst.detail
     assert ("(refused before rendering)" in worst.detail) == ("past the '<' bound" in worst.detail)
-    assert bench.notes and bench.notes[0].startswith(f"Hostile paragraphs in {bench_main.HOSTILE_FILE}")
-    assert (tmp_path / "hostile" / bench_main.HOSTILE_FILE).read_text(encoding="utf-8") == _p03()
+    assert bench.notes and bench.notes[0].startswith(f"Hostile paragraphs in {checks.HOSTILE_FILE}")
+    assert (tmp_path / "hostile" / checks.HOSTILE_FILE).read_text(encoding="utf-8") == _p03()
 
 
 def _results(**changes: object) -> Results:
