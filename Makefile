@@ -8,7 +8,7 @@ VENDOR := .vendor/.installed
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck engines generate new diff-report addresses release bench
+.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck engines generate editions new diff-report addresses release bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ build: $(STAMP) $(VENDOR) ## strict build of the site into site/
 
 generate: $(STAMP) ## write the complete site source as plain files into DIR (default: generated/) for any engine
 	$(BIN)/python -m imap generate $(or $(DIR),generated)
+
+editions: build ## the manual as PDF and EPUB, the cards and each form as PDF, into editions/ (PAPER=letter for US Letter)
+	$(BIN)/python -m imap editions site editions $(if $(PAPER),--paper $(PAPER)) --renders test-artifacts/editions
 
 check: $(STAMP) ## validate manual/ and references.bib (no site build; seconds)
 	$(BIN)/python -m imap check

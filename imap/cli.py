@@ -265,6 +265,19 @@ def _generate(root: Path, out: Path) -> int:
     return 0
 
 
+def _editions(root: Path, site: Path, out: Path, paper: str, renders: Path | None) -> int:
+    from imap.publishing import editions
+
+    try:
+        written = editions.build(site, out, read_version(root), paper, renders)
+    except editions.EditionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"{path}: {path.stat().st_size / 1e6:.2f} MB", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m imap.cli", description="Check and work with the IMAP manual.")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current directory)")
@@ -289,6 +302,11 @@ def main(argv: list[str] | None = None) -> int:
         "generate", help="write the complete site source (every page as Markdown, the navigation) into a folder"
     )
     generate.add_argument("out", type=Path, help="the folder to write (emptied first; made if missing)")
+    editions = commands.add_parser("editions", help="the PDF and EPUB editions of a built site")
+    editions.add_argument("site", type=Path, help="the built site (make build writes site/)")
+    editions.add_argument("out", type=Path, help="the folder to write them into")
+    editions.add_argument("--paper", choices=["a4", "letter"], default="a4", help="page size (default A4)")
+    editions.add_argument("--renders", type=Path, help="also draw the pages of the cards and forms as PNG here")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "check":
@@ -307,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         return _diff_report(root, args.base, args.head)
     if args.command == "generate":
         return _generate(root, args.out)
+    if args.command == "editions":
+        return _editions(root, args.site, args.out, args.paper, args.renders)
     return _register(root, args.site)
 
 

@@ -58,6 +58,8 @@ def run(arguments: list[str], data: bytes, files: dict[str, bytes] | None = None
     folder first (pandoc reads a CSL style or a bibliography from a file); an argument "{name}" names one of them."""
     import tempfile
 
+    dated = {"SOURCE_DATE_EPOCH": os.environ["SOURCE_DATE_EPOCH"]} if "SOURCE_DATE_EPOCH" in os.environ else {}
+
     with tempfile.TemporaryDirectory(prefix="imap-pandoc-") as folder:
         paths = {name: Path(folder) / name for name in files or {}}
         for name, content in (files or {}).items():
@@ -70,7 +72,8 @@ def run(arguments: list[str], data: bytes, files: dict[str, bytes] | None = None
                 capture_output=True,
                 timeout=TIMEOUT_SECONDS,
                 check=False,
-                env={"LANG": "C.UTF-8", "PATH": os.environ.get("PATH", "")},
+                # SOURCE_DATE_EPOCH: an EPUB is dated by the build, not the clock (imap.publishing.editions).
+                env={"LANG": "C.UTF-8", "PATH": os.environ.get("PATH", ""), **dated},
             )
         except (OSError, subprocess.TimeoutExpired) as problem:
             raise PandocError(f"pandoc could not be run: {problem}") from problem
