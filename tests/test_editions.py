@@ -104,3 +104,8 @@ def test_figures_stay_vector_drawings(made: Path) -> None:
         for x in (page.get("/Resources", {}).get("/XObject", {}) or {}).values()
     }
     assert "/Image" not in kinds
+
+
+def test_a_site_that_was_not_built_is_named_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(editions.EditionError, match=r"print_page/index.html: not in the built site \(run make build"):
+        editions.build(tmp_path / "site", tmp_path / "out", "0.1.0")

@@ -162,7 +162,7 @@ def compile_pdf(typst_source: str, folder: Path) -> bytes:
     (folder / "edition.typ").write_text(typst_source, encoding="utf-8")
     try:
         made = typst.compile(str(folder / "edition.typ"), root=str(folder), timestamp=source_date())
-    except RuntimeError as exc:
+    except RuntimeError as exc:  # typst.TypstError
         raise EditionError(f"Typst could not set the edition: {str(exc)[:600]}") from exc
     return bytes(made)
 
@@ -206,6 +206,8 @@ def _epub(folder: Path, out: Path, title: str, version: str) -> None:
 def forms(site: Path) -> list[str]:
     """Every form's and handout's page in the built site."""
     base = site / FORMS_DIR
+    if not base.is_dir():
+        return []  # a manual without forms
     return sorted(f"{FORMS_DIR}/{p.name}/index.html" for p in base.iterdir() if (p / "index.html").is_file())
 
 
@@ -243,7 +245,10 @@ def _render(folder: Path, renders: Path, stem: str) -> None:
 
     renders.mkdir(parents=True, exist_ok=True)
     pattern = str(renders / f"{stem}-{{p}}.png")
-    typst.compile(str(folder / "edition.typ"), output=pattern, format="png", ppi=72.0, root=str(folder))
+    try:
+        typst.compile(str(folder / "edition.typ"), output=pattern, format="png", ppi=72.0, root=str(folder))
+    except RuntimeError as exc:  # typst.TypstError
+        raise EditionError(f"Typst could not draw the pages of {stem}: {str(exc)[:600]}") from exc
 
 
 def _editions(site: Path) -> Iterator[tuple[str, str, tuple[str, ...], bool]]:
