@@ -97,7 +97,7 @@ _STATEMENTS = {
 
 
 def check_project(root: Path) -> list[Diagnostic]:
-    """The mkdocs-macros settings in mkdocs.yml and every page under docs/ that renders macros."""
+    """mkdocs.yml (no template engine for pages) and every page under docs/ that calls macros."""
     return [*check_config(root), *check_pages(root)]
 
 
@@ -113,7 +113,7 @@ def check_pages(root: Path) -> list[Diagnostic]:
 
 
 def check_page(path: str, data: bytes) -> list[Diagnostic]:
-    """A page's problems as a template, if its front matter turns rendering on as mkdocs-macros decides it."""
+    """A page's problems as a template, if its front matter says it calls macros (as the generator reads it)."""
     text, _ = frontmatter.decode(path, data)  # as MkDocs reads a page: UTF-8, any newlines
     found = PAGE_META.match(text or "")
     if text is None or found is None:
@@ -125,13 +125,13 @@ def check_page(path: str, data: bytes) -> list[Diagnostic]:
     if not isinstance(node, yaml.MappingNode):
         return []  # MkDocs gives the page no metadata
     meta = _construct(node)
-    # mkdocs-macros tests `render_macros == True`, so 1 and 1.0 turn rendering on as well.
+    # The generator tests `render_macros == True` (imap.publishing.generate), so 1 and 1.0 count as well.
     if not isinstance(meta, dict) or meta.get("render_macros") != True:  # noqa: E712
         return []
-    body = text[found.end() :].lstrip("\n")  # what MkDocs hands mkdocs-macros
+    body = text[found.end() :].lstrip("\n")  # the text after the front matter, as MkDocs and the generator take it
     problems = check_template(path, body, text[: len(text) - len(body)].count("\n") + 1)
     title = meta.get("title")
-    if isinstance(title, str):  # mkdocs-macros renders the page's title as a template too
+    if isinstance(title, str):  # the generator makes the calls in a page's title too
         problems.extend(check_template(path, title, _line_of(node, "title", 2)))
     elif "title" not in meta and any(start in Path(path).stem for start in ("{{", "{%", "{#")):
         # Without a title, MkDocs may make one from the file name.
@@ -147,7 +147,7 @@ def check_page(path: str, data: bytes) -> list[Diagnostic]:
 
 
 def renders(text: str) -> bool:
-    """Whether mkdocs-macros renders a page with this text (its front matter sets render_macros as it tests it)."""
+    """Whether a page with this text calls macros (its front matter sets render_macros, as the generator tests it)."""
     found = PAGE_META.match(text)
     if found is None:
         return False
@@ -156,7 +156,7 @@ def renders(text: str) -> bool:
     except (yaml.YAMLError, RecursionError):
         return False
     meta = _construct(node) if isinstance(node, yaml.MappingNode) else None
-    return isinstance(meta, dict) and meta.get("render_macros") == True  # noqa: E712 -- as mkdocs-macros tests it
+    return isinstance(meta, dict) and meta.get("render_macros") == True  # noqa: E712 -- as the generator tests it
 
 
 def without_macros(text: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import os
 import re
 import shutil
 import tempfile
@@ -62,8 +63,6 @@ class Edition:
 
 def source_date() -> datetime.datetime:
     """The build's date: SOURCE_DATE_EPOCH (the last commit's time, as the Makefile sets it), or 1970."""
-    import os
-
     seconds = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
     return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
 
