@@ -34,8 +34,9 @@ build: $(STAMP) $(VENDOR) ## strict build of the site into site/
 generate: $(STAMP) ## write the complete site source as plain files into DIR (default: generated/) for any engine
 	$(BIN)/python -m imap generate $(or $(DIR),generated)
 
-editions: build ## the manual as PDF and EPUB, the cards and each form as PDF, into editions/ (PAPER=letter for US Letter)
+editions: build ## the manual as PDF and EPUB (checked by EPUBCheck), the cards and each form as PDF, into editions/ (PAPER=letter for US Letter)
 	$(BIN)/python -m imap editions site editions $(if $(PAPER),--paper $(PAPER)) --renders test-artifacts/editions
+	$(BIN)/python -m tools.epubcheck editions/imap-manual.epub
 
 check: $(STAMP) ## validate manual/ and references.bib (no site build; seconds)
 	$(BIN)/python -m imap check

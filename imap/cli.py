@@ -273,8 +273,8 @@ def _editions(root: Path, site: Path, out: Path, paper: str, renders: Path | Non
     except editions.EditionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    for path in written:
-        print(f"{path}: {path.stat().st_size / 1e6:.2f} MB", file=sys.stderr)
+    for made in written:
+        print(f"{made.path}: {made.path.stat().st_size / 1e6:.2f} MB in {made.seconds:.1f} s", file=sys.stderr)
     return 0
 
 

@@ -161,7 +161,9 @@ def test_decision_guides_render_from_data_as_a_list_and_a_drawing(page: Any, bas
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(base_url + "manual/chapters/C16/")
     figure = page.locator(".imap-guide-figure").first
-    listed = figure.locator("xpath=preceding-sibling::ol[1]")
+    listed = figure.locator(
+        "xpath=preceding-sibling::div[contains(@class, 'imap-keep')][1]/ol"
+    )  # the steps, kept whole
     assert listed.locator("li").count() == figure.locator(".imap-node").count() >= 10
     assert "go to step" in listed.inner_text()
     font = figure.locator(".imap-node text").first.evaluate("t => t.getBoundingClientRect().height")

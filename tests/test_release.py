@@ -132,3 +132,48 @@ def test_only_a_release_has_a_version_selector(releases: Releases) -> None:
     assert (releases.pages / "versions.json").is_file()
     plain = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "provider: !ENV [IMAP_VERSION_PROVIDER" in plain
+
+
+def _links(page: Path) -> list[str]:
+    """The page's links to PDF and EPUB files of the site (relative addresses)."""
+    return re.findall(r'href="(?![a-z]+:)([^"#]+\.(?:pdf|epub))"', page.read_text(encoding="utf-8"))
+
+
+def test_a_release_publishes_its_editions_and_its_pages_link_to_them(releases: Releases) -> None:
+    """The editions sit beside the version's pages (and the latest version's); the home page, every page's footer
+    and each form's page link to them, and every such link leads to a file that is there."""
+    for version in ("0.2", "latest"):
+        editions = releases.pages / version / "editions"
+        names = sorted(p.relative_to(editions).as_posix() for p in editions.rglob("*") if p.is_file())
+        assert names == [
+            "forms/F01.pdf",
+            "imap-manual.epub",
+            "imap-manual.pdf",
+            "imap-principle-cards.pdf",
+        ], version
+        assert (editions / "imap-manual.pdf").read_bytes().startswith(b"%PDF-")
+    published = releases.pages / "0.2"
+    home = published / "index.html"
+    form = next((published / "manual" / "forms").glob("F01*/index.html"))
+    item = _resolve(releases.pages, "0.2/id/P01/")
+    assert {"editions/imap-manual.pdf", "editions/imap-manual.epub"} <= set(_links(home))
+    assert any(link.endswith("forms/F01.pdf") for link in _links(form))
+    for page in (home, form, item, published / "bibliography" / "index.html"):
+        footer = page.read_text(encoding="utf-8").split('class="md-footer"', 1)[1]
+        assert 'class="imap-editions"' in footer, page
+        for link in _links(page):
+            assert (page.parent / link).resolve().is_file(), f"{page}: {link} leads nowhere"
+
+
+def test_a_release_pdf_carries_each_items_permanent_address(releases: Releases) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(releases.pages / "0.2" / "editions" / "imap-manual.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")
+    assert "https://imap-manual.github.io/manual/id/P01/" in text
+    links = {
+        str(annotation.get_object().get("/A", {}).get("/URI", ""))
+        for page in reader.pages
+        for annotation in page.get("/Annots", []) or []
+    }
+    assert "https://imap-manual.github.io/manual/id/P01/" in links

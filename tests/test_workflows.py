@@ -1,6 +1,6 @@
 """The GitHub workflows hold to least privilege: every token reads only, except the one job that publishes a release,
 which runs after the tests, in a protected environment, on a tag that points at a commit on main, and hands its
-token to the push alone; no checkout leaves a token in .git/config; no script interpolates what a pull request's
+token only to its last two steps, git's push and gh's attaching of the editions to the release; no checkout leaves a token in .git/config; no script interpolates what a pull request's
 author controls.
 
 Each rule is a function from the parsed workflows to the problems it finds, so that the last test can show the rules
@@ -157,9 +157,19 @@ def tag_on_main_before_publishing(workflows: Workflows) -> list[str]:
     return problems
 
 
+_PUSH = re.compile(r"\S*git\b.*\bpush\b", re.S)
+_GH_RELEASE = re.compile(r"gh release (view|create|upload) ")
+
+
+def _only_gh_release(script: str) -> bool:
+    """Whether every command of a script is `gh release view|create|upload` (alone or joined by ||)."""
+    commands = [c.strip() for line in script.replace("\\\n", " ").splitlines() for c in line.split("||")]
+    return any(commands) and all(not c or _GH_RELEASE.match(c) for c in commands)
+
+
 def token_only_at_the_push(workflows: Workflows) -> list[str]:
-    """Only the publishing job's last step is given a token, and that step only pushes (a token in a workflow's or a
-    job's `env:` would reach every step)."""
+    """Only the publishing job's last two steps are given a token: one only pushes with git, the other only attaches
+    files to the GitHub release with gh (a token in a workflow's or a job's `env:` would reach every step)."""
     problems = [f"{name}: its env: holds a token" for name, w in workflows.items() if _TOKEN.search(str(w.get("env")))]
     for name, job_name, job in _jobs(workflows):
         if _TOKEN.search(str(job.get("env"))):
@@ -168,8 +178,9 @@ def token_only_at_the_push(workflows: Workflows) -> list[str]:
         for number, step in enumerate(steps):
             if not _TOKEN.search(yaml.safe_dump(step)):
                 continue
-            last_of_publish = (name, job_name) == ("deploy.yml", "publish") and number == len(steps) - 1
-            if not last_of_publish or "uses" in step or not re.match(r"\S*git\b.*\bpush\b", _script(step), re.S):
+            last_of_publish = (name, job_name) == ("deploy.yml", "publish") and number >= len(steps) - 2
+            script = _script(step)
+            if not last_of_publish or "uses" in step or not (_PUSH.match(script) or _only_gh_release(script)):
                 problems.append(f"{name}:{job_name}: step {number + 1} is given a token")
     return problems
 
@@ -226,11 +237,26 @@ def test_a_token_anywhere_but_the_push_is_recognised() -> None:
     publish = workflows["deploy.yml"]["jobs"]["publish"]
     assert token_only_at_the_push(workflows) == []
     publish["env"] = {"GH_TOKEN": "${{ github.token }}"}
-    publish["steps"][-2]["env"] = {"GH_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}
+    publish["steps"][-3]["env"] = {"GH_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}
     assert token_only_at_the_push(workflows) == [
         "deploy.yml:publish: its env: holds a token",
-        f"deploy.yml:publish: step {len(publish['steps']) - 1} is given a token",
+        f"deploy.yml:publish: step {len(publish['steps']) - 2} is given a token",
     ]
+
+
+def test_a_step_given_the_token_may_run_nothing_but_git_push_or_gh_release() -> None:
+    workflows = current()
+    steps = workflows["deploy.yml"]["jobs"]["publish"]["steps"]
+    assert token_only_at_the_push(workflows) == []
+    steps[-1]["run"] = 'gh release upload "$TAG" attached/*\nmake editions\n'
+    steps[-2]["run"] = "make release && git push origin gh-pages"
+    assert token_only_at_the_push(workflows) == [
+        f"deploy.yml:publish: step {len(steps) - 1} is given a token",
+        f"deploy.yml:publish: step {len(steps)} is given a token",
+    ]
+    steps[-2]["run"] = "git push origin gh-pages"
+    steps[-1]["run"] = 'gh release upload "$TAG" attached/* || bash attached/run.sh'
+    assert token_only_at_the_push(workflows) == [f"deploy.yml:publish: step {len(steps)} is given a token"]
 
 
 def test_untrusted_interpolation_is_recognised() -> None:

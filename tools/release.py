@@ -6,9 +6,13 @@ What it does, in order, stopping with a clear message at the first problem:
    before a release, so that a later release can never drop an address without a test failing);
 3. deploys the build with mike to the gh-pages branch at MAJOR.MINOR (a patch release replaces its minor version in
    place), moves the `latest` alias to it (a full copy, so no server feature is needed) and makes `latest` the default;
-4. writes the version-independent permanent addresses at the root of the branch: /id/<ID>/ leads to the item in
+4. builds the editions of that build (the manual as PDF and EPUB, the principle cards, each form as PDF) into
+   editions/ and publishes them beside the version's pages, at /<MAJOR.MINOR>/editions/ and /latest/editions/: the
+   release's pages link to them (from the home page, every page's footer and each form's page), and the deploy
+   workflow attaches them to the GitHub release;
+5. writes the version-independent permanent addresses at the root of the branch: /id/<ID>/ leads to the item in
    the latest version (each version also has its own /<MAJOR.MINOR>/id/<ID>/);
-5. tags the release commit v<VERSION> (annotated) unless the tag exists.
+6. tags the release commit v<VERSION> (annotated) unless the tag exists.
 
 Usage: python -m tools.release [--push] [--branch gh-pages] [--remote origin]
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,8 +32,10 @@ import yaml
 
 from imap.checking.project import load_project
 from imap.model.diagnostics import has_errors, report
+from imap.publishing import editions
 from imap.reading import addresses
 from imap.reading.git_history import TAG_PREFIX
+from imap.rendering import edition_links
 
 LATEST = "latest"
 
@@ -66,8 +73,15 @@ def site_url_problem(url: str) -> str:
 def _run(args: list[str], root: Path) -> subprocess.CompletedProcess[str]:
     # mike runs `mkdocs` from the PATH: the one of this environment, whatever the caller's PATH.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    # A release is a mike deployment: Material's version selector (versions.json) is on only here (mkdocs.yml).
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": path, "IMAP_VERSION_PROVIDER": "mike"}
+    # A release is a mike deployment: Material's version selector (versions.json) is on only here (mkdocs.yml); and
+    # its editions are published beside its pages, so its pages link to them (imap.rendering.edition_links).
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "PATH": path,
+        "IMAP_VERSION_PROVIDER": "mike",
+        edition_links.SETTING: "1",
+    }
     result = subprocess.run(args, cwd=root, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         raise ReleaseError(f"{' '.join(args[:3])} failed:\n{result.stdout}{result.stderr}")
@@ -109,18 +123,46 @@ def _cff_url(root: Path) -> str:
     return str(data.get("url") or "") if isinstance(data, dict) else ""
 
 
-def check_registry(root: Path) -> None:
-    """Build the site and refuse to release addresses that are not in the registry."""
+def check_registry(root: Path, version: str) -> list[Path]:
+    """Build the site, refuse to release addresses that are not in the registry, and make the editions of that
+    build in editions/ (returns their files)."""
     with tempfile.TemporaryDirectory() as scratch:
         _run([_bin("mkdocs"), "build", "--strict", "--site-dir", scratch], root)
         registry = set(addresses.read_registry(root))
         missing = [a for a in addresses.published_addresses(Path(scratch)) if a and a not in registry]
+        if not missing:
+            target = root / edition_links.FOLDER
+            shutil.rmtree(target, ignore_errors=True)
+            try:
+                return [made.path for made in editions.build(Path(scratch), target, version)]
+            except editions.EditionError as exc:
+                raise ReleaseError(f"the editions could not be made: {exc}") from exc
     if missing:
         listed = "\n  ".join(missing[:20])
         raise ReleaseError(
             f"{len(missing)} address(es) of this release are not in {addresses.REGISTRY}; run `make addresses`, "
             f"review and commit it, then release:\n  {listed}"
         )
+    return []
+
+
+def write_editions(root: Path, branch: str, folder: str, files: list[Path]) -> None:
+    """The editions beside the version's pages and the latest version's: <folder>/editions/ and latest/editions/."""
+    from mike import git_utils
+
+    base = root / edition_links.FOLDER
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        with git_utils.Commit(branch, f"Editions of {folder} (PDF, EPUB)") as commit:
+            for path in files:
+                name = path.relative_to(base).as_posix()
+                for version in (folder, LATEST):
+                    commit.add_file(git_utils.FileInfo(f"{version}/{edition_links.FOLDER}/{name}", path.read_bytes()))
+    except git_utils.GitError as exc:
+        raise ReleaseError(f"could not write the editions to the {branch} branch: {exc}") from exc
+    finally:
+        os.chdir(cwd)
 
 
 def write_root_addresses(root: Path, branch: str) -> int:
@@ -161,7 +203,7 @@ def release(root: Path, branch: str = "gh-pages", push: bool = False, remote: st
     cited = _cff_url(root)
     if cited and site_url_problem(cited):
         raise ReleaseError(f"CITATION.cff: url {cited!r} is a placeholder: give the published address or remove it")
-    check_registry(root)
+    made = check_registry(root, version)
     folder = addresses.version_path(version)
     pushing = ["--push", "--remote", remote] if push else []
     _run(
@@ -181,11 +223,15 @@ def release(root: Path, branch: str = "gh-pages", push: bool = False, remote: st
         root,
     )
     _run([_bin("mike"), "set-default", "--branch", branch, *pushing, LATEST], root)
+    write_editions(root, branch, folder, made)
     count = write_root_addresses(root, branch)
     if push:
         _run(["git", "push", remote, branch], root)
     name = tag(root, version)
-    return f"released {version} at /{folder}/ (alias {LATEST}), {count} permanent addresses at the root, tag {name}"
+    return (
+        f"released {version} at /{folder}/ (alias {LATEST}) with {len(made)} edition files (in "
+        f"{edition_links.FOLDER}/), {count} permanent addresses at the root, tag {name}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

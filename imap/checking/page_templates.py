@@ -59,6 +59,7 @@ MACROS: tuple[str, ...] = (
     "data_files_table",
     "data_columns",
     "data_versions",
+    "editions",
     "benchmarks",
     "markup_allowlist",
 )

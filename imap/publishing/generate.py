@@ -30,7 +30,17 @@ from imap.publishing import downloads
 from imap.reading import git_history, symlinks
 from imap.reading.addresses import read_registry, write_redirects
 from imap.reading.manual_files import CACHE_DIR, DOCS_DIR, MANUAL_DIR
-from imap.rendering import benchmarks, figures, item_pages, markdown, navigation, overview, reference_pages, research
+from imap.rendering import (
+    benchmarks,
+    edition_links,
+    figures,
+    item_pages,
+    markdown,
+    navigation,
+    overview,
+    reference_pages,
+    research,
+)
 from imap.rendering.benchmarks import Results
 from imap.rendering.site import SiteData
 
@@ -106,6 +116,7 @@ class Pages:
             "data_files_table": lambda: downloads.files_table(here),
             "data_columns": downloads.columns_table,
             "data_versions": lambda: downloads.versions(site),
+            "editions": lambda: edition_links.section(here, site.editions),
             "benchmarks": lambda: benchmarks.results_page(results),
             "markup_allowlist": overview.allowlist_tables,
         }
@@ -299,8 +310,13 @@ _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 def theme_values(site: SiteData) -> dict[str, object]:
     """What the theme's templates (overrides/) read from `extra` beyond mkdocs.yml: the version label in every
-    footer, and whether the print edition loads the diagram script (hooks/sanitize.py turns it on)."""
-    return {"manual_version": site.manual.version_label, "imap_print_diagrams": False}
+    footer, the editions every footer links to (none unless published), and whether the print edition loads the
+    diagram script (hooks/sanitize.py turns it on)."""
+    return {
+        "manual_version": site.manual.version_label,
+        "imap_editions": edition_links.footer_links(site.editions),
+        "imap_print_diagrams": False,
+    }
 
 
 def generated_config(text: str, nav: list[Any], extra: Mapping[str, object]) -> tuple[str, list[str]]:
@@ -338,6 +354,12 @@ def site_url() -> str:
     return os.environ.get("IMAP_SITE_URL", "")
 
 
+def editions_published() -> bool:
+    """Whether this build's editions are published beside its pages: the one setting, IMAP_EDITIONS=1, which only
+    `make release` sets (it builds the editions and publishes them with the version)."""
+    return os.environ.get(edition_links.SETTING, "") == "1"
+
+
 def load(root: Path, address: str, nav: Any) -> tuple[Pages, list[Any], list[Diagnostic]]:
     """Everything a build needs, for an engine adapter or `generate`: the page maker, the navigation with the
     manual's parts, and the problems (errors stop a build; warnings and notes are for the log)."""
@@ -350,7 +372,9 @@ def load(root: Path, address: str, nav: Any) -> tuple[Pages, list[Any], list[Dia
     past = git_history.load(root)
     version = project.manual.version
     work = manual_citation.read_work(root, version, project.manual.changelog.date_of(version) or past.head_date)
-    site = SiteData.create(project.manual, address, history=past, work=work, cache_dir=root / CACHE_DIR)
+    site = SiteData.create(
+        project.manual, address, history=past, work=work, cache_dir=root / CACHE_DIR, editions=editions_published()
+    )
     return Pages(site, results), navigation.navigation(site, nav), problems
 
 

@@ -57,7 +57,8 @@ def decision_guide(site: SiteData, guide_id: str, from_path: str) -> str:
         f'<figure class="imap-figure imap-guide-figure">\n<div class="imap-figure__drawing">'
         f"{guides.drawing(guide, link)}</div>\n<figcaption>{caption}</figcaption>\n</figure>\n"
     )
-    return f"{listed}\n{drawing}"
+    # The steps are one block (class imap-keep), which an edition keeps on one page.
+    return f'<div class="imap-keep" markdown>\n\n{listed}\n\n</div>\n\n{drawing}'
 
 
 def evidence_table(site: SiteData, links: Sequence[EvidenceLink], from_path: str, caption: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from imap.model.items import Item, Kind
-from imap.rendering import figures
+from imap.rendering import edition_links, figures
 from imap.rendering.blocks import (
     _heading,
     _id_links,
@@ -66,8 +66,11 @@ def _summary(item: Item) -> str:
 
 def _footer(site: SiteData, item: Item) -> str:
     since = f" · in the manual since version {md(item.since)}" if item.since else ""
+    # The address is printed where one is known (a site with its published address), so that a printed page or an
+    # edition of the manual leads back to the item.
+    address = f" · permanent address {_url_link(site.permalink(item.id))}" if site.site_url else ""
     return (
-        f"---\n\n<small>Permanent ID **{item.id}**{since} · manual version {md(site.manual.version_label)}"
+        f"---\n\n<small>Permanent ID **{item.id}**{address}{since} · manual version {md(site.manual.version_label)}"
         f" · {last_changed(site, item.path)}</small>\n"
     )
 
@@ -306,6 +309,9 @@ def _about_form(site: SiteData, item: Item) -> str:
     ]
     if site.site_url:
         facts.append(f"- **Permanent address:** {_url_link(site.permalink(item.id))}")
+    if site.editions:
+        pdf = edition_links.form_pdf(item.path, item.id)
+        facts.append(f'- **To print:** <a href="{pdf}">{item.id} as PDF</a> (A4)')
     notice = f'!!! warning "Investigational treatment"\n    {INVESTIGATIONAL}\n'
     return _heading("About this form") + "\n".join(facts) + "\n\n" + notice
 

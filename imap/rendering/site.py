@@ -43,6 +43,9 @@ class SiteData:
     manual: Manual
     formatted: Mapping[str, Formatted]
     site_url: str = ""  # the published site's root URL, ending in /, or "" when unknown
+    # Whether this build's editions (PDF, EPUB) are published beside its pages (a release's build): only then do
+    # pages link to them (imap.rendering.edition_links).
+    editions: bool = False
     history: History = field(default_factory=History)
     work: Work = field(default_factory=Work)
     item_citations: Mapping[str, ItemCitation] = field(default_factory=dict)
@@ -61,6 +64,7 @@ class SiteData:
         history: History | None = None,
         work: Work | None = None,
         cache_dir: Path | None = None,
+        editions: bool = False,
     ) -> SiteData:
         """cache_dir: where formatted references (and the glossary terms of each page, and the BibTeX export) are
         kept between builds (None: found again every time)."""
@@ -76,6 +80,7 @@ class SiteData:
             manual=manual,
             formatted=format_references(manual.bibtex, manual.references, cache_dir),
             site_url=root,
+            editions=editions,
             history=history or History(),
             work=work,
             item_citations=cite_items(work, list(manual.items), urls, cache_dir),

@@ -1,6 +1,6 @@
 """`make bench` (python -m tools.bench): measure the build, its scaling, `make check`, the live preview, page weight,
-the Zensical canary and `make test` on a fresh clone; print every figure with its ratio and target; write
-docs/benchmarks/results.json.
+the Zensical canary, the editions (PDF, EPUB) and `make test` on a fresh clone; print every figure with its ratio and
+target; write docs/benchmarks/results.json.
 
     python -m tools.bench                 everything, 5 runs per figure (about 75 minutes on two cores)
     python -m tools.bench --repeats 3     fewer runs
@@ -8,6 +8,7 @@ docs/benchmarks/results.json.
     python -m tools.bench --only build,check
     python -m tools.bench --only hostile  make check with each hostile paragraph added (a few minutes)
     python -m tools.bench --only test     make test on a fresh clone of the current commit (about five minutes a run)
+    python -m tools.bench --only editions the editions of the real manual: each one's build time and size
 
 Every figure is the median of its runs; every target is a ratio to a baseline measured in the same run. The full
 build and the live preview are compared with plain Material for MkDocs in pairs of runs made back to back (which of
@@ -40,9 +41,22 @@ from tools.bench.common import (
     Bench,
     BenchError,
 )
+from tools.bench.editions import bench_editions
 from tools.bench.zensical import bench_zensical
 
-SECTIONS = ("build", "scale", "check", "hostile", "citations", "live", "weight", "phone", "zensical", "test")
+SECTIONS = (
+    "build",
+    "scale",
+    "check",
+    "hostile",
+    "citations",
+    "live",
+    "weight",
+    "phone",
+    "zensical",
+    "editions",
+    "test",
+)
 PACKAGES = ("mkdocs", "properdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pypandoc-binary")
 
 
@@ -164,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             ("weight", "Page weight", lambda: bench_weight(bench)),
             ("phone", "Phone", lambda: bench_phone(bench)),
             ("zensical", "Zensical canary", lambda: bench_zensical(bench)),
+            ("editions", "Editions", lambda: bench_editions(bench)),
             ("test", "Test run", lambda: bench_test_run(bench)),
         ]
         for name, section, action in plan:
