@@ -8,7 +8,7 @@ VENDOR := .vendor/.installed
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck engines generate editions new diff-report addresses release bench
+.PHONY: help serve build check test lint typecheck unit lock clean vendor linkcheck engines generate editions offline new diff-report addresses release bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,9 +34,15 @@ build: $(STAMP) $(VENDOR) ## strict build of the site into site/
 generate: $(STAMP) ## write the complete site source as plain files into DIR (default: generated/) for any engine
 	$(BIN)/python -m imap generate $(or $(DIR),generated)
 
-editions: build ## the manual as PDF and EPUB (checked by EPUBCheck), the cards and each form as PDF, into editions/ (PAPER=letter for US Letter)
+editions: build offline ## the manual as PDF and EPUB (checked by EPUBCheck), the cards and each form as PDF, and the offline copy, into editions/ (PAPER=letter for US Letter)
 	$(BIN)/python -m imap editions site editions $(if $(PAPER),--paper $(PAPER)) --renders test-artifacts/editions
 	$(BIN)/python -m tools.epubcheck editions/imap-manual.epub
+
+# The offline edition: the site built to be opened from the file system (no directory URLs, search index as a script),
+# finished and zipped by the engine. Release links are left out (IMAP_EDITIONS=): the zip holds no other edition.
+offline: $(STAMP) $(VENDOR) ## the whole site to open from your own disk (search included), zipped into editions/
+	IMAP_OFFLINE=true IMAP_EDITIONS= $(BIN)/mkdocs build --strict --clean --site-dir .offline-site
+	$(BIN)/python -m imap offline .offline-site editions
 
 check: $(STAMP) ## validate manual/ and references.bib (no site build; seconds)
 	$(BIN)/python -m imap check
@@ -91,4 +97,4 @@ lock: ## re-resolve requirements.in into requirements.lock
 	rm -rf .lock-venv
 
 clean: ## remove the built site and caches (keeps the virtual environment)
-	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache .vendor docs/assets/vendor
+	rm -rf site .offline-site .cache .pytest_cache .mypy_cache .ruff_cache .vendor docs/assets/vendor

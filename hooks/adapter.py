@@ -28,7 +28,8 @@ def on_config(config: Any) -> Any:
     from imap.publishing import generate
     from imap.rendering import site
 
-    pages, nav, problems = generate.load(root, str(config.site_url or ""), config.nav)
+    # Pages as folders (the site) or as files (the offline edition, whose plugin has turned directory URLs off).
+    pages, nav, problems = generate.load(root, str(config.site_url or ""), config.nav, config.use_directory_urls)
     if has_errors(problems):
         raise PluginError("the manual has content errors:\n" + report(problems))
     for problem in problems:
@@ -38,6 +39,10 @@ def on_config(config: Any) -> Any:
     watched = config.watch  # `mkdocs serve` rebuilds when one of these changes
     watched.extend(str(path) for path in site.source_files(root) if str(path) not in watched)
     config.extra.update(generate.theme_values(pages.site))
+    if "polyfills" in config.extra:  # an offline build: Material's offline plugin named a script on a CDN
+        from imap.publishing import offline
+
+        config.extra["polyfills"] = offline.local_polyfills(config.extra["polyfills"])
     config[_PAGES] = pages
     return config
 

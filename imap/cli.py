@@ -278,6 +278,18 @@ def _editions(root: Path, site: Path, out: Path, paper: str, renders: Path | Non
     return 0
 
 
+def _offline(root: Path, site: Path, out: Path) -> int:
+    from imap.publishing import editions, offline
+
+    try:
+        made = offline.build(site, out, read_version(root))
+    except editions.EditionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{made}: {made.stat().st_size / 1e6:.2f} MB", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m imap.cli", description="Check and work with the IMAP manual.")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current directory)")
@@ -306,7 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     editions.add_argument("site", type=Path, help="the built site (make build writes site/)")
     editions.add_argument("out", type=Path, help="the folder to write them into")
     editions.add_argument("--paper", choices=["a4", "letter"], default="a4", help="page size (default A4)")
-    editions.add_argument("--renders", type=Path, help="also draw the pages of the cards and forms as PNG here")
+    editions.add_argument("--renders", type=Path, help="also draw sample pages as PNG here")
+    offline = commands.add_parser("offline", help="finish an offline build of the site (make offline) and zip it")
+    offline.add_argument("site", type=Path, help="the offline build (IMAP_OFFLINE=true mkdocs build)")
+    offline.add_argument("out", type=Path, help="the folder to write imap-manual-offline.zip into")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "check":
@@ -327,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         return _generate(root, args.out)
     if args.command == "editions":
         return _editions(root, args.site, args.out, args.paper, args.renders)
+    if args.command == "offline":
+        return _offline(root, args.site, args.out)
     return _register(root, args.site)
 
 

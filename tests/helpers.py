@@ -274,6 +274,7 @@ class HookConfig(dict[str, object]):
         super().__init__()
         self.config_file_path = str(root / "mkdocs.yml")
         self.site_url = ""
+        self.use_directory_urls = True  # pages as folders, as the site is built (the offline edition: files)
         self.nav = nav
         self.watch: list[str] = []
         self.extra: dict[str, object] = {}

@@ -136,7 +136,7 @@ def test_only_a_release_has_a_version_selector(releases: Releases) -> None:
 
 def _links(page: Path) -> list[str]:
     """The page's links to PDF and EPUB files of the site (relative addresses)."""
-    return re.findall(r'href="(?![a-z]+:)([^"#]+\.(?:pdf|epub))"', page.read_text(encoding="utf-8"))
+    return re.findall(r'href="(?![a-z]+:)([^"#]+\.(?:pdf|epub|zip))"', page.read_text(encoding="utf-8"))
 
 
 def test_a_release_publishes_its_editions_and_its_pages_link_to_them(releases: Releases) -> None:
@@ -147,6 +147,7 @@ def test_a_release_publishes_its_editions_and_its_pages_link_to_them(releases: R
         names = sorted(p.relative_to(editions).as_posix() for p in editions.rglob("*") if p.is_file())
         assert names == [
             "forms/F01.pdf",
+            "imap-manual-offline.zip",
             "imap-manual.epub",
             "imap-manual.pdf",
             "imap-principle-cards.pdf",

@@ -6,10 +6,10 @@ What it does, in order, stopping with a clear message at the first problem:
    before a release, so that a later release can never drop an address without a test failing);
 3. deploys the build with mike to the gh-pages branch at MAJOR.MINOR (a patch release replaces its minor version in
    place), moves the `latest` alias to it (a full copy, so no server feature is needed) and makes `latest` the default;
-4. builds the editions of that build (the manual as PDF and EPUB, the principle cards, each form as PDF) into
-   editions/ and publishes them beside the version's pages, at /<MAJOR.MINOR>/editions/ and /latest/editions/: the
-   release's pages link to them (from the home page, every page's footer and each form's page), and the deploy
-   workflow attaches them to the GitHub release;
+4. builds the editions of that build (the manual as PDF and EPUB, the principle cards, each form as PDF, and an
+   offline copy of the site) into editions/ and publishes them beside the version's pages, at
+   /<MAJOR.MINOR>/editions/ and /latest/editions/: the release's pages link to them (from the home page, every page's
+   footer and each form's page), and the deploy workflow attaches them to the GitHub release;
 5. writes the version-independent permanent addresses at the root of the branch: /id/<ID>/ leads to the item in
    the latest version (each version also has its own /<MAJOR.MINOR>/id/<ID>/);
 6. tags the release commit v<VERSION> (annotated) unless the tag exists.
@@ -32,7 +32,7 @@ import yaml
 
 from imap.checking.project import load_project
 from imap.model.diagnostics import has_errors, report
-from imap.publishing import editions
+from imap.publishing import editions, offline
 from imap.reading import addresses
 from imap.reading.git_history import TAG_PREFIX
 from imap.rendering import edition_links
@@ -70,7 +70,7 @@ def site_url_problem(url: str) -> str:
     return ""
 
 
-def _run(args: list[str], root: Path) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], root: Path, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     # mike runs `mkdocs` from the PATH: the one of this environment, whatever the caller's PATH.
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     # A release is a mike deployment: Material's version selector (versions.json) is on only here (mkdocs.yml); and
@@ -81,6 +81,7 @@ def _run(args: list[str], root: Path) -> subprocess.CompletedProcess[str]:
         "PATH": path,
         "IMAP_VERSION_PROVIDER": "mike",
         edition_links.SETTING: "1",
+        **(extra or {}),
     }
     result = subprocess.run(args, cwd=root, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
@@ -134,7 +135,8 @@ def check_registry(root: Path, version: str) -> list[Path]:
             target = root / edition_links.FOLDER
             shutil.rmtree(target, ignore_errors=True)
             try:
-                return [made.path for made in editions.build(Path(scratch), target, version)]
+                made = [made.path for made in editions.build(Path(scratch), target, version)]
+                return [*made, _offline_edition(root, target, version)]
             except editions.EditionError as exc:
                 raise ReleaseError(f"the editions could not be made: {exc}") from exc
     if missing:
@@ -144,6 +146,18 @@ def check_registry(root: Path, version: str) -> list[Path]:
             f"review and commit it, then release:\n  {listed}"
         )
     return []
+
+
+def _offline_edition(root: Path, target: Path, version: str) -> Path:
+    """The offline edition of the release (the site as files, search included, zipped), with no links to the other
+    editions or versions, which the zip does not hold."""
+    with tempfile.TemporaryDirectory() as scratch:
+        _run(
+            [_bin("mkdocs"), "build", "--strict", "--site-dir", scratch],
+            root,
+            {"IMAP_OFFLINE": "true", edition_links.SETTING: "", "IMAP_VERSION_PROVIDER": ""},
+        )
+        return offline.build(Path(scratch), target, version)
 
 
 def write_editions(root: Path, branch: str, folder: str, files: list[Path]) -> None:

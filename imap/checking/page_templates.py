@@ -57,6 +57,7 @@ MACROS: tuple[str, ...] = (
     "manual_map",
     "coverage_figures",
     "data_files_table",
+    "data_link",
     "data_columns",
     "data_versions",
     "editions",

@@ -25,7 +25,7 @@ from imap.publishing import manual_json
 from imap.publishing.csv_tables import TABLES, table_csv
 from imap.publishing.manual_schema import SCHEMA_FILE, SCHEMA_VERSION, manual_schema
 from imap.reading.parsecache import digest
-from imap.rendering.markdown import md, page_url, table_caption
+from imap.rendering.markdown import md, page_folder, table_caption
 from imap.rendering.site import SiteData
 
 DATA_DIR: Final = "data"
@@ -182,16 +182,24 @@ def write_data_files(site: SiteData, site_dir: Path) -> list[Path]:
     return written
 
 
-def data_url(from_path: str, name: str = "") -> str:
+def data_url(from_path: str, name: str = "", directory_urls: bool = True) -> str:
     """The relative URL of a data file from the page built from a docs path."""
-    return relpath(DATA_DIR, page_url(from_path)) + "/" + name
+    return relpath(DATA_DIR, page_folder(from_path, directory_urls)) + "/" + name
 
 
-def files_table(from_path: str) -> str:
+def data_link(from_path: str, name: str, directory_urls: bool = True) -> str:
+    """A link to a data file, named by its path (raw HTML: the file exists only in the built site)."""
+    if name not in {f.name for f in FILES}:
+        raise KeyError(f"no data file '{name}' (the data files are listed in imap/publishing/downloads.py)")
+    return f'<a href="{data_url(from_path, name, directory_urls)}"><code>{DATA_DIR}/{name}</code></a>'
+
+
+def files_table(from_path: str, directory_urls: bool = True) -> str:
     """The data page's list of files, each linked (raw HTML links: the files exist only in the built site, so
     MkDocs cannot check them; the link check and a test do)."""
     rows = [
-        f'| <a href="{data_url(from_path, f.name)}">{f.name}</a> | `{f.media_type}` | {md(f.what)} |' for f in FILES
+        f'| <a href="{data_url(from_path, f.name, directory_urls)}">{f.name}</a> | `{f.media_type}` | {md(f.what)} |'
+        for f in FILES
     ]
     caption = table_caption("The files under data/, each with its media type.")
     return "\n".join([caption + "| File | Type | What it holds |", "|---|---|---|", *rows])

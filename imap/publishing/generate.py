@@ -113,10 +113,11 @@ class Pages:
             "item_changes": lambda: reference_pages.changes_page(site, here),
             "manual_map": lambda: figures.manual_map(site, here),
             "coverage_figures": lambda: figures.coverage(site, here),
-            "data_files_table": lambda: downloads.files_table(here),
+            "data_files_table": lambda: downloads.files_table(here, site.directory_urls),
+            "data_link": lambda name: downloads.data_link(here, name, site.directory_urls),
             "data_columns": downloads.columns_table,
             "data_versions": lambda: downloads.versions(site),
-            "editions": lambda: edition_links.section(here, site.editions),
+            "editions": lambda: edition_links.section(here, site.editions, site.directory_urls),
             "benchmarks": lambda: benchmarks.results_page(results),
             "markup_allowlist": overview.allowlist_tables,
         }
@@ -360,7 +361,7 @@ def editions_published() -> bool:
     return os.environ.get(edition_links.SETTING, "") == "1"
 
 
-def load(root: Path, address: str, nav: Any) -> tuple[Pages, list[Any], list[Diagnostic]]:
+def load(root: Path, address: str, nav: Any, directory_urls: bool = True) -> tuple[Pages, list[Any], list[Diagnostic]]:
     """Everything a build needs, for an engine adapter or `generate`: the page maker, the navigation with the
     manual's parts, and the problems (errors stop a build; warnings and notes are for the log)."""
     from imap.checking.project import load_project
@@ -373,7 +374,13 @@ def load(root: Path, address: str, nav: Any) -> tuple[Pages, list[Any], list[Dia
     version = project.manual.version
     work = manual_citation.read_work(root, version, project.manual.changelog.date_of(version) or past.head_date)
     site = SiteData.create(
-        project.manual, address, history=past, work=work, cache_dir=root / CACHE_DIR, editions=editions_published()
+        project.manual,
+        address,
+        history=past,
+        work=work,
+        cache_dir=root / CACHE_DIR,
+        editions=editions_published(),
+        directory_urls=directory_urls,
     )
     return Pages(site, results), navigation.navigation(site, nav), problems
 

@@ -49,7 +49,7 @@ def decision_guide(site: SiteData, guide_id: str, from_path: str) -> str:
 
     def link(item_id: str) -> str:
         target = site.manual.by_id.get(item_id)
-        return url_from(from_path, target.path) if target is not None else ""
+        return url_from(from_path, target.path, site.directory_urls) if target is not None else ""
 
     listed = prose(site, guides.numbered_list(guide), from_path)
     caption = f"The same guide as a drawing: {html.escape(guide.title)}. Each step is numbered as in the list above."

@@ -23,7 +23,15 @@ from imap.rendering.svg import PAD, Node, _count, _curve, _figure, _heading, _n,
 
 
 def _column(
-    items: Sequence[Item], css: str, x: float, top: float, width: float, chars: int, lines: int, from_path: str
+    items: Sequence[Item],
+    css: str,
+    x: float,
+    top: float,
+    width: float,
+    chars: int,
+    lines: int,
+    from_path: str,
+    directory_urls: bool,
 ) -> list[Node]:
     height = _node_height(lines)
     return [
@@ -32,7 +40,7 @@ def _column(
             css,
             _wrap(item.label, chars, lines),
             item.label,
-            url_from(from_path, item.path),
+            url_from(from_path, item.path, directory_urls),
             x,
             top + index * (height + PAD),
             width,
@@ -83,9 +91,31 @@ def manual_map(site: SiteData, from_path: str) -> str:
 
     xs = [0.0, MAP_COLUMN + MAP_GUTTER, 2 * (MAP_COLUMN + MAP_GUTTER)]
     columns = [
-        _column(theories, "theory", xs[0], top(len(theories)), MAP_COLUMN, chars, lines, from_path),
-        _column(principles, "principle", xs[1], top(len(principles)), MAP_COLUMN, chars, lines, from_path),
-        _column(interventions, "intervention", xs[2], top(len(interventions)), MAP_COLUMN, chars, lines, from_path),
+        _column(
+            theories, "theory", xs[0], top(len(theories)), MAP_COLUMN, chars, lines, from_path, site.directory_urls
+        ),
+        _column(
+            principles,
+            "principle",
+            xs[1],
+            top(len(principles)),
+            MAP_COLUMN,
+            chars,
+            lines,
+            from_path,
+            site.directory_urls,
+        ),
+        _column(
+            interventions,
+            "intervention",
+            xs[2],
+            top(len(interventions)),
+            MAP_COLUMN,
+            chars,
+            lines,
+            from_path,
+            site.directory_urls,
+        ),
     ]
     nodes = {node.key: node for column in columns for node in column}
     edges = [
@@ -159,8 +189,18 @@ def principle_map(site: SiteData, principle: Item) -> str:
         NB_COLUMN,
         centre_height,
     )
-    left = _column(theories, "theory", xs[0], top(len(theories)), NB_COLUMN, chars, lines, here)
-    right = _column(interventions, "intervention", xs[2], top(len(interventions)), NB_COLUMN, chars, lines, here)
+    left = _column(theories, "theory", xs[0], top(len(theories)), NB_COLUMN, chars, lines, here, site.directory_urls)
+    right = _column(
+        interventions,
+        "intervention",
+        xs[2],
+        top(len(interventions)),
+        NB_COLUMN,
+        chars,
+        lines,
+        here,
+        site.directory_urls,
+    )
     body: list[str] = ['<g aria-hidden="true">']
     body.append(_heading(xs[0], 18, "Theories it rests on"))
     body.append(_heading(xs[1], 18, "Principle"))

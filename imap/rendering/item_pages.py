@@ -310,7 +310,7 @@ def _about_form(site: SiteData, item: Item) -> str:
     if site.site_url:
         facts.append(f"- **Permanent address:** {_url_link(site.permalink(item.id))}")
     if site.editions:
-        pdf = edition_links.form_pdf(item.path, item.id)
+        pdf = edition_links.form_pdf(item.path, item.id, site.directory_urls)
         facts.append(f'- **To print:** <a href="{pdf}">{item.id} as PDF</a> (A4)')
     notice = f'!!! warning "Investigational treatment"\n    {INVESTIGATIONAL}\n'
     return _heading("About this form") + "\n".join(facts) + "\n\n" + notice

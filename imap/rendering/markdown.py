@@ -96,16 +96,26 @@ def xref(site: SiteData, target: str, from_path: str) -> str:
     return f"[{hypothesis.id}]({rel(from_path, manual.by_id[hypothesis.principle].path, hypothesis.id.lower())})"
 
 
-def page_url(path: str) -> str:
-    """The address of the page built from a docs path (directory URLs): manual/principles/P03.md -> .../P03/."""
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The address of the page built from a docs path: manual/principles/P03.md -> manual/principles/P03/ with
+    directory URLs (the site), manual/principles/P03.html without (the offline edition)."""
     stem = path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index")
     return stem + "/"
 
 
-def url_from(from_path: str, to_path: str) -> str:
+def page_folder(path: str, directory_urls: bool = True) -> str:
+    """The folder the relative links of the page built from a docs path resolve against."""
+    return page_url(path) if directory_urls else path.rpartition("/")[0]
+
+
+def url_from(from_path: str, to_path: str, directory_urls: bool = True) -> str:
     """A relative URL from the page built from one docs path to the page built from another."""
+    if not directory_urls:
+        return relpath(page_url(to_path, False), page_folder(from_path, False))
     source, target = page_url(from_path), page_url(to_path)
     relative = relpath(target, source)
     return relative.rstrip("/") + "/" if relative != "." else "./"
@@ -116,7 +126,7 @@ def diagram_link(site: SiteData, node: str, target: str, from_path: str, line: s
     item = site.manual.by_id[target]
     indent = line[: len(line) - len(line.lstrip())]
     title = f"{item.id}: {item.title}".replace('"', "'")
-    return f'{indent}click {node} href "{url_from(from_path, item.path)}" "{title}"'
+    return f'{indent}click {node} href "{url_from(from_path, item.path, site.directory_urls)}" "{title}"'
 
 
 def _bullets(lines: Iterable[str], empty: str) -> str:

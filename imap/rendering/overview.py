@@ -197,7 +197,9 @@ def bibliography_page(site: SiteData, from_path: str) -> str:
         citing = [site.manual.by_id[i] for i in site.manual.cited_by.get(key, []) if i in site.manual.by_id]
         if citing:
             links = ", ".join(
-                f'<a href="{url_from(from_path, i.path)}" title="{html.escape(i.title)}">{i.id}</a>' for i in citing
+                f'<a href="{url_from(from_path, i.path, site.directory_urls)}" '
+                f'title="{html.escape(i.title)}">{i.id}</a>'
+                for i in citing
             )
             parts.append(f'<span class="imap-cited-by">Cited by: {links}</span>')
         entries.append(f'<li id="{ref_anchor(key)}" class="imap-ref">{"".join(parts)}</li>')

@@ -46,6 +46,9 @@ class SiteData:
     # Whether this build's editions (PDF, EPUB) are published beside its pages (a release's build): only then do
     # pages link to them (imap.rendering.edition_links).
     editions: bool = False
+    # Whether pages are folders (manual/principles/P03/, the site) or files (P03.html, the offline edition): the
+    # links the engine writes as HTML follow it.
+    directory_urls: bool = True
     history: History = field(default_factory=History)
     work: Work = field(default_factory=Work)
     item_citations: Mapping[str, ItemCitation] = field(default_factory=dict)
@@ -65,6 +68,7 @@ class SiteData:
         work: Work | None = None,
         cache_dir: Path | None = None,
         editions: bool = False,
+        directory_urls: bool = True,
     ) -> SiteData:
         """cache_dir: where formatted references (and the glossary terms of each page, and the BibTeX export) are
         kept between builds (None: found again every time)."""
@@ -81,6 +85,7 @@ class SiteData:
             formatted=format_references(manual.bibtex, manual.references, cache_dir),
             site_url=root,
             editions=editions,
+            directory_urls=directory_urls,
             history=history or History(),
             work=work,
             item_citations=cite_items(work, list(manual.items), urls, cache_dir),
