@@ -74,7 +74,29 @@ def test_the_manual_pdf_is_tagged_outlined_with_text_running_heads_and_working_l
     ]
     internal = [a for a in links if "/Dest" in a or ("/A" in a and a["/A"].get("/S") == "/GoTo")]
     assert internal
+    pages = {page.indirect_reference.idnum for page in reader.pages if page.indirect_reference is not None}
+    named = reader.named_destinations
+    for annotation in internal:  # every link within the document lands on one of its pages
+        target = annotation.get("/Dest") or annotation["/A"]["/D"]
+        target = target.get_object() if hasattr(target, "get_object") else target
+        if isinstance(target, str):
+            assert target in named, target
+            page_number = reader.get_destination_page_number(named[target])
+            assert page_number is not None and 0 <= page_number < len(reader.pages), target
+        else:
+            assert target[0].idnum in pages, target
     assert reader.metadata is not None and reader.metadata.title == "IMAP manual"
+
+
+def test_each_form_pdf_is_the_form_with_its_notice(made: Path, valid_site: Path) -> None:
+    for page in editions.forms(valid_site):
+        form_id = page.split("/")[2]
+        reader = PdfReader(made / "first" / "forms" / f"{form_id}.pdf")
+        text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+        assert text.startswith("IMAP manual") and form_id in text, form_id
+        assert "investigational in most jurisdictions" in text, form_id
+        root: Any = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root, form_id  # tagged
 
 
 def test_the_cards_print_one_card_a_page(made: Path, valid_site: Path) -> None:

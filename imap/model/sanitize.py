@@ -101,7 +101,10 @@ SVG_ELEMENTS: Final = frozenset(
 ALLOWED_TAGS: Final = TEXT_ELEMENTS | SVG_ELEMENTS
 
 # Attributes every allowed element may carry.
-GLOBAL_ATTRIBUTES: Final = frozenset({"id", "class", "title", "lang", "role", "aria-label", "aria-hidden"})
+# data-search-exclude: a section the theme's search leaves out (a generated section; see imap.rendering.blocks).
+GLOBAL_ATTRIBUTES: Final = frozenset(
+    {"id", "class", "title", "lang", "role", "aria-label", "aria-hidden", "data-search-exclude"}
+)
 
 ALLOWED_ATTRIBUTES: Final[Mapping[str, frozenset[str]]] = {
     "*": GLOBAL_ATTRIBUTES,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Sequence
+from typing import Final
 
 from imap.checking import guides
 from imap.model import markup, vocab
@@ -99,9 +100,15 @@ def _id_links(items: Sequence[Item], from_path: str) -> str:
     return ", ".join(id_link(i, from_path) for i in items) or "—"
 
 
+# Generated sections search leaves out (Material's data-search-exclude): how to cite the item, its history and its
+# map's labels only repeat what the page and the rest of the site already say, and would crowd out the results.
+NOT_SEARCHED: Final = frozenset({"Cite this", "History", "Map of this principle"})
+
+
 def _heading(title: str) -> str:
     """A generated section heading with its permanent anchor."""
-    return f"## {title} {{ #{GENERATED_SECTIONS[title]} }}\n\n"
+    excluded = " data-search-exclude" if title in NOT_SEARCHED else ""
+    return f"## {title} {{ #{GENERATED_SECTIONS[title]}{excluded} }}\n\n"
 
 
 def hypothesis_fields(site: SiteData, h: Hypothesis, from_path: str) -> list[str]:
