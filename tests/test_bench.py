@@ -229,12 +229,15 @@ def test_a_run_of_some_sections_keeps_the_other_sections_figures() -> None:
     from tools.bench.__main__ import SECTIONS, section_of
 
     assert [
-        section_of(i) for i in ("build.macros", "check.100x", "check.hostile.alone", "test.make", "zensical.same")
-    ] == [
-        "build",
-        "check",
-        "hostile",
-        "test",
-        "zensical",
-    ]
+        section_of(i)
+        for i in (
+            "build.macros",
+            "check.100x",
+            "check.hostile.alone",
+            "test.make",
+            "zensical.same",
+            "citeproc.growth.200-1000",
+            "editions.manual_pdf.size",
+        )
+    ] == ["build", "check", "hostile", "test", "zensical", "citations", "editions"]
     assert all(section_of(f"{section}.error") == section for section in SECTIONS)  # a section that failed

@@ -120,8 +120,13 @@ def machine() -> dict[str, str]:
 
 
 def section_of(figure_id: str) -> str:
-    """The section (of SECTIONS) a figure belongs to, from its id: `check.hostile...` is the hostile section's."""
-    return "hostile" if figure_id.startswith("check.hostile") else figure_id.split(".", 1)[0]
+    """The section (of SECTIONS) a figure belongs to, from its id: `check.hostile...` is the hostile section's,
+    `citeproc.growth...` the citations section's."""
+    if figure_id.startswith("check.hostile"):
+        return "hostile"
+    if figure_id.startswith("citeproc."):  # the growth figures of the citations section
+        return "citations"
+    return figure_id.split(".", 1)[0]
 
 
 def bench_test_run(bench: Bench) -> None:
