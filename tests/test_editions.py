@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 
-from imap.publishing import editions
+from imap.publishing import edition_html, editions
 from tests.conftest import build_once
 from tools import epubcheck
 
@@ -158,8 +158,13 @@ def test_a_site_that_was_not_built_is_named_not_a_traceback(tmp_path: Path) -> N
         editions.build(tmp_path / "site", tmp_path / "out", "0.1.0")
 
 
+BOTTOM_MARGIN_PT = 2.4 / 2.54 * 72  # the editions' bottom margin (imap.publishing.editions.preamble): 2.4 cm
+
+
 def _set_outside_the_page(reader: PdfReader) -> list[tuple[int, str]]:
-    """Text a PDF sets outside its page's box (where no reader sees it): (page number, the text)."""
+    """Text a PDF sets where it does not belong: outside the page's box (where no reader sees it), or in the bottom
+    margin, which holds only the page number (text there has run past the page's body, over the number).
+    Returns (page number, the text)."""
     outside: list[tuple[int, str]] = []
     for number, page in enumerate(reader.pages, start=1):
         placed: list[tuple[float, float, str]] = []
@@ -170,8 +175,12 @@ def _set_outside_the_page(reader: PdfReader) -> list[tuple[int, str]]:
 
         page.extract_text(visitor_text=visit)
         box = page.mediabox
+        body_bottom = float(box.bottom) + BOTTOM_MARGIN_PT - 2
         outside += [
-            (number, text) for x, y, text in placed if not (box.left <= x <= box.right and box.bottom <= y <= box.top)
+            (number, text)
+            for x, y, text in placed
+            if not (box.left <= x <= box.right and box.bottom <= y <= box.top)
+            or (y < body_bottom and text.strip() != str(number))
         ]
     return outside
 
@@ -224,6 +233,22 @@ def test_pictures_of_pages_are_drawn_for_a_reader_to_look_at(made: Path) -> None
     assert any(name.startswith("forms-F01-") for name in names)
     for name in names:
         assert (renders / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
+
+
+def test_a_drawing_carries_its_styles_and_fits_a_page(tmp_path: Path) -> None:
+    """A map or guide leaves the page's stylesheet behind: its file carries the figure styles (else its boxes are
+    black), and a tall one is narrowed so that it and its caption fit on a page; a small inline drawing is left as it
+    is."""
+    tall = (
+        '<svg class="imap-map imap-guide" role="group" aria-label="Drawing of the guide" viewBox="0 0 556 963" '
+        'width="556" height="963"><g class="imap-node imap-node--step"><rect/><text>1. Step</text></g></svg>'
+    )
+    bar = '<svg class="imap-bar" viewBox="0 0 100 10" width="100" height="10"><rect/></svg>'
+    html = edition_html.prepared(f"<p>{bar}</p>{tall}", tmp_path, "t")
+    assert '<img src="t-2.svg" alt="Drawing of the guide" width="69%">' in html
+    assert '<img src="t-1.svg" alt="A figure of the manual">' in html
+    drawn = (tmp_path / "t-2.svg").read_text(encoding="utf-8")
+    assert "<style>" in drawn and ".imap-node rect" in drawn and 'xmlns="http://www.w3.org/2000/svg"' in drawn
 
 
 def test_a_plain_build_links_to_no_edition_and_says_how_to_make_them(valid_site: Path) -> None:

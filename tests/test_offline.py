@@ -66,6 +66,7 @@ def test_a_site_built_for_a_server_is_refused_with_the_reason(built_site: Path, 
 
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("IMAP_REQUIRE_BROWSER"), reason="chromium not installed")
 def test_opened_from_the_file_system_links_open_pages_and_search_works(edition: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     with zipfile.ZipFile(edition / "first" / "imap-manual-offline.zip") as archive:
@@ -85,11 +86,19 @@ def test_opened_from_the_file_system_links_open_pages_and_search_works(edition: 
         node = page.locator("svg a[href]").first
         assert str(node.get_attribute("href")).endswith(".html")
         page.goto(home.as_uri())
+        page.wait_for_function("typeof __index !== 'undefined'", timeout=60_000)  # the index, read as a script
         field = page.locator("input.md-search__input")
         field.click()
-        field.fill("arousal")
         result = page.locator(".md-search-result__link").first
-        result.wait_for(timeout=15_000)
+        for attempt in range(3):  # typed key by key, as a reader types (a value set at once can go unanswered)
+            field.fill("")
+            field.press_sequentially("arousal", delay=50)
+            try:
+                result.wait_for(timeout=20_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
         assert ".html" in str(result.get_attribute("href"))
         browser.close()
     assert [url for url in fetched if not url.startswith("file:")] == []

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Final
 
 from imap.citing import pandoc
+from imap.publishing.edition_html import EditionError as EditionError  # the error of every edition, raised here too
+from imap.publishing.edition_html import article, prepared
 from imap.rendering.edition_links import CARDS_PDF, FORMS, MANUAL_EPUB, MANUAL_PDF
 from imap.rendering.item_pages import INVESTIGATIONAL
 
@@ -40,86 +42,16 @@ KEEP_TOGETHER: Final = Path(__file__).with_name("keep_together.lua")
 PRINT_PAGE: Final = "print_page/index.html"
 CARDS_PAGE: Final = "training/cards/index.html"
 FORMS_DIR: Final = "manual/forms"
-_ARTICLE: Final = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
-_SVG: Final = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
-_LABEL: Final = re.compile(r'aria-label="([^"]*)"')
-# What the site shows for the screen and an edition leaves out: heading permalinks, Copy link buttons, the print
-# edition's own banner and table of contents (an edition makes its own outline), and the print edition's cover.
-_SCREEN_ONLY: Final = (
-    re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL),
-    re.compile(r"<button\b.*?</button>", re.DOTALL),
-    re.compile(r'<div[^>]* id="print-site-banner"[^>]*>.*?</div>', re.DOTALL),
-    re.compile(r'<section class="print-page">\s*<div id="print-page-toc".*?</section>', re.DOTALL),
-    re.compile(r'<div class="imap-print-cover">.*?</div>\s*</div>', re.DOTALL),
-)
-# A link to another page of the site (a relative address) leads nowhere in a file read on its own: its words stay.
-_RELATIVE_LINK: Final = re.compile(r'<a href="(?!https?:|mailto:|#)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
-_SECTION_HEADING: Final = re.compile(r'<section class="print-page" id="([^"]+)"[^>]*>\s*<h1[^>]* id="([^"]+)"')
-_HREF_ANCHOR: Final = re.compile(r'href="#([^"]+)"')
-# The heading of a part of the print edition (Principles, Overview...) has no id: it gets one of its own, so that
-# pandoc does not make one from its words that a page of the part already has (an EPUB must not repeat an id).
-_BARE_PART_HEADING: Final = re.compile(r"<h1>")
 # Typst reads `#emph[...].word` as a field of the emphasis; pandoc writes it where a word follows an element.
 _FIELD_AFTER: Final = re.compile(r"\](?=\.[A-Za-z_])")
 _TYPST_LABEL: Final = re.compile(r"(?<![\w(])<([\w.:-]+)>")
 _TYPST_LINK_OPEN: Final = re.compile(r"#link\(<([\w.:-]+)>\)\[")
 
 
-class EditionError(Exception):
-    """An edition could not be made (a page missing from the site, pandoc or Typst refusing the content)."""
-
-
-@dataclass(frozen=True)
-class Edition:
-    name: str  # the file written
-    title: str
-    pages: tuple[str, ...]  # the site pages it is made from
-
-
 def source_date() -> datetime.datetime:
     """The build's date: SOURCE_DATE_EPOCH (the last commit's time, as the Makefile sets it), or 1970."""
     seconds = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
     return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
-
-
-def article(site: Path, page: str) -> str:
-    """The content HTML of one built page (sanitised by the build)."""
-    path = site / page
-    if not path.is_file():
-        raise EditionError(f"{page}: not in the built site (run make build first)")
-    found = _ARTICLE.search(path.read_text(encoding="utf-8"))
-    if found is None:
-        raise EditionError(f"{page}: no page content found")
-    return found.group(1)
-
-
-def prepared(content: str, figures: Path, prefix: str) -> str:
-    """Content HTML as an edition takes it: screen-only parts left out, each drawing written to `figures` as an SVG
-    file and shown as an image with the drawing's own label as its text, links to a page of the print edition pointed
-    at that page's heading (an edition has no element for the page itself), and links to pages outside the edition
-    left as their words."""
-    for pattern in _SCREEN_ONLY:
-        content = pattern.sub("", content)
-    content = _RELATIVE_LINK.sub(r"\1", content)
-    targets = dict(_SECTION_HEADING.findall(content))
-    content = _HREF_ANCHOR.sub(lambda m: f'href="#{targets.get(m.group(1), m.group(1))}"', content)
-    parts = iter(range(1, 1 << 30))
-    content = _BARE_PART_HEADING.sub(lambda _: f'<h1 id="{prefix}-part-{next(parts)}">', content)
-    count = 0
-
-    def drawing(match: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        svg = match.group(0)
-        if "xmlns=" not in svg[: svg.find(">")]:
-            svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
-        name = f"{prefix}-{count}.svg"
-        (figures / name).write_text(svg, encoding="utf-8")
-        label = _LABEL.search(svg[: svg.find(">") + 1])
-        text = label.group(1) if label else "A figure of the manual"
-        return f'<img src="{name}" alt="{text}">'
-
-    return _SVG.sub(drawing, content)
 
 
 def to_typst(content: str) -> str:
