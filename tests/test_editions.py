@@ -251,6 +251,13 @@ def test_a_drawing_carries_its_styles_and_fits_a_page(tmp_path: Path) -> None:
     assert "<style>" in drawn and ".imap-node rect" in drawn and 'xmlns="http://www.w3.org/2000/svg"' in drawn
 
 
+def test_an_admonition_is_a_framed_block_with_its_title_in_bold(tmp_path: Path) -> None:
+    """A safety page's "What to do", a vignette or a warning stands apart in print as on the site."""
+    html = '<div class="admonition danger"><p class="admonition-title">What to do</p><ol><li>Call.</li></ol></div>'
+    typst = editions.to_typst(edition_html.prepared(html, tmp_path, "t"))
+    assert "#block(stroke:" in typst and "#strong[What to do]" in typst and "+ Call." in typst
+
+
 def test_a_plain_build_links_to_no_edition_and_says_how_to_make_them(valid_site: Path) -> None:
     home = (valid_site / "index.html").read_text(encoding="utf-8")
     assert "imap-editions" not in home and ".pdf" not in home and ".epub" not in home

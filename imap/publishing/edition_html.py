@@ -30,6 +30,8 @@ _SCREEN_ONLY: Final = (
 _RELATIVE_LINK: Final = re.compile(r'<a href="(?!https?:|mailto:|#)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
 _SECTION_HEADING: Final = re.compile(r'<section class="print-page" id="([^"]+)"[^>]*>\s*<h1[^>]* id="([^"]+)"')
 _HREF_ANCHOR: Final = re.compile(r'href="#([^"]+)"')
+# An admonition's title (Material's markup): set in bold, as the first line of its frame (keep_together.lua).
+_ADMONITION_TITLE: Final = re.compile(r'<p class="admonition-title">(.*?)</p>', re.DOTALL)
 # The heading of a part of the print edition (Principles, Overview...) has no id: it gets one of its own, so that
 # pandoc does not make one from its words that a page of the part already has (an EPUB must not repeat an id).
 _BARE_PART_HEADING: Final = re.compile(r"<h1>")
@@ -58,6 +60,7 @@ def prepared(content: str, figures: Path, prefix: str) -> str:
     for pattern in _SCREEN_ONLY:
         content = pattern.sub("", content)
     content = _RELATIVE_LINK.sub(r"\1", content)
+    content = _ADMONITION_TITLE.sub(r"<p><strong>\1</strong></p>", content)
     targets = dict(_SECTION_HEADING.findall(content))
     content = _HREF_ANCHOR.sub(lambda m: f'href="#{targets.get(m.group(1), m.group(1))}"', content)
     parts = iter(range(1, 1 << 30))
