@@ -59,6 +59,28 @@ def test_the_zip_holds_the_site_in_one_folder_and_is_byte_identical(edition: Pat
         assert "imap-manual-0.1.0/404.html" not in names  # a server's page, with addresses from a server's root
 
 
+def test_a_link_an_author_wrote_for_the_site_still_leads_to_its_page(tmp_path: Path) -> None:
+    """A folder address written for the site (../P03/ from P01/, in raw HTML or a plain link) leads to the page's
+    file; an address that leads nowhere either way is named with its page."""
+    site = tmp_path / "site"
+    for name in ("index.html", "search/search_index.js", "manual/principles/P03.html", "manual/forms/F01.html"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("", encoding="utf-8")
+    page = site / "manual" / "principles" / "P01.html"
+    page.write_text(
+        '<a href="../P03/">P03</a> <a href="../../forms/F01/#about">F01</a> <a href="P03.html">P03</a> '
+        '<a href="../../../index.html">home</a> <a href="../P99/">gone</a>',
+        encoding="utf-8",
+    )
+    assert offline.finish(site) == [
+        "manual/principles/P01.html: ../P99/ (built from the page's source in manual/ or docs/)"
+    ]
+    assert page.read_text(encoding="utf-8") == (
+        '<a href="P03.html">P03</a> <a href="../forms/F01.html#about">F01</a> <a href="P03.html">P03</a> '
+        '<a href="../../index.html">home</a> <a href="../P99/">gone</a>'
+    )
+
+
 def test_a_site_built_for_a_server_is_refused_with_the_reason(built_site: Path, tmp_path: Path) -> None:
     with pytest.raises(editions.EditionError, match="not an offline build of the site"):
         offline.build(built_site, tmp_path, "0.1.0")

@@ -124,28 +124,26 @@ def _cff_url(root: Path) -> str:
     return str(data.get("url") or "") if isinstance(data, dict) else ""
 
 
-def check_registry(root: Path, version: str) -> list[Path]:
+def build_checked_editions(root: Path, version: str) -> list[Path]:
     """Build the site, refuse to release addresses that are not in the registry, and make the editions of that
     build in editions/ (returns their files)."""
     with tempfile.TemporaryDirectory() as scratch:
         _run([_bin("mkdocs"), "build", "--strict", "--site-dir", scratch], root)
         registry = set(addresses.read_registry(root))
         missing = [a for a in addresses.published_addresses(Path(scratch)) if a and a not in registry]
-        if not missing:
-            target = root / edition_links.FOLDER
-            shutil.rmtree(target, ignore_errors=True)
-            try:
-                made = [made.path for made in editions.build(Path(scratch), target, version)]
-                return [*made, _offline_edition(root, target, version)]
-            except editions.EditionError as exc:
-                raise ReleaseError(f"the editions could not be made: {exc}") from exc
-    if missing:
-        listed = "\n  ".join(missing[:20])
-        raise ReleaseError(
-            f"{len(missing)} address(es) of this release are not in {addresses.REGISTRY}; run `make addresses`, "
-            f"review and commit it, then release:\n  {listed}"
-        )
-    return []
+        if missing:
+            listed = "\n  ".join(missing[:20])
+            raise ReleaseError(
+                f"{len(missing)} address(es) of this release are not in {addresses.REGISTRY}; run `make addresses`, "
+                f"review and commit it, then release:\n  {listed}"
+            )
+        target = root / edition_links.FOLDER
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            made = [made.path for made in editions.build(Path(scratch), target, version)]
+            return [*made, _offline_edition(root, target, version)]
+        except editions.EditionError as exc:
+            raise ReleaseError(f"the editions could not be made: {exc}") from exc
 
 
 def _offline_edition(root: Path, target: Path, version: str) -> Path:
@@ -217,7 +215,7 @@ def release(root: Path, branch: str = "gh-pages", push: bool = False, remote: st
     cited = _cff_url(root)
     if cited and site_url_problem(cited):
         raise ReleaseError(f"CITATION.cff: url {cited!r} is a placeholder: give the published address or remove it")
-    made = check_registry(root, version)
+    made = build_checked_editions(root, version)
     folder = addresses.version_path(version)
     pushing = ["--push", "--remote", remote] if push else []
     _run(

@@ -68,26 +68,33 @@ def _pointer(site: Path, page: Path, missing: list[str]) -> Callable[[re.Match[s
 
 def _to_file(site: Path, here: str, url: str, page: Path, missing: list[str]) -> str:
     """`url` (relative to the folder `here`) pointed at a file: a folder's index.html, or the page file a folder
-    address stands for (P03/ is P03.html)."""
+    address stands for (P03/ is P03.html). A link an author wrote for the site (a folder address relative to the
+    page's own folder address, P01/ for P01.html) is read that way when it leads nowhere read from the file."""
     if _EXTERNAL.match(url):
         return url
+    where = page.relative_to(site).as_posix()
     if url.startswith("/"):  # from the root of a server, which a file has not
-        missing.append(f"{page.relative_to(site).as_posix()}: {url} (an address from the server's root)")
+        missing.append(f"{where}: {url} (an address from the server's root)")
         return url
     path, mark, rest = url.partition("#") if "#" in url else url.partition("?")
-    target = posixpath.normpath(posixpath.join(here, path)) if path else here
-    if target.startswith("../") or target == "..":
-        missing.append(f"{page.relative_to(site).as_posix()}: {url} (outside the edition)")
-        return url
-    found = site / target
-    if found.is_file():
-        return url
-    for candidate in (found / "index.html", found.with_name(found.name + ".html")):
-        if candidate.is_file():
-            relative = posixpath.relpath(candidate.relative_to(site).as_posix(), here or ".")
-            return relative + (mark + rest if mark else "")
-    missing.append(f"{page.relative_to(site).as_posix()}: {url}")
+    bases = [here] if page.name == "index.html" else [here, posixpath.join(here, page.stem)]
+    for base in bases:
+        target = posixpath.normpath(posixpath.join(base, path)) if path else base
+        if target == ".." or target.startswith("../"):
+            continue
+        found = _file_for(site, target)
+        if found == target and base == here:
+            return url
+        if found:
+            return posixpath.relpath(found, here or ".") + (mark + rest if mark else "")
+    missing.append(f"{where}: {url} (built from the page's source in manual/ or docs/)")
     return url
+
+
+def _file_for(site: Path, target: str) -> str:
+    """The file of the edition an address (normalised, relative to the edition's root) stands for, or ""."""
+    candidates = [target, f"{target}/index.html"] + ([f"{target}.html"] if target not in (".", "") else [])
+    return next((c.removeprefix("./") for c in candidates if (site / c).is_file()), "")
 
 
 def pack(site: Path, target: Path, folder: str) -> Path:
