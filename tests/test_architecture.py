@@ -38,7 +38,8 @@ print(",".join(leaked))
 
 def test_a_build_with_its_references_cached_does_without_pandoc(tmp_path: Path) -> None:
     """A build whose formatted references and item citations all come from the cache (every build after the first on
-    an author's machine) never starts pandoc; the first build does."""
+        an author's machine) never starts pandoc; the first build starts it twice, whatever the number of pages: once for
+    the whole bibliography and once for the manual's own items ("Cite this")."""
     program = f"""
 import sys
 from pathlib import Path
@@ -65,7 +66,7 @@ print(len(runs))
         ).stdout.strip()
         for _ in range(2)
     )
-    assert int(first) >= 3
+    assert first == "2"
     assert second == "0"
 
 

@@ -20,7 +20,7 @@ def _format(cache: Path | None, text: str = BIB) -> dict[str, citeproc.Formatted
 
 @pytest.fixture
 def citeproc_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the times the references are formatted (each formats every reference, in three pandoc runs)."""
+    """Counts the times the references are formatted (each formats every reference, in one pandoc run)."""
     runs: list[int] = []
     real = citeproc._process
 

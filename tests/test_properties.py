@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from imap.citing import citeproc
+from imap.citing import citeproc, fixups
 from imap.model import paths, sanitize, text_bounds
 from imap.model.diagnostics import Location, has_errors
 from imap.model.items import Kind, Term
@@ -240,7 +240,7 @@ def test_a_text_the_shortcut_passes_has_nothing_for_the_sanitiser_to_remove(text
 @_SETTINGS
 @given(st.text(alphabet="\\emph{}textia x\n", max_size=80))
 def test_protecting_styled_groups_keeps_the_text_s_length_and_lines(text: str) -> None:
-    protected = citeproc.protect_styled_groups(text)
+    protected = fixups.protect_styled_groups(text)
     assert len(protected) == len(text)
     assert protected.count("\n") == text.count("\n")
     assert sorted(protected) == sorted(text)  # the same characters, moved

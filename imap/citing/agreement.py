@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any, Final
 
-from imap.citing.fixups import _TYPES, _string
+from imap.citing.fixups import _TYPES, _string, inherited
 from imap.model.diagnostics import Diagnostic, error
 from imap.model.items import Reference
 from imap.reading import bib_values, bibrules
@@ -19,7 +18,7 @@ def _agreement(references: Mapping[str, Reference], by_key: Mapping[str, Any]) -
     for key, as_written in references.items():
         if as_written.entry_type == "xdata":
             continue  # fields for other entries to take (xdata), not a work of its own
-        reference = _inherited(as_written, references)
+        reference = inherited(as_written, references)
         ref = by_key.get(key)
         where = reference.location
         if ref is None:
@@ -55,18 +54,6 @@ def _agreement(references: Mapping[str, Reference], by_key: Mapping[str, Any]) -
                     f"entry '{key}' has {len(names)} {role}(s) for the checks but {len(read)} for the reference engine",
                     _CHECK,
                 )
-
-
-def _inherited(reference: Reference, references: Mapping[str, Reference]) -> Reference:
-    """The entry with the fields it takes from its crossref and xdata entries (where it has none of its own), as
-    BibLaTeX and pandoc read it."""
-    raw = dict(reference.raw)
-    for name in ("crossref", "xdata"):
-        for parent_key in (k.strip() for k in reference.raw.get(name, "").split(",") if k.strip()):
-            parent = references.get(parent_key)
-            for field_name, value in parent.raw.items() if parent is not None else ():
-                raw.setdefault(field_name, value)
-    return replace(reference, raw=raw) if raw != reference.raw else reference
 
 
 _CHECK: Final = "check the entry's braces and 'and's; if it looks right, report it: the two readers should agree"

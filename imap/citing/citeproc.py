@@ -10,10 +10,11 @@ written: a DOI written as an address is shortened to the DOI; a url that is the 
 chapter whose crossref parent is a book takes the book's title as its container; an incomplete author list ends in
 "et al.".
 
-The work is three runs of pandoc over the whole bibliography (never one per page): reading it, formatting every
-reference and citation at once (so year letters such as 2011a/2011b are worked out for the whole manual), and
-writing CSL-JSON. Their result is kept in the cache directory (the site build passes .cache/imap/) under a hash of
-everything it depends on: the bibliography text, the style, pandoc's version and this module's code.
+The work is one run of pandoc over the whole bibliography (never one per page), with a custom writer, engine.lua:
+pandoc reads the bibliography, the writer keeps that reading for the agreement checks, makes the fix-ups, formats
+every reference and citation at once (so year letters such as 2011a/2011b are worked out for the whole manual) and
+writes CSL-JSON. The result is kept in the cache directory (the site build passes .cache/imap/) under a hash of
+everything it depends on: the bibliography text, the style, pandoc's version and the engine's code.
 
 Two readers see each entry, bibtexparser (whose lines the checks report) and pandoc (whose reading is printed);
 `problems` reports every entry they disagree on (its type, year or number of authors), so what was checked is what
@@ -35,13 +36,14 @@ from typing import Any, Final
 
 from imap.citing import agreement, fixups, pandoc
 from imap.citing.agreement import _agreement, _dropped_latex
-from imap.citing.fixups import ET_AL_MARKER, _fix, _string
+from imap.citing.fixups import ET_AL_MARKER, _string
 from imap.model.diagnostics import Diagnostic, Location, Severity, error
 from imap.model.items import Reference
 from imap.reading import bib_values, bibrules
 from imap.reading.parsecache import read_verified, write_verified
 
 STYLE: Final = Path(__file__).parent / "styles" / "apa.csl"  # see imap/citing/styles/README.md
+ENGINE: Final = Path(__file__).parent / "engine.lua"  # the custom writer of the one pandoc run
 ET_AL: Final = "et al."
 
 # CSL-JSON variables published (references.csl.json, manual.json): bibliographic data only, never a contributor's
@@ -91,7 +93,7 @@ def problems(bibtex: str, references: Mapping[str, Reference], cache_dir: Path |
 
 def process(bibtex: str, references: Mapping[str, Reference], cache_dir: Path | None = None) -> Result:
     """The formatted references and the engine's problems: from the cache when it holds this exact result, otherwise
-    from three pandoc runs (and then stored in the cache). A missing, unreadable or corrupt cache file is ignored."""
+    from one pandoc run (and then stored in the cache). A missing, unreadable or corrupt cache file is ignored."""
     if not references:
         return Result()
     path = cache_dir / f"references-{cache_key(bibtex)}.json" if cache_dir is not None else None
@@ -112,8 +114,8 @@ def format_csl_items(records: list[dict[str, Any]]) -> dict[str, tuple[str, str]
     """CSL-JSON records (the manual's own items, for "Cite this") formatted by the same engine: id -> (HTML, text)."""
     if not records:
         return {}
-    doc = pandoc.run_json(["-f", "csljson", "-t", "json"], json.dumps(records).encode("utf-8"))
-    rendered = _render(doc, [str(r["id"]) for r in records])
+    keys = [str(r["id"]) for r in records]
+    _read, rendered, _csl = _run(["-f", "csljson"], json.dumps(records).encode("utf-8"), keys, None)
     return {key: (entry, _text(entry)) for key, (entry, _label) in rendered.items()}
 
 
@@ -125,27 +127,25 @@ def cache_key(data: Any, code: Path | None = None) -> str:
     digest.update(pandoc.version().encode("utf-8"))
     for module in (__file__, fixups.__file__, agreement.__file__, bibrules.__file__, bib_values.__file__):
         digest.update(Path(module).read_bytes())
+    digest.update(ENGINE.read_bytes())
     if code is not None:
         digest.update(code.read_bytes())
     return digest.hexdigest()[:32]
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The three runs
+# The one run
 
 
 def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
-    doc = pandoc.run_json(["-f", "biblatex", "-t", "json"], protect_styled_groups(bibtex).encode("utf-8"))
-    meta_references = doc.get("meta", {}).get("references", {}).get("c", [])
-    by_key = {_string(ref["c"].get("id")): ref for ref in meta_references if isinstance(ref, dict)}
+    read, rendered, csl = _run(
+        ["-f", "biblatex"],
+        fixups.protect_styled_groups(bibtex).encode("utf-8"),
+        list(references),
+        {key: fixups.hints(reference, references) for key, reference in references.items()},
+    )
+    by_key = {_string(ref["c"].get("id")): ref for ref in read if isinstance(ref, dict)}
     found = [*_agreement(references, by_key), *_dropped_latex(references, by_key)]
-    for key, ref in by_key.items():
-        if key in references:
-            _fix(ref["c"], references[key], by_key)
-    keys = [key for key in by_key if key in references]
-    doc = {**doc, "meta": {"references": {"t": "MetaList", "c": [by_key[k] for k in keys]}}, "blocks": []}
-    rendered = _render(doc, keys)
-    csl = pandoc.run_json(["-f", "json", "-t", "csljson"], json.dumps(doc).encode("utf-8"))
     csl_by_key = {str(item.get("id")): _public(item) for item in csl if isinstance(item, dict)}
     formatted = {
         key: Formatted(
@@ -160,54 +160,39 @@ def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
     return Result(formatted, tuple(found))
 
 
-_STYLED: Final = re.compile(r"\\(?:emph|textit|textbf|textsc|textsl|mkbibemph|mkbibitalic)\{\{")
-
-
-def protect_styled_groups(bibtex: str) -> str:
-    """`\\emph{{The Quiet Harbour}}` written as `{\\emph{The Quiet Harbour}}`, which means the same in BibLaTeX:
-    pandoc keeps the capitals of a braced group only when the braces are outside the command. The text keeps its
-    length and lines. The braces are paired in one pass first, so the whole takes linear time."""
-    closing = _brace_pairs(bibtex)
-    parts: list[str] = []
-    position = 0
-    for match in _STYLED.finditer(bibtex):
-        outer, inner = match.end() - 2, match.end() - 1
-        end = closing.get(inner, -1)
-        if match.start() < position or end < 0 or closing.get(outer) != end + 1:
-            continue
-        command = bibtex[match.start() : outer]
-        parts.append(bibtex[position : match.start()])
-        parts.append("{" + command + "{" + bibtex[inner + 1 : end] + "}}")
-        position = end + 2
-    parts.append(bibtex[position:])
-    return "".join(parts)
-
-
-def _brace_pairs(text: str) -> dict[int, int]:
-    """The position of the closing brace of each opening brace (braces after a backslash are text)."""
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    escaped = False
-    for index, char in enumerate(text):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "{":
-            stack.append(index)
-        elif char == "}" and stack:
-            pairs[stack.pop()] = index
-    return pairs
-
-
-def _render(doc: dict[str, Any], keys: list[str]) -> dict[str, tuple[str, str]]:
-    """Every key's reference-list entry (our HTML) and in-text label, in reference-list order, from one run."""
-    blocks = [{"t": "Para", "c": [_cite(key)]} for key in keys]
+def _run(
+    reader: list[str], data: bytes, keys: list[str], hints: Mapping[str, Any] | None
+) -> tuple[list[Any], dict[str, tuple[str, str]], list[Any]]:
+    """pandoc reads the references and, in the same run (engine.lua), makes the fix-ups (unless `hints` is None),
+    formats every reference with one in-text citation each and writes CSL-JSON: the references as read (pandoc's
+    JSON metadata), each key's entry and label in reference-list order, and the CSL-JSON items."""
+    settings = {
+        "style": str(STYLE),
+        "keys": keys,
+        "fix": hints is not None,
+        "hints": hints or {},
+        "marker": ET_AL_MARKER,
+        "statuses": list(bib_values.STATUSES),
+    }
     out = pandoc.run(
-        ["-f", "json", "-t", "html", "--wrap=none", "--citeproc", "--csl", "{style.csl}"],
-        json.dumps({**doc, "blocks": blocks}).encode("utf-8"),
-        {"style.csl": STYLE.read_bytes()},
-    ).decode("utf-8")
+        [*reader, "-t", str(ENGINE), "--metadata=imap-engine:{settings.json}"],
+        data,
+        {"settings.json": json.dumps(settings).encode("utf-8")},
+    )
+    try:
+        result = json.loads(out)
+        read = json.loads(result["read"]).get("meta", {}).get("references", {}).get("c", [])
+        csl = json.loads(result["csl"])
+        html_out = result["html"]
+    except (ValueError, TypeError, KeyError, AttributeError) as problem:
+        raise pandoc.PandocError(f"the reference engine's output could not be read: {problem}") from problem
+    if not isinstance(read, list) or not isinstance(csl, list) or not isinstance(html_out, str):
+        raise pandoc.PandocError("the reference engine's output could not be read: unexpected shape")
+    return read, _entries(html_out), csl
+
+
+def _entries(out: str) -> dict[str, tuple[str, str]]:
+    """Every key's reference-list entry (our HTML) and in-text label, in reference-list order, from pandoc's HTML."""
     reader = _Reader()
     reader.feed(out)
     reader.close()
@@ -218,18 +203,6 @@ def _render(doc: dict[str, Any], keys: list[str]) -> dict[str, tuple[str, str]]:
             label = label[1:-1]
         result[key] = (_apa_terms(_et_al(" ".join(entry.split()))), label)
     return result
-
-
-def _cite(key: str) -> dict[str, Any]:
-    citation = {
-        "citationId": key,
-        "citationPrefix": [],
-        "citationSuffix": [],
-        "citationMode": {"t": "NormalCitation"},
-        "citationNoteNum": 0,
-        "citationHash": 0,
-    }
-    return {"t": "Cite", "c": [[citation], [{"t": "Str", "c": key}]]}
 
 
 class _Reader(HTMLParser):

@@ -55,7 +55,8 @@ def version() -> str:
 
 def run(arguments: list[str], data: bytes, files: dict[str, bytes] | None = None) -> bytes:
     """pandoc's output for the given arguments and standard input. `files` are written to a private temporary
-    folder first (pandoc reads a CSL style or a bibliography from a file); an argument "{name}" names one of them."""
+    folder first (pandoc reads a CSL style or a bibliography from a file); "{name}" in an argument names one of
+    them (the arguments are the project's own, never a contributor's text)."""
     import tempfile
 
     dated = {"SOURCE_DATE_EPOCH": os.environ["SOURCE_DATE_EPOCH"]} if "SOURCE_DATE_EPOCH" in os.environ else {}
@@ -64,7 +65,9 @@ def run(arguments: list[str], data: bytes, files: dict[str, bytes] | None = None
         paths = {name: Path(folder) / name for name in files or {}}
         for name, content in (files or {}).items():
             paths[name].write_bytes(content)
-        args = [str(paths[a[1:-1]]) if a.startswith("{") and a[1:-1] in paths else a for a in arguments]
+        args = list(arguments)
+        for name, path in paths.items():
+            args = [a.replace("{" + name + "}", str(path)) for a in args]
         try:
             done = subprocess.run(  # a fixed executable, a list of arguments, no shell
                 [str(executable()), *args],

@@ -1,0 +1,223 @@
+-- The reference engine's one pandoc run (imap/citing/citeproc.py): a custom writer that takes the bibliography
+-- pandoc has just read, and writes, as one JSON object,
+--   read: the references as pandoc read them, before any change (pandoc's JSON; the agreement checks compare it
+--         with what the checks read),
+--   html: every reference formatted with one in-text citation each (labels and year letters for the whole manual),
+--   csl:  the references as CSL-JSON.
+-- Between reading and formatting it makes the fix-ups named in citeproc.py's docstring, where pandoc reads an entry
+-- otherwise than APA 7 wants it printed. Decisions about what the contributor wrote (is this a DOI, an address) are
+-- made in Python from the entry as the checks read it and come in the settings file, as `hints`; this writer only
+-- applies them and changes the structure pandoc read. Nothing here evaluates the bibliography's text.
+--
+-- Settings: a JSON file named by the metadata field imap-engine, with style (the CSL file), keys (the references to
+-- format, in order), fix (false for CSL-JSON records that need no fix-ups), marker (what an "and others" becomes),
+-- statuses (what a year may say instead of a year) and hints (per key; see fixups.hints).
+
+local stringify = pandoc.utils.stringify
+
+local DOCTORAL = {
+  ["phd thesis"] = true, ["phdthesis"] = true, ["doctoral thesis"] = true, ["doctoral dissertation"] = true,
+  ["dissertation"] = true,
+}
+local MASTERS = {
+  ["master's thesis"] = true, ["master\u{2019}s thesis"] = true, ["mastersthesis"] = true, ["masters thesis"] = true,
+}
+local LOOSE = { webpage = true, document = true, [""] = true, manuscript = true }
+local CHAPTERS = {
+  chapter = true, ["paper-conference"] = true, ["entry-encyclopedia"] = true, ["entry-dictionary"] = true,
+  entry = true,
+}
+local ROLES = { "author", "editor", "translator", "container-author", "collection-editor" }
+
+local function text(value)
+  if value == nil then return "" end
+  return stringify(value)
+end
+
+-- Without the spaces around it; in linear time (a pattern such as "%s+$" is not, over a long run of spaces).
+local function trim(s)
+  local first = s:find("%S")
+  if first == nil then return "" end
+  return s:sub(first, #s - s:reverse():find("%S") + 1)
+end
+
+-- A lower-case letter, in any script (the first letter of a name particle: de, van, d').
+local function is_lower(char)
+  return char ~= "" and pandoc.text.lower(char) == char and pandoc.text.upper(char) ~= char
+end
+
+-- "Hyun-nie": the style drops the lower-case part of a hyphenated given name; APA keeps it, "H.-n.".
+local LOWER_AFTER_HYPHEN = "[%w\128-\255]%-%l"
+
+local function initials(word)
+  if not word:find(LOWER_AFTER_HYPHEN) then return word end
+  local parts = {}
+  for part in (word .. "-"):gmatch("(.-)%-") do
+    parts[#parts + 1] = pandoc.text.sub(part, 1, 1) .. "."
+  end
+  return table.concat(parts, "-")
+end
+
+local function fix_name(person, marker)
+  local particle = person["dropping-particle"]
+  if particle ~= nil and is_lower(pandoc.text.sub(text(particle), 1, 1)) then
+    person["non-dropping-particle"] = particle -- de Wit, H. (APA 9.8), not Wit, H. de
+    person["dropping-particle"] = nil
+  end
+  local given = text(person.given)
+  if given:find(LOWER_AFTER_HYPHEN) then
+    local words = {}
+    for word in given:gmatch("%S+") do words[#words + 1] = initials(word) end
+    person.given = table.concat(words, " ")
+  end
+  if pandoc.text.lower(text(person.literal)) == "others" then
+    person.literal = marker
+  end
+end
+
+-- APA 10.6: "[Doctoral dissertation, University]" when published (in a database or online), "[Unpublished
+-- doctoral dissertation]" with the university after it when not.
+local function fix_thesis(ref)
+  local genre = pandoc.text.lower(trim(text(ref.genre)))
+  local published = ref.archive ~= nil or ref.doi ~= nil or ref.url ~= nil
+  local kind
+  if DOCTORAL[genre] or genre == "" then
+    kind = "doctoral dissertation"
+  elseif MASTERS[genre] then
+    kind = "master's thesis"
+  else
+    return
+  end
+  ref.genre = published and (kind:sub(1, 1):upper() .. kind:sub(2)) or ("Unpublished " .. kind)
+end
+
+-- A report's number as APA 10.4 writes it, "(Working Paper No. WP-17)": in the description, where the style would
+-- print it as a range or without "No."; an article's number (BibLaTeX's eid, which pandoc does not read) as
+-- "Article e0123456" (APA 9.25).
+local function fix_numbers(ref, hint)
+  if text(ref.type) == "report" and ref.number ~= nil then
+    if trim(text(ref.genre)) == "" then ref.genre = "Report" end
+    ref.number = "No. " .. trim(text(ref.number))
+  end
+  if text(ref.type) == "article-journal" and hint.eid ~= "" and ref.number == nil then
+    ref.number = hint.eid
+  end
+end
+
+-- APA sentence case capitalises the first word after an em dash that opens a subtitle (APA 6.17), as it does after
+-- a colon; pandoc only after a colon.
+local function capitalise_after_dash(title)
+  return title:walk {
+    Str = function(str)
+      local changed = str.text:gsub("(\u{2014}%s?)(%l)", function(dash, letter) return dash .. letter:upper() end)
+      if changed ~= str.text then return pandoc.Str(changed) end
+    end,
+  }
+end
+
+local function fix(ref, hint, settings)
+  if ref.doi ~= nil then
+    ref.doi = hint.doi ~= "" and hint.doi or nil -- not a DOI: reported by bibrules (bib.doi)
+  end
+  if ref.url ~= nil then
+    ref.url = hint.url ~= "" and hint.url or nil -- the DOI's own address (printed once, as the DOI) or not one
+  end
+  if hint.howpublished and ref.url == nil then
+    ref.publisher = nil -- \url in howpublished is an address, not a publisher
+    if hint.howpublished_url ~= "" then ref.url = hint.howpublished_url end
+  end
+  for _, role in ipairs(ROLES) do
+    if type(ref[role]) == "table" then
+      for _, person in ipairs(ref[role]) do
+        if type(person) == "table" then fix_name(person, settings.marker) end
+      end
+    end
+  end
+  if ref.issued ~= nil then
+    local issued = pandoc.text.lower(trim(text(ref.issued)))
+    for _, status in ipairs(settings.statuses) do
+      if issued == status then
+        ref.status = status -- "in press" is a status, not a missing date
+        ref.issued = nil
+        break
+      end
+    end
+  end
+  if text(ref.type) == "thesis" then fix_thesis(ref) end
+  fix_numbers(ref, hint)
+  if ref.title ~= nil and hint.dash then
+    ref.title = capitalise_after_dash(pandoc.Inlines(ref.title))
+  end
+  local authors = type(ref.author) == "table" and ref.author or {}
+  local publisher = text(ref.publisher)
+  if publisher ~= "" and #authors == 1 and type(authors[1]) == "table" and text(authors[1].literal) == publisher then
+    ref.publisher = nil -- APA 9.29: a publisher that is the author is not repeated
+  end
+  if hint.eventtitle ~= "" then -- the name of a meeting, as written (pandoc reads it in sentence case)
+    for _, name in ipairs { "event", "event-title" } do
+      if ref[name] ~= nil then
+        ref[name] = pandoc.Inlines { pandoc.Span(pandoc.Inlines(hint.eventtitle), pandoc.Attr("", { "nocase" })) }
+      end
+    end
+  end
+  if text(ref.type) == "paper-conference" and ref.publisher ~= nil and ref["container-title"] ~= nil then
+    ref.type = "chapter" -- APA 10.5: a paper in published proceedings is a chapter of a book, cited without its meeting
+    for _, name in ipairs { "event", "event-title", "event-place", "event-date" } do ref[name] = nil end
+  end
+  if hint.prepublished or (hint.server ~= "" and LOOSE[text(ref.type)]) then
+    ref.type = "article" -- APA 10.8: a preprint, "[Preprint]. Server." (CSL's article)
+    if ref.genre == nil then ref.genre = "Preprint" end
+    if hint.server ~= "" and ref.publisher == nil then ref.publisher = hint.server end
+  end
+  if text(ref.type) == "pamphlet" and ref.genre == nil then
+    ref.genre = "Brochure" -- APA 10.2: a booklet is a brochure
+  end
+end
+
+-- A chapter whose crossref parent is a book takes the book's title as its container.
+local function contain(ref, hint, by_key)
+  local parent = hint.crossref ~= "" and by_key[hint.crossref] or nil
+  if parent ~= nil and CHAPTERS[text(ref.type)] and ref["container-title"] == nil and parent.title ~= nil then
+    ref["container-title"] = parent.title
+  end
+end
+
+local function settings_of(doc)
+  local path = text(doc.meta["imap-engine"])
+  local file = assert(io.open(path, "r"), "the reference engine's settings could not be read")
+  local settings = pandoc.json.decode(file:read("a"), false)
+  file:close()
+  return settings
+end
+
+function Writer(doc, opts)
+  local settings = settings_of(doc)
+  local references = doc.meta.references or pandoc.List {}
+  local read = pandoc.write(pandoc.Pandoc({}, { references = references }), "json")
+  local by_key, wanted, order = {}, {}, {}
+  for _, key in ipairs(settings.keys) do wanted[key] = true end
+  for _, ref in ipairs(references) do -- a key read twice: the last entry, at the place of the first
+    local key = text(ref.id)
+    if by_key[key] == nil then order[#order + 1] = key end
+    by_key[key] = ref
+  end
+  local kept = pandoc.List {}
+  for _, key in ipairs(order) do
+    if wanted[key] then kept:insert(by_key[key]) end
+  end
+  if settings.fix then
+    for _, ref in ipairs(kept) do fix(ref, settings.hints[text(ref.id)], settings) end
+    for _, ref in ipairs(kept) do contain(ref, settings.hints[text(ref.id)], by_key) end
+  end
+  local blocks = pandoc.Blocks {}
+  for _, ref in ipairs(kept) do
+    local key = text(ref.id)
+    blocks:insert(pandoc.Para { pandoc.Cite({ pandoc.Str(key) }, { pandoc.Citation(key, "NormalCitation") }) })
+  end
+  local cited = pandoc.utils.citeproc(pandoc.Pandoc(blocks, { references = kept, csl = settings.style }))
+  return pandoc.json.encode {
+    read = read,
+    html = pandoc.write(cited, "html", { wrap_text = "none" }),
+    csl = pandoc.write(pandoc.Pandoc({}, { references = kept }), "csljson"),
+  }
+end
