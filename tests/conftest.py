@@ -32,7 +32,7 @@ def make_project(destination: Path, scenario: str | None = None) -> Path:
     """A buildable project in `destination`: the real site configuration and code, with the manual and
     bibliography of a fixture scenario (or of the real manual when scenario is None)."""
     destination.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "VERSION", "CITATION.cff", ".gitignore"):
+    for name in ("mkdocs.yml", "VERSION", "CITATION.cff", ".gitignore", "vendor.lock.json"):
         shutil.copy2(ROOT / name, destination / name)
     for name in ("docs", "overrides", "imap", "hooks"):
         shutil.copytree(ROOT / name, destination / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))

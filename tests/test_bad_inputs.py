@@ -219,8 +219,9 @@ def test_a_folder_where_a_file_is_read_is_an_error_never_absence(tmp_path: Path,
     root = minimal(tmp_path)
     _replace(root, relative, lambda path: path.mkdir())
     (root / relative / "inside.txt").write_text("x", encoding="utf-8")  # as git would keep it: not empty
-    if relative == "docs/page.md":  # a folder of pages, as MkDocs takes it: only what is in it is read
-        assert formatted(root) == []
+    if relative == "docs/page.md":  # a folder of pages, as MkDocs takes it: only what is in it is read (and a file
+        # in it that is not a page or a picture is refused, as anywhere under docs/)
+        assert [line.rsplit(" [", 1)[1] for line in formatted(root)] == ["file.unexpected]"]
         return
     found = formatted(root)
     assert _not_a_file(relative, "a folder") in found

@@ -14,7 +14,7 @@ def test_emitted_codes_are_documented_and_documented_codes_are_used() -> None:
     )
     used = set(
         re.findall(
-            r'"((?:file|frontmatter|field|id|link|evidence|hypothesis|citation|cff|xref|section|bib|glossary|html|template|changelog|benchmarks|version|text|content|session|form|certainty|fidelity|guide|generate)\.(?!yml")[a-z-]+)"',
+            r'"((?:file|frontmatter|field|id|link|evidence|hypothesis|citation|cff|xref|section|bib|glossary|html|template|changelog|benchmarks|version|text|content|session|form|certainty|fidelity|guide|generate|markdown|diagram)\.(?!yml")[a-z-]+)"',
             source,
         )
     )

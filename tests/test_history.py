@@ -127,7 +127,7 @@ def _project_in_git(tmp_path: Path) -> Path:
     """The valid fixture as a git repository with the real site code, released as v0.1.0, then changed."""
     repo = tmp_path / "repo"
     shutil.copytree(SITES / "valid", repo)
-    for name in ("mkdocs.yml", "CITATION.cff"):
+    for name in ("mkdocs.yml", "CITATION.cff", "vendor.lock.json"):
         shutil.copy2(ROOT / name, repo / name)
     for name in ("docs", "overrides", "imap", "hooks"):
         shutil.copytree(ROOT / name, repo / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))

@@ -24,7 +24,7 @@ from pathlib import Path
 from imap.model.items import Kind
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_FILES = ("mkdocs.yml", "VERSION")
+PROJECT_FILES = ("mkdocs.yml", "VERSION", "vendor.lock.json")
 PROJECT_DIRS = ("docs", "overrides", "imap", "hooks")
 _ID = re.compile(rf"\b([{''.join(kind.prefix for kind in Kind)}])(\d{{2}})\b")
 _HYPOTHESIS = re.compile(r"\bH(\d{2})([a-z])\b")

@@ -10,6 +10,7 @@ imap.model.schema.)
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -48,6 +49,15 @@ PAGE_FIELDS: Final[Mapping[str, PageField]] = {
 # A file's path under docs/ is its address on the site, which the theme writes into attributes as it is.
 _SAFE_NAME: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
 
+# MkDocs publishes every file under docs/ that is not a page as it is, and one with the path of a theme file replaces
+# it. So a contributor may add pages and pictures only: an SVG, an HTML page, a script or a style sheet runs in the
+# reader's browser with the site's own rights. The project's own front-end files and the vendored libraries
+# (vendor.lock.json) are named here; changing them is changing the project's code.
+IMAGE_SUFFIXES: Final = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+PROJECT_FILES: Final = frozenset({"docs/assets/imap.css", "docs/assets/imap.js", "docs/benchmarks/results.json"})
+RESERVED_FOLDER: Final = "docs/assets/"  # the theme's files and the project's own
+VENDOR_LOCK: Final = "vendor.lock.json"
+
 
 def check(root: Path) -> list[Diagnostic]:
     """Every file under docs/ (not the manual, reached through its link): a name the site can use as an address;
@@ -62,6 +72,12 @@ def check(root: Path) -> list[Diagnostic]:
         for relative, _ in symlinks.walk(root, DOCS_DIR)
         if relative != MANUAL_LINK and not all(_SAFE_NAME.fullmatch(part) for part in relative.split("/"))
     ]
+    allowed = PROJECT_FILES | _vendored(root)
+    problems.extend(
+        unexpected
+        for relative, linked in symlinks.walk(root, DOCS_DIR)
+        if not linked and (unexpected := _unexpected(relative, allowed)) is not None
+    )
     for relative in _pages(root):
         data, _ = inputs.read_input(root, relative)  # what cannot be read is reported where the pages are loaded
         if data is None:
@@ -70,6 +86,45 @@ def check(root: Path) -> list[Diagnostic]:
         if text is not None:
             problems.extend(check_page(relative, text))
     return problems
+
+
+def _unexpected(relative: str, allowed: frozenset[str]) -> Diagnostic | None:
+    """A file under docs/ that the site would publish as it is without being a page or a picture."""
+    lower = relative.lower()
+    if relative in allowed or lower.endswith(MARKDOWN_SUFFIXES):
+        return None
+    if lower.startswith(RESERVED_FOLDER):
+        return error(
+            Location(relative),
+            "file.unexpected",
+            f"{relative[:120]} is in docs/assets/, which holds the theme's and the project's own files: a file there "
+            "would be published as it is, or replace one of the theme's",
+            "put a picture beside the page it belongs to",
+        )
+    if lower.endswith(IMAGE_SUFFIXES):
+        return None
+    return error(
+        Location(relative),
+        "file.unexpected",
+        f"{relative[:120]} would be published as it is, and only pages and pictures (PNG, JPEG, GIF, WebP) may be "
+        "added under docs/",
+        "an SVG, an HTML page, a script or a style sheet can run code in a reader's browser; give a drawing as PNG, "
+        "or a figure as data in the item's front matter",
+    )
+
+
+def _vendored(root: Path) -> frozenset[str]:
+    """The files under docs/ that `make vendor` writes (vendor.lock.json; none when it cannot be read)."""
+    try:
+        lock = json.loads((root / VENDOR_LOCK).read_text(encoding="utf-8"))
+        return frozenset(
+            target
+            for package in lock["packages"]
+            for target in package["files"].values()
+            if isinstance(target, str) and target.startswith(RESERVED_FOLDER)
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return frozenset()
 
 
 def _pages(root: Path) -> Iterator[str]:

@@ -34,7 +34,8 @@ CODES: dict[str, str] = {
     "file.unreadable": "A file the build reads cannot be read (the operating system's reason is given, such as its "
     "permissions).",
     "file.name": "A file under docs/ whose name holds characters other than letters, digits, '.', '_' and '-'.",
-    "file.unexpected": "A file in manual/ that is not a Markdown page in one of the item folders.",
+    "file.unexpected": "A file in manual/ that is not a Markdown page in one of the item folders, or a file under "
+    "docs/ that is neither a page nor a picture (the site would publish it as it is).",
     "file.symlink": "A symbolic link in manual/ or docs/ (but docs/manual, to ../manual) or as a file the build reads: "
     "the build would read or publish what it points to, from outside the repository or past the checks.",
     "frontmatter.missing": "The file does not start with a YAML front matter block (a line with ---).",
@@ -100,6 +101,10 @@ CODES: dict[str, str] = {
     "exist, too many arguments): the page cannot be generated.",
     "generate.folder": "make generate was asked to write into a folder that holds files it did not write.",
     "generate.config": "mkdocs.yml is not a mapping of settings: make generate cannot write the tree's configuration.",
+    "diagram.unsafe": "A Mermaid diagram that holds a directive, HTML, an address, node data or a click other than a "
+    "link to an item (the diagram library turns its text into markup after the sanitiser).",
+    "markdown.unclosed": "A fenced code block, an HTML element or a comment that the text never closes: the rest of "
+    "the page, and the sections the build adds after it, would be shown as code or lost.",
     "html.unsafe": "Markup the sanitiser removes from a page: HTML, attributes or link schemes outside its allowlist.",
     "text.too-complex": "A text past the stated bounds on '<' and '[' (Markdown reads such runs in quadratic time).",
     "benchmarks.malformed": "The benchmark results file (written by make bench) is not valid JSON or lacks a field.",

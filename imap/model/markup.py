@@ -18,11 +18,10 @@ _XREF: Final = re.compile(r"\[\[([^\[\]\s]+)\]\]")
 _NEWLINE: Final = re.compile(r"\n")
 _FENCE: Final = re.compile(r"^\s*(`{3,}|~{3,})")
 _BACKTICKS: Final = re.compile(r"`+")
-_HEADING: Final = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_ATTRS: Final = re.compile(r"\s*\{[^}]*\}\s*$")
+_HEADING: Final = re.compile(r"(#{1,6})[ \t]+(.*)")  # then trimmed in Python: a pattern that trims takes cubic time
 _MERMAID_FENCE: Final = re.compile(r"^\s*(`{3,}|~{3,})\s*mermaid\s*$")
 GUIDE_PREFIX: Final = "guide:"
-_DIAGRAM_LINK: Final = re.compile(r"^(\s*click\s+)([A-Za-z_][\w-]*)\s+([A-Z]\d+[a-z]?)\s*$")
+_DIAGRAM_LINK: Final = re.compile(r"^(\s*click\s+)([A-Za-z_][\w-]*)\s+([A-Z][0-9]+[a-z]?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,22 @@ def _code_ranges(text: str) -> list[tuple[int, int]]:
         ranges.append((fence_start, len(text)))
     ranges.extend(_code_spans(text))
     return ranges
+
+
+def unclosed_fence(text: str) -> int | None:
+    """The line (0-based) of a fenced code block that the text opens and never closes, or None: everything after it
+    would be code, and so would whatever the build puts after the text (an item's evidence, its history)."""
+    if "```" not in text and "~~~" not in text:
+        return None
+    fence: str | None = None
+    opened = 0
+    for number, line in enumerate(text.split("\n")):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence, opened = match.group(1), number
+        elif fence is not None and match and match.group(1).startswith(fence[0] * len(fence)):
+            fence = None
+    return opened if fence is not None else None
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
@@ -111,10 +126,9 @@ def scan(text: str) -> list[Mark]:
     return sorted(marks, key=lambda m: m.start)
 
 
-def _diagram_links(text: str) -> list[Mark]:
-    """`click <node> <ID>` lines inside ```mermaid fences; values are (node, ID) and the mark spans the line."""
-    marks: list[Mark] = []
-    offset = 0
+def mermaid_lines(text: str) -> list[tuple[int, str]]:
+    """The lines (0-based numbers and text) inside ```mermaid fences."""
+    lines: list[tuple[int, str]] = []
     fence: str | None = None
     for number, line in enumerate(text.split("\n")):
         if fence is None:
@@ -124,10 +138,24 @@ def _diagram_links(text: str) -> list[Mark]:
         elif line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
             fence = None
         else:
-            match = _DIAGRAM_LINK.match(line)
-            if match:
-                marks.append(Mark("diagram-link", (match.group(2), match.group(3)), offset, offset + len(line), number))
-        offset += len(line) + 1
+            lines.append((number, line))
+    return lines
+
+
+def diagram_link(line: str) -> bool:
+    """Whether a diagram line is the project's own link form, `click <node> <ID>`."""
+    return _DIAGRAM_LINK.match(line) is not None
+
+
+def _diagram_links(text: str) -> list[Mark]:
+    """`click <node> <ID>` lines inside ```mermaid fences; values are (node, ID) and the mark spans the line."""
+    starts = line_starts(text)
+    marks: list[Mark] = []
+    for number, line in mermaid_lines(text):
+        match = _DIAGRAM_LINK.match(line)
+        if match:
+            offset = starts[number]
+            marks.append(Mark("diagram-link", (match.group(2), match.group(3)), offset, offset + len(line), number))
     return marks
 
 
@@ -161,11 +189,25 @@ def headings(text: str) -> list[Heading]:
     result: list[Heading] = []
     offset = 0
     for number, line in enumerate(text.split("\n")):
-        match = _HEADING.match(line)
+        match = _HEADING.fullmatch(line)
         if match and not code[offset]:
-            result.append(Heading(len(match.group(1)), _ATTRS.sub("", match.group(2)).strip(), number))
+            result.append(Heading(len(match.group(1)), _without_attributes(_heading_text(match.group(2))), number))
         offset += len(line) + 1
     return result
+
+
+def _heading_text(written: str) -> str:
+    """A heading's text without its closing hashes and the spaces around them (at least its first character)."""
+    return written.rstrip(" \t").rstrip("#").rstrip(" \t") or written[:1]
+
+
+def _without_attributes(text: str) -> str:
+    """The text without an attribute list at its end (`{ #id .class }`), in linear time."""
+    text = text.strip()
+    if not text.endswith("}"):
+        return text
+    opening = text.find("{", text.rfind("}", 0, len(text) - 1) + 1)
+    return text[:opening].strip() if 0 <= opening < len(text) - 1 else text
 
 
 def section(text: str, title: str) -> str:

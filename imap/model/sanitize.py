@@ -32,7 +32,7 @@ from typing import Final
 
 import nh3
 
-from imap.model.text_bounds import Unsafe, too_complex
+from imap.model.text_bounds import Unsafe, diagram_problems, too_complex
 
 TEXT_ELEMENTS: Final = frozenset(
     {
@@ -153,10 +153,11 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
 
 
 def _own(url: str) -> bool:
-    """Whether an address stays on the site: no scheme, and not protocol-relative (`//host/...`, which browsers
-    also read in `\\host`)."""
+    """Whether an address stays on the site and within this version of it: no scheme, not protocol-relative
+    (`//host/...`, which browsers also read in `\\host`), and not from the server's root (`/x.png` leaves the
+    version's folder, and in an edition names a file of the machine that builds it)."""
     bare = re.sub(r"[\x00-\x20]", "", url)
-    return url_scheme(bare) is None and not bare.replace("\\", "/").startswith("//")
+    return url_scheme(bare) is None and not bare.replace("\\", "/").startswith("/")
 
 
 def url_scheme(url: str) -> str | None:
@@ -333,6 +334,9 @@ def may_be_removed(text: str) -> bool:
     return _MAY_BE_REMOVED.search(text) is not None or text.count("*") > _MANY_ASTERISKS
 
 
+_AFTER: Final = "imap-what-follows-the-text"
+
+
 def unsafe_markup(text: str) -> list[Unsafe]:
     """What the sanitiser would remove from the page made of this Markdown text, each with the line where it was most
     likely written (where its element, scheme or attribute name first stands outside code; else the first line)."""
@@ -343,18 +347,28 @@ def unsafe_markup(text: str) -> list[Unsafe]:
     bound = too_complex(text)
     if bound is not None:
         return [bound]
+    opened = markup.unclosed_fence(text)
+    if opened is not None:
+        fence = text.split("\n")[opened].strip()[:20]
+        return [Unsafe(f"a code block with the fence {fence}", opened, "markdown.unclosed")]
+    diagram = diagram_problems(text)
     if not may_be_removed(text):
-        return []
-    try:
-        found = removed(markdown_html(text))
+        return diagram
+    try:  # the text and a paragraph after it, as the build puts its own sections after an item's text
+        content = markdown_html(f"{text}\n\n{_AFTER}\n")
+        found = removed(content)
     except RecursionError:  # a structure deeper than the bounds foresee: refused, never a traceback
         return [Unsafe("a structure nested too deeply for Markdown to read", 0, "text.too-complex")]
-    if not found:
-        return []
     lowered = text.lower()
     code = markup.code_mask(text)
     starts = markup.line_starts(text)
-    result: list[Unsafe] = []
+    result: list[Unsafe] = list(diagram)
+    if not found and f"<p>{_AFTER}</p>" not in clean(content):  # an element left open swallows what follows
+        last = max(lowered.rfind("<"), 0)
+        while last > 0 and code[last]:
+            last = lowered.rfind("<", 0, last)
+        line = bisect.bisect_right(starts, max(last, 0)) - 1
+        result.append(Unsafe("an HTML element or comment", line, "markdown.unclosed"))
     for removal in found:
         line = 0
         for needle in removal.needles:

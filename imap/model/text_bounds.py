@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from imap.model import markup
+
 UNSAFE_HINT: Final = (
     "docs/authoring/markup.md lists the markup a page may hold; to show markup as text, put it in `code`"
 )
@@ -25,12 +27,23 @@ class Unsafe:
         """The diagnostic's message, about `subject` ("the page", "the changelog entry")."""
         if self.code == "text.too-complex":
             return f"{subject} holds {self.what}, more than Markdown can be trusted to read in good time"
+        if self.code == "diagram.unsafe":
+            return f"{subject} holds {self.what}, which the diagram library would put into the page past the sanitiser"
+        if self.code == "markdown.unclosed":
+            return (
+                f"{subject} opens {self.what} and never closes it, so the rest of the text, and everything the build "
+                "adds after it, would be shown as code or lost"
+            )
         return f"{subject} holds {self.what}, which the sanitiser removes from what readers get"
 
     @property
     def hint(self) -> str:
         if self.code == "text.too-complex":
             return "split the text, or put such runs in `code`; docs/authoring/markup.md gives the bounds"
+        if self.code == "diagram.unsafe":
+            return "a diagram holds nodes, edges, labels in plain words and `click <node> <ID>` links to items"
+        if self.code == "markdown.unclosed":
+            return "close it: a code block with a line of its fence, an element with its end tag, a comment with -->"
         return UNSAFE_HINT
 
 
@@ -158,3 +171,30 @@ def too_complex(text: str) -> Unsafe | None:
             if abbreviations > MAX_ABBREVIATIONS:
                 return Unsafe(f"more than {MAX_ABBREVIATIONS:,} abbreviation definitions", number, "text.too-complex")
     return None
+
+
+# A Mermaid diagram reaches the page as text that the diagram library turns into markup in the reader's browser,
+# after the sanitiser: so what it may hold is checked here, in its text. No directive (which sets the library's own
+# options, its styles among them), no HTML in labels, no addresses or url() (a request to another site when the page
+# is read), no node data (which can name images), and no click but the project's link to an item.
+DIAGRAM: Final = "diagram.unsafe"
+_DIAGRAM_TAG: Final = re.compile(r"<[A-Za-z!/?]")
+_DIAGRAM_CLICK: Final = re.compile(r"\s*click\b", re.IGNORECASE)
+
+
+def diagram_problems(text: str) -> list[Unsafe]:
+    """What a Mermaid diagram of the text holds that it may not, each at its line."""
+    found: list[Unsafe] = []
+    for number, line in markup.mermaid_lines(text):
+        lowered = line.lower()
+        if "%%{" in line:
+            found.append(Unsafe("a Mermaid directive (%%{...}%%)", number, DIAGRAM))
+        if _DIAGRAM_TAG.search(line):
+            found.append(Unsafe("HTML in a Mermaid diagram", number, DIAGRAM))
+        if "url(" in lowered or "://" in line or "href" in lowered or "javascript:" in lowered:
+            found.append(Unsafe("an address in a Mermaid diagram", number, DIAGRAM))
+        if "@{" in line:
+            found.append(Unsafe("node data (@{...}) in a Mermaid diagram", number, DIAGRAM))
+        if _DIAGRAM_CLICK.match(line) and not markup.diagram_link(line):
+            found.append(Unsafe("a Mermaid click other than `click <node> <ID>`", number, DIAGRAM))
+    return found

@@ -205,7 +205,7 @@ VOCABULARIES: Final = MappingProxyType(
 # benchmark's synthetic manual at 100 times the real one (tools/synth.py) numbers its chapters up to C2700. A bound
 # keeps every ID a small number wherever one is read (int() of a 5,000-digit string raises; a range to P99999999
 # would name a hundred million IDs).
-ID_NUMBER: Final = r"(?:0[1-9]|[1-9]\d{1,3})"
+ID_NUMBER: Final = r"(?:0[1-9]|[1-9][0-9]{1,3})"  # ASCII digits only: U+1D7D1 is a \d too
 MAX_ID_NUMBER: Final = 9999
 # The first letter of each kind's IDs (imap.model.items.Kind.prefix; a test keeps the two equal).
 ITEM_LETTERS: Final = "CTPISF"
@@ -214,7 +214,7 @@ HYPOTHESIS_ID: Final = re.compile(rf"H({ID_NUMBER})([a-z])")  # the principle's 
 # What an author means as an ID in a list of IDs, right or wrong: a kind's letter and digits (P3, P00, P0003).
 ID_SHAPED: Final = re.compile(rf"[{ITEM_LETTERS}]\d+|H\d+[a-z]?")
 ID_SCHEME: Final = "an ID is C, T, P, I, S or F and a number from 01 to 99, then 100 to 9999 (P03); a hypothesis, H03a"
-VERSION: Final = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+VERSION: Final = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
 def is_id(text: str) -> bool:

@@ -4,9 +4,13 @@ and with links pointed inside the edition (imap.publishing.editions makes the fi
 
 from __future__ import annotations
 
+import html
 import re
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
+from urllib.parse import unquote
 
 _ARTICLE: Final = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
 _SVG: Final = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
@@ -37,6 +41,10 @@ _ADMONITION_TITLE: Final = re.compile(r'<p class="admonition-title">(.*?)</p>', 
 _BARE_PART_HEADING: Final = re.compile(r"<h1>")
 
 
+# A picture of the page (the build's own drawings are inline SVG and are extracted below, not matched here).
+_IMAGE: Final = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+
+
 class EditionError(Exception):
     """An edition could not be made (a page missing from the site, pandoc or Typst refusing the content)."""
 
@@ -52,13 +60,42 @@ def article(site: Path, page: str) -> str:
     return found.group(1)
 
 
-def prepared(content: str, figures: Path, prefix: str) -> str:
+def pictures(site: Path, page: str) -> Callable[[str], Path]:
+    """The file of the built site that an image address on `page` names (an edition copies it in). Only a file inside
+    the site is read: an address that leads outside it (an absolute path, `..` past the site's root, another site)
+    is refused, so that no edition ever carries a file of the machine that builds it."""
+    root = site.resolve()
+    base = (root / page).parent
+
+    def resolve(address: str) -> Path:
+        path = unquote(address.split("#", 1)[0].split("?", 1)[0])
+        target = (base / path).resolve() if path and "\\" not in path and not path.startswith("/") else None
+        if target is None or not target.is_relative_to(root) or not target.is_file() or ":" in path:
+            raise EditionError(f"{page}: the image {address[:80]!r} is not a file of the built site")
+        return target
+
+    return resolve
+
+
+def prepared(content: str, figures: Path, prefix: str, picture: Callable[[str], Path] | None = None) -> str:
     """Content HTML as an edition takes it: screen-only parts left out, each drawing written to `figures` as an SVG
-    file and shown as an image with the drawing's own label as its text, links to a page of the print edition pointed
-    at that page's heading (an edition has no element for the page itself), and links to pages outside the edition
-    left as their words."""
+    file and shown as an image with the drawing's own label as its text, each picture copied into `figures` from the
+    built site (`picture` finds its file; see `pictures`), links to a page of the print edition pointed at that
+    page's heading (an edition has no element for the page itself), and links to pages outside the edition left as
+    their words."""
     for pattern in _SCREEN_ONLY:
         content = pattern.sub("", content)
+    copied = iter(range(1, 1 << 30))
+
+    def copy(match: re.Match[str]) -> str:
+        if picture is None:
+            raise EditionError(f"an image {match.group(2)[:80]!r} where the edition takes none")
+        source = picture(html.unescape(match.group(2)))
+        name = f"{prefix}-picture-{next(copied)}{source.suffix.lower()}"
+        shutil.copyfile(source, figures / name)
+        return f"{match.group(1)}{name}{match.group(3)}"
+
+    content = _IMAGE.sub(copy, content)
     content = _RELATIVE_LINK.sub(r"\1", content)
     content = _ADMONITION_TITLE.sub(r"<p><strong>\1</strong></p>", content)
     targets = dict(_SECTION_HEADING.findall(content))

@@ -27,7 +27,7 @@ from typing import Final
 
 from imap.citing import pandoc
 from imap.publishing.edition_html import EditionError as EditionError  # the error of every edition, raised here too
-from imap.publishing.edition_html import article, prepared
+from imap.publishing.edition_html import article, pictures, prepared
 from imap.rendering.edition_links import CARDS_PDF, FORMS, MANUAL_EPUB, MANUAL_PDF
 from imap.rendering.item_pages import INVESTIGATIONAL
 
@@ -241,10 +241,12 @@ def build(site: Path, out: Path, version: str, paper: str = "a4", renders: Path 
             started = time.perf_counter()
             folder = work / name.replace("/", "-")
             folder.mkdir()
-            content = "\n".join(prepared(article(site, page), folder, f"fig{n}") for n, page in enumerate(pages))
+            content = "\n".join(
+                prepared(article(site, page), folder, f"fig{n}", pictures(site, page)) for n, page in enumerate(pages)
+            )
             whole = name == MANUAL_PDF
-            if whole:  # the EPUB is made by pandoc in its own process while Typst sets the PDF
-                book = beside.submit(_timed, partial(epub, content, folder, title, version), out / MANUAL_EPUB)
+            if whole:  # the EPUB is made by pandoc in its own process while Typst sets the PDF, and kept aside
+                book = beside.submit(_timed, partial(epub, content, folder, title, version), work / MANUAL_EPUB)
             source = preamble(title, label, size, cards, contents=whole) + to_typst(content)
             target = out / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -255,8 +257,10 @@ def build(site: Path, out: Path, version: str, paper: str = "a4", renders: Path 
                 _render(folder, renders, stem, sample_pages(target) if whole else None)
             if not whole:
                 shutil.rmtree(folder)
-        if book is not None:
-            made.append(book.result())
+        if book is not None:  # written only once every other edition is made: a failed build leaves no EPUB behind
+            kept = book.result()
+            shutil.move(kept.path, out / MANUAL_EPUB)
+            made.append(Made(out / MANUAL_EPUB, kept.seconds))
     return made
 
 

@@ -13,7 +13,7 @@ from typing import Any, Final
 from imap.model import vocab
 from imap.model.items import Kind
 
-SCHEMA_VERSION: Final = "2.1.0"
+SCHEMA_VERSION: Final = "2.1.1"
 SCHEMA_FILE: Final = "manual.schema.json"
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 _ID: Final = rf"[{vocab.ITEM_LETTERS}]{vocab.ID_NUMBER}"

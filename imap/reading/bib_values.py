@@ -17,7 +17,7 @@ STATUSES: Final = ("in press", "forthcoming", "submitted", "in preparation")
 FIRST_YEAR: Final = 1700
 
 
-_DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
+_DOI: Final = re.compile(r"10\.[0-9]{4,9}/\S+")
 
 
 _DOI_PREFIX: Final = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -26,10 +26,10 @@ _DOI_PREFIX: Final = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I
 _URL_MACRO: Final = re.compile(r"\\url\{([^{}]*)\}")
 
 
-_DATE: Final = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE: Final = re.compile(r"(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
-_YEAR: Final = re.compile(r"\d{4}")
+_YEAR: Final = re.compile(r"[0-9]{4}")
 
 
 _SUFFIXES: Final = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})

@@ -30,8 +30,14 @@ class SplitFile:
 # HTML as it is or refused by YAML with a line that misleads: the C0 controls but tab, line feed and carriage return;
 # DEL and the C1 controls (U+0085 among them, which YAML counts as a line break); and the line and paragraph
 # separators U+2028 and U+2029 (which YAML counts as line breaks too, so every line after one would be reported one
-# off). Unpaired surrogates cannot reach this far: UTF-8 cannot encode them (file.encoding).
-_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# off); and the invisible characters that make text read otherwise than it is: the bidirectional embeddings,
+# overrides and isolates (U+202A to U+202E, U+2066 to U+2069: a title or a line of a rule shown in another order
+# than it is written), and the zero-width space, word joiner and byte-order mark inside a file (U+200B, U+2060,
+# U+FEFF: an ID or a key that looks like another). A byte-order mark at the very start is allowed and dropped.
+# Unpaired surrogates cannot reach this far: UTF-8 cannot encode them (file.encoding).
+_INVISIBLE: Final = "\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069"
+_CONTROL: Final = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
+_INVISIBLE_CHARACTER: Final = re.compile(f"[{_INVISIBLE}]")
 _C0_NAMES: Final = (  # noqa: SIM905 -- the 32 names on one line read better than a list of 32 lines
     "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
 ).split()
@@ -40,6 +46,18 @@ _OTHER_NAMES: Final = {
     "\x85": "NEL, a line break to YAML",
     "\u2028": "LINE SEPARATOR",
     "\u2029": "PARAGRAPH SEPARATOR",
+    "\u200b": "ZERO WIDTH SPACE",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE, a byte-order mark inside the text",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
 }
 _CONTROL_LINES_SHOWN: Final = 10  # lines named one by one; a file with more is named as a whole after them
 
@@ -84,6 +102,7 @@ def _has_control(data: bytes, text: str) -> bool:
         or _C1_BYTES.search(data) is not None
         or "\u2028" in text
         or "\u2029" in text
+        or _INVISIBLE_CHARACTER.search(text) is not None
     )
 
 

@@ -77,6 +77,8 @@ def _title_attr(text: str) -> str:
 
 def cite(site: SiteData, keys: Sequence[str], from_path: str) -> str:
     """An APA parenthetical citation, each part linked to its bibliography entry; retracted works say so."""
+    if not keys:
+        raise ValueError("a citation names at least one key")
     parts: list[str] = []
     for key in keys:
         if key not in site.formatted:

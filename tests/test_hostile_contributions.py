@@ -1,0 +1,131 @@
+"""Attacks from a hostile review of the landed site, each now refused with its file and line: files under docs/ that
+the site would publish as they are, Mermaid text that reaches the page past the sanitiser, a block left open that
+swallows the sections the build adds, a heading that took cubic time, IDs in look-alike digits, invisible characters
+that make text read otherwise, and image addresses that led an edition to read files of the building machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from imap.model import markup, sanitize
+from imap.publishing.edition_html import EditionError, pictures, prepared
+from tests.helpers import PRINCIPLE, formatted, minimal, within, write
+
+
+def _with_body(root: Path, extra: str) -> int:
+    """P01 with `extra` appended to its text; the 1-based line where `extra` starts."""
+    text = PRINCIPLE + extra
+    write(root, "manual/principles/P01.md", text)
+    return PRINCIPLE.count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "docs/help.html",  # a page of the contributor's own, with script
+        "docs/pictures/diagram.svg",  # an SVG runs its script when opened, and a pull request shows it as a picture
+        "docs/assets/javascripts/bundle.min.js",  # the path of a theme file replaces the theme's own
+        "docs/assets/pictures/logo.png",  # the theme's and the project's folder
+        "docs/CNAME",
+    ],
+)
+def test_a_file_under_docs_that_is_not_a_page_or_a_picture_is_refused(tmp_path: Path, relative: str) -> None:
+    root = minimal(tmp_path)
+    write(root, relative, "<script>alert(document.domain)</script>")
+    assert [line.split(": error: ")[0] for line in formatted(root) if line.endswith("[file.unexpected]")] == [relative]
+
+
+def test_a_picture_beside_a_page_is_published(tmp_path: Path) -> None:
+    root = minimal(tmp_path)
+    write(root, "docs/pictures/step-2.png", b"\x89PNG\r\n\x1a\n")
+    assert formatted(root) == []
+
+
+def test_a_mermaid_diagram_holds_no_directive_html_address_or_foreign_click(tmp_path: Path) -> None:
+    root = minimal(tmp_path)
+    start = _with_body(
+        root,
+        "\n```mermaid\n"
+        '%%{init: {"themeCSS": ".node rect { fill: url(https://tracker.example/css.png); }"}}%%\n'
+        "graph TD\n"
+        "  A[\"<img src='https://tracker.example/pixel.gif'> Dosing has been updated\"] --> B\n"
+        '  click B href "https://phish.example/login" "Sign in"\n'
+        "  click A P01\n"
+        "  A <--> B\n"
+        "```\n",
+    )
+    found = {int(line.split(":")[1]) for line in formatted(root) if line.endswith("[diagram.unsafe]")}
+    assert found == {start + 2, start + 4, start + 5}  # the directive, the label's HTML, the click to a web address
+
+
+@pytest.mark.parametrize("opening", ["```", "~~~~", "<div>", "<details>", "<table>"])
+def test_a_block_left_open_is_named_where_it_opens(tmp_path: Path, opening: str) -> None:
+    """An item's evidence, hypotheses and history follow its text on the page: a block the text leaves open would
+    show them as code, or hide them."""
+    root = minimal(tmp_path)
+    start = _with_body(root, f"\nA last paragraph.\n\n{opening}\n")
+    found = [line for line in formatted(root) if line.endswith("[markdown.unclosed]")]
+    assert len(found) == 1
+    assert found[0].startswith(f"manual/principles/P01.md:{start + 3}: error: the page opens ")
+
+
+def test_a_block_closed_later_is_not_named(tmp_path: Path) -> None:
+    root = minimal(tmp_path)
+    _with_body(root, "\n```text\ncode\n```\n\n<details><summary>More</summary>\n\nText.\n\n</details>\n")
+    assert formatted(root) == []
+
+
+def test_a_heading_with_a_long_run_of_spaces_is_read_at_once() -> None:
+    """The pattern that read headings took time growing with the cube of the line (about 4 hours for the longest
+    paragraph allowed); headings are now trimmed in one pass."""
+    line = "## a" + " " * 20_000 + "x"
+    found = within(10, lambda: markup.headings(line + "\n## b" + " " * 20_000 + "{" * 5_000))
+    assert [(h.level, h.text[:1], h.text[-1:]) for h in found] == [(2, "a", "x"), (2, "b", "{")]
+    assert [h.text for h in markup.headings("## Title {: #own .x }\n### C# ###\n## ###")] == ["Title", "C#", "#"]
+
+
+def test_an_id_in_look_alike_digits_is_refused(tmp_path: Path) -> None:
+    """U+1D7D1 (a bold three) is a digit to Python's patterns: P1 and a bold three would be a second principle, shown
+    as P13."""
+    root = minimal(tmp_path)
+    text = PRINCIPLE.replace("id: P01", "id: P1\U0001d7d1").replace("H01a", "H1\U0001d7d1a")
+    write(root, "manual/principles/P1\U0001d7d1.md", text)
+    assert any(line.startswith("manual/principles/P1\U0001d7d1.md") and ": error: " in line for line in formatted(root))
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\u2066", "\u200b", "\ufeff"])
+def test_a_character_that_makes_text_read_otherwise_is_refused(tmp_path: Path, character: str) -> None:
+    root = minimal(tmp_path)
+    write(root, "manual/principles/P01.md", PRINCIPLE.replace("title: A principle", f"title: A {character}principle"))
+    code = f"U+{ord(character):04X}"
+    assert any(
+        line.startswith(f"manual/principles/P01.md:3: error: the line holds the invisible control character {code}")
+        and line.endswith("[file.control-character]")
+        for line in formatted(root)
+    )
+
+
+def test_an_image_from_the_servers_root_is_dropped() -> None:
+    assert [u.what for u in sanitize.unsafe_markup('Text.\n\n<img src="/tmp/secret.txt" alt="a">\n')] == [
+        "the src= attribute of <img> ('/tmp/secret.txt')"
+    ]
+    assert sanitize.unsafe_markup('Text.\n\n<img src="../pictures/a.png" alt="a">\n') == []
+
+
+def test_an_edition_reads_pictures_only_from_the_built_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(site, "manual/principles/P01/index.html", "<html></html>")
+    write(site, "pictures/a.png", b"\x89PNG\r\n\x1a\n")
+    write(tmp_path, "secret.txt", "TOPSECRET")
+    find = pictures(site, "manual/principles/P01/index.html")
+    assert find("../../../pictures/a.png") == (site / "pictures" / "a.png").resolve()
+    for address in ("/tmp/secret.txt", "../../../../secret.txt", "file:///etc/passwd", "../../../pictures/none.png"):
+        with pytest.raises(EditionError, match="is not a file of the built site"):
+            find(address)
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    content = prepared('<p><img alt="a" src="../../../pictures/a.png"></p>', figures, "fig0", find)
+    assert content == '<p><img alt="a" src="fig0-picture-1.png"></p>'
+    assert (figures / "fig0-picture-1.png").read_bytes().startswith(b"\x89PNG")
