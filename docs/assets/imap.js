@@ -23,6 +23,12 @@ document$.subscribe(function () {
     wrapper.setAttribute("role", "region");
     wrapper.setAttribute("aria-label", (used[name] > 1 ? name + " (" + used[name] + ")" : name) + ", scrolls sideways");
   });
+  // A code block wider than its box scrolls sideways too: keyboard users must reach it as well (WCAG 2.1.1).
+  document.querySelectorAll(".md-typeset pre > code").forEach(function (code) {
+    if (code.scrollWidth > code.clientWidth && !code.hasAttribute("tabindex")) {
+      code.tabIndex = 0;
+    }
+  });
   // Material's search is a dialog without a name (axe: aria-dialog-name).
   var search = document.querySelector(".md-search[role='dialog']");
   if (search && !search.getAttribute("aria-label")) {

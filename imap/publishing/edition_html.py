@@ -22,13 +22,15 @@ FIGURE_STYLES: Final = Path(__file__).with_name("figures.css")
 # for its width: about 600 pt of height for 499 pt of text width).
 MAX_HEIGHT_TO_WIDTH: Final = 1.2
 # What the site shows for the screen and an edition leaves out: heading permalinks, Copy link buttons, the print
-# edition's own banner and table of contents (an edition makes its own outline), and the print edition's cover.
+# edition's own banner and table of contents (an edition makes its own outline), the print edition's cover, and the
+# hint that a drawing scrolls sideways on a narrow screen.
 _SCREEN_ONLY: Final = (
     re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL),
     re.compile(r"<button\b.*?</button>", re.DOTALL),
     re.compile(r'<div[^>]* id="print-site-banner"[^>]*>.*?</div>', re.DOTALL),
     re.compile(r'<section class="print-page">\s*<div id="print-page-toc".*?</section>', re.DOTALL),
     re.compile(r'<div class="imap-print-cover">.*?</div>\s*</div>', re.DOTALL),
+    re.compile(r'\s?<span class="imap-scroll-hint"[^>]*>[^<]*</span>'),
 )
 # A link to another page of the site (a relative address) leads nowhere in a file read on its own: its words stay.
 _RELATIVE_LINK: Final = re.compile(r'<a href="(?!https?:|mailto:|#)[^"]*"[^>]*>(.*?)</a>', re.DOTALL)

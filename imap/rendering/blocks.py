@@ -24,6 +24,7 @@ from imap.rendering.markdown import (
     xref,
 )
 from imap.rendering.site import SiteData
+from imap.rendering.svg import SCROLL_HINT
 
 
 def prose(site: SiteData, text: str, from_path: str) -> str:
@@ -56,7 +57,7 @@ def decision_guide(site: SiteData, guide_id: str, from_path: str) -> str:
     caption = f"The same guide as a drawing: {html.escape(guide.title)}. Each step is numbered as in the list above."
     drawing = (
         f'<figure class="imap-figure imap-guide-figure">\n<div class="imap-figure__drawing">'
-        f"{guides.drawing(guide, link)}</div>\n<figcaption>{caption}</figcaption>\n</figure>\n"
+        f"{guides.drawing(guide, link)}</div>\n<figcaption>{caption}{SCROLL_HINT}</figcaption>\n</figure>\n"
     )
     # The steps are one block (class imap-keep), which an edition keeps on one page.
     return f'<div class="imap-keep" markdown>\n\n{listed}\n\n</div>\n\n{drawing}'

@@ -16,6 +16,10 @@ LINE: Final = 15  # line height
 
 
 PAD: Final = 8
+# After a drawing's caption, said on a narrow screen only (imap.css), where the drawing scrolls sideways.
+SCROLL_HINT: Final = (
+    ' <span class="imap-scroll-hint" data-search-exclude>On a narrow screen it scrolls sideways.</span>'
+)
 
 
 @dataclass(frozen=True)
@@ -118,5 +122,5 @@ def _figure(svg: str, caption: str) -> str:
     """An HTML block (no blank lines, so Markdown passes it through whole) with a scrollable drawing."""
     return (
         f'<figure class="imap-figure">\n<div class="imap-figure__drawing">{svg}</div>\n'
-        f"<figcaption>{caption}</figcaption>\n</figure>\n"
+        f"<figcaption>{caption}{SCROLL_HINT}</figcaption>\n</figure>\n"
     )
