@@ -137,7 +137,7 @@ def test_keys_in_any_case_are_formatted() -> None:
 
 def test_every_latex_command_the_checks_accept_is_read_by_the_engine() -> None:
     """bibrules.KNOWN_COMMANDS is what pandoc turns into text: none of them is left as raw LaTeX (which it drops)."""
-    from imap.citing import pandoc
+    from imap.citing import fixups, pandoc
     from imap.reading import bibrules
 
     written = {
@@ -148,7 +148,7 @@ def test_every_latex_command_the_checks_accept_is_read_by_the_engine() -> None:
         f"@article{{c{index}, author = {{A, B}}, title = {{T {value} t}}, journal = {{J}}, year = {{2000}}}}"
         for index, value in enumerate(written.values())
     )
-    doc = pandoc.run_json(["-f", "biblatex", "-t", "json"], text.encode())
+    doc = pandoc.run_json(["-f", "biblatex", "-t", "json"], fixups.for_pandoc(text).encode())  # as the engine reads it
     dropped = [
         command
         for command, ref in zip(written, doc["meta"]["references"]["c"], strict=True)
@@ -204,3 +204,54 @@ def test_a_hyphenated_given_name_keeps_both_initials_as_written() -> None:
     lower-case second part ("Ahn, H.")."""
     text = "@article{a, author = {Ahn, Hyun-nie and Sartre, Jean-Paul}, title = {T}, journal = {J}, year = {2001}}"
     assert format_references(text)["a"].entry_text.startswith("Ahn, H.-n., & Sartre, J.-P. (2001).")
+
+
+def test_what_reference_managers_export_is_named_where_it_would_print_otherwise() -> None:
+    """Exports from Zotero's own BibTeX, Mendeley, EndNote and PubMed converters that pandoc would print otherwise
+    than meant: each is a diagnostic at its line."""
+    _, problems = load(
+        "@article{a,\n"
+        "  author = {Johnson MW and {National Institute for Health and Care Excellence,}},\n"
+        "  title = {Trial of {Psilocybin} versus {Escitalopram} for {Depression}},\n"
+        "  journal = {J}, year = {2020}}\n"
+        "@article{b,\n"
+        "  author = {A, B},\n"
+        "  title = {{Effects of Psilocybin-Assisted Therapy on Major Depressive Disorder}},\n"
+        "  journal = {J}, year = {2020}, language = {de}}\n"
+        "@techreport{c,\n"
+        "  author = {A, B}, title = {T}, year = {2020},\n"
+        "  institution = {Substance Abuse and Mental Health Services Administration}}\n"
+    )
+    found = [(p.split(":")[1], p.rsplit("[", 1)[1].rstrip("]")) for p in problems if ": note: " not in p]
+    assert found == [
+        ("2", "bib.name"),  # the Vancouver name (the first of the list that cannot be read is named)
+        ("3", "bib.title-case"),  # every capitalised word braced
+        ("7", "bib.title-case"),  # the whole title braced
+        ("8", "bib.language"),
+        ("11", "bib.list-and"),
+    ], problems
+
+
+def test_a_percent_sign_in_a_title_is_text_and_an_address_stays_as_written() -> None:
+    from imap.citing import fixups
+
+    text = (
+        "% A comment line with 50% and a { brace\n"
+        '@article{a, title = {Use in 12% of visits}, journal = "J of 100% Open", url = {https://x.org/a%20b},\n'
+        " howpublished = {\\url{https://y.org/%7E}}, note = {already \\% escaped}}\n"
+        "@comment{ 5% }\n"
+    )
+    assert fixups.escape_percent(text) == text.replace("12%", "12\\%").replace("100%", "100\\%")
+    formatted = format_references(
+        "@article{a, author = {A, B}, title = {Use in 12% of visits}, journal = {J}, year = {2020}}"
+    )
+    assert "Use in 12% of visits." in formatted["a"].entry_text
+
+
+def test_an_entry_pandoc_cannot_read_is_named_at_its_line() -> None:
+    _, problems = load(
+        "@article{a, author = {A, B}, title = {T}, journal = {J}, year = {2020}}\n\n"
+        "@article(b, author = {A, B}, title = {T}, journal = {J}, year = {2020})\n"
+    )
+    engine = [p for p in problems if p.endswith("[bib.engine]")]
+    assert engine and engine[0].startswith("references.bib:3: error: "), problems

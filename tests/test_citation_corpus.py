@@ -101,6 +101,7 @@ _DEBRIS: Final = (
     ("doubled punctuation", re.compile(r"(?<!\.)\.\.(?!\.)|[?!][.,]|,,|;;|\s[,;:]|\s\.(?!\s\.)(?!\.)")),
     ("an 'and' left from a name list", re.compile(r"\band\.|\band \(")),
     ("a link inside the entry", re.compile(r"<a\b")),
+    ("a brace left from LaTeX", re.compile(r"[{}]")),
 )
 
 

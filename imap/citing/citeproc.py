@@ -104,7 +104,9 @@ def process(bibtex: str, references: Mapping[str, Reference], cache_dir: Path | 
     try:
         result = _process(bibtex, references)
     except pandoc.PandocError as problem:
-        return Result(problems=(error(Location("references.bib"), "bib.engine", str(problem)),))
+        line = _PANDOC_LINE.search(str(problem))  # where pandoc stopped reading ("Error at (line 8, column 1)")
+        where = Location("references.bib", int(line.group(1)) if line else 0)
+        return Result(problems=(error(where, "bib.engine", str(problem)),))
     if path is not None:
         _write_cache(path, result)
     return result
@@ -140,7 +142,7 @@ def cache_key(data: Any, code: Path | None = None) -> str:
 def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
     read, rendered, csl = _run(
         ["-f", "biblatex"],
-        fixups.protect_styled_groups(bibtex).encode("utf-8"),
+        fixups.for_pandoc(bibtex).encode("utf-8"),
         list(references),
         {key: fixups.hints(reference, references) for key, reference in references.items()},
     )
@@ -264,16 +266,18 @@ class _Reader(HTMLParser):
 
 
 def _public(item: Mapping[str, Any]) -> dict[str, Any]:
-    """A CSL-JSON item as published: bibliographic variables only; an incomplete author list ends in "et al."."""
+    """A CSL-JSON item as published: bibliographic variables only; an incomplete author list ends in "et al."; a
+    work of no particular kind (BibTeX's @misc, which pandoc gives no type) is a CSL document, as CSL requires one."""
     result: dict[str, Any] = {}
     for name, value in item.items():
-        if name not in PUBLIC_CSL:
+        if name not in PUBLIC_CSL or (name == "type" and not value):
             continue
         if isinstance(value, list):
             value = [
                 {"literal": ET_AL} if isinstance(p, dict) and p.get("literal") == ET_AL_MARKER else p for p in value
             ]
         result[name] = value
+    result.setdefault("type", "document")
     return result
 
 
@@ -282,6 +286,7 @@ def _public(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _TAG: Final = re.compile(r"<[^>]+>")
+_PANDOC_LINE: Final = re.compile(r"\bline ([0-9]{1,7})\b")
 
 
 def _text(fragment: str) -> str:

@@ -5,7 +5,9 @@
 --   html: every reference formatted with one in-text citation each (labels and year letters for the whole manual),
 --   csl:  the references as CSL-JSON.
 -- Between reading and formatting it makes the fix-ups named in citeproc.py's docstring, where pandoc reads an entry
--- otherwise than APA 7 wants it printed. Decisions about what the contributor wrote (is this a DOI, an address) are
+-- otherwise than APA 7 wants it printed: first those about what the reference is (the CSL-JSON is written then), then
+-- those about how APA prints it (hyphenated initials, "No." before a report's number, a thesis's description), which
+-- the published data does not carry. Decisions about what the contributor wrote (is this a DOI, an address) are
 -- made in Python from the entry as the checks read it and come in the settings file, as `hints`; this writer only
 -- applies them and changes the structure pandoc read. Nothing here evaluates the bibliography's text.
 --
@@ -58,20 +60,35 @@ local function initials(word)
   return table.concat(parts, "-")
 end
 
+-- What a name is: a lower-case particle stays in front of the family name; "others" marks an incomplete list.
 local function fix_name(person, marker)
   local particle = person["dropping-particle"]
   if particle ~= nil and is_lower(pandoc.text.sub(text(particle), 1, 1)) then
     person["non-dropping-particle"] = particle -- de Wit, H. (APA 9.8), not Wit, H. de
     person["dropping-particle"] = nil
   end
+  if pandoc.text.lower(text(person.literal)) == "others" then
+    person.literal = marker
+  end
+end
+
+-- How APA prints a name: "Hyun-nie" as "H.-n." (the style drops the lower-case part of a hyphenated given name).
+local function print_name(person)
   local given = text(person.given)
   if given:find(LOWER_AFTER_HYPHEN) then
     local words = {}
     for word in given:gmatch("%S+") do words[#words + 1] = initials(word) end
     person.given = table.concat(words, " ")
   end
-  if pandoc.text.lower(text(person.literal)) == "others" then
-    person.literal = marker
+end
+
+local function each_person(ref, action, ...)
+  for _, role in ipairs(ROLES) do
+    if type(ref[role]) == "table" then
+      for _, person in ipairs(ref[role]) do
+        if type(person) == "table" then action(person, ...) end
+      end
+    end
   end
 end
 
@@ -92,15 +109,11 @@ local function fix_thesis(ref)
 end
 
 -- A report's number as APA 10.4 writes it, "(Working Paper No. WP-17)": in the description, where the style would
--- print it as a range or without "No."; an article's number (BibLaTeX's eid, which pandoc does not read) as
--- "Article e0123456" (APA 9.25).
-local function fix_numbers(ref, hint)
+-- print it as a range or without "No.".
+local function print_report_number(ref)
   if text(ref.type) == "report" and ref.number ~= nil then
     if trim(text(ref.genre)) == "" then ref.genre = "Report" end
     ref.number = "No. " .. trim(text(ref.number))
-  end
-  if text(ref.type) == "article-journal" and hint.eid ~= "" and ref.number == nil then
-    ref.number = hint.eid
   end
 end
 
@@ -115,7 +128,8 @@ local function capitalise_after_dash(title)
   }
 end
 
-local function fix(ref, hint, settings)
+-- What the reference is, where pandoc reads it otherwise than written: also what the CSL-JSON download says.
+local function fix_data(ref, hint, settings)
   if ref.doi ~= nil then
     ref.doi = hint.doi ~= "" and hint.doi or nil -- not a DOI: reported by bibrules (bib.doi)
   end
@@ -126,13 +140,7 @@ local function fix(ref, hint, settings)
     ref.publisher = nil -- \url in howpublished is an address, not a publisher
     if hint.howpublished_url ~= "" then ref.url = hint.howpublished_url end
   end
-  for _, role in ipairs(ROLES) do
-    if type(ref[role]) == "table" then
-      for _, person in ipairs(ref[role]) do
-        if type(person) == "table" then fix_name(person, settings.marker) end
-      end
-    end
-  end
+  each_person(ref, fix_name, settings.marker)
   if ref.issued ~= nil then
     local issued = pandoc.text.lower(trim(text(ref.issued)))
     for _, status in ipairs(settings.statuses) do
@@ -143,8 +151,36 @@ local function fix(ref, hint, settings)
       end
     end
   end
+  if hint.drop_genre then
+    ref.genre = nil -- EndNote's "Journal Article": the kind of reference, not a description of the work (bib.type)
+  elseif ref.genre ~= nil and text(ref.genre):find("[{}]") then
+    ref.genre = (text(ref.genre):gsub("[{}]", "")) -- "Technical {Report}": braces are not part of the words
+  end
+  if text(ref.type) == "article-journal" and ref.number == nil then
+    local number = hint.eid ~= "" and hint.eid or hint.article_number
+    if number ~= "" then
+      ref.number = number -- an article's number (APA 9.25: "Article e0123456"): BibLaTeX's eid, or in the pages
+      if number == hint.article_number then ref.page = nil end
+    end
+  end
+  if hint.edition ~= "" then
+    ref.edition = hint.edition -- "Second" and "2nd ed." as 2, which the style prints "2nd ed."
+  end
+  if hint.arxiv and hint.url == "" and ref.doi == nil then -- an arXiv preprint's address, from its identifier only
+    ref.url = hint.eprint_url ~= "" and hint.eprint_url or nil
+  end
+  if hint.prepublished or (hint.server ~= "" and LOOSE[text(ref.type)]) then
+    ref.type = "article" -- APA 10.8: a preprint, "[Preprint]. Server." (CSL's article)
+    if ref.genre == nil then ref.genre = "Preprint" end
+    if hint.server ~= "" and ref.publisher == nil then ref.publisher = hint.server end
+  end
+end
+
+-- How APA 7 prints the reference, where the style prints it otherwise: only for the formatted reference.
+local function fix_display(ref, hint)
+  each_person(ref, print_name)
   if text(ref.type) == "thesis" then fix_thesis(ref) end
-  fix_numbers(ref, hint)
+  print_report_number(ref)
   if ref.title ~= nil and hint.dash then
     ref.title = capitalise_after_dash(pandoc.Inlines(ref.title))
   end
@@ -163,11 +199,6 @@ local function fix(ref, hint, settings)
   if text(ref.type) == "paper-conference" and ref.publisher ~= nil and ref["container-title"] ~= nil then
     ref.type = "chapter" -- APA 10.5: a paper in published proceedings is a chapter of a book, cited without its meeting
     for _, name in ipairs { "event", "event-title", "event-place", "event-date" } do ref[name] = nil end
-  end
-  if hint.prepublished or (hint.server ~= "" and LOOSE[text(ref.type)]) then
-    ref.type = "article" -- APA 10.8: a preprint, "[Preprint]. Server." (CSL's article)
-    if ref.genre == nil then ref.genre = "Preprint" end
-    if hint.server ~= "" and ref.publisher == nil then ref.publisher = hint.server end
   end
   if text(ref.type) == "pamphlet" and ref.genre == nil then
     ref.genre = "Brochure" -- APA 10.2: a booklet is a brochure
@@ -206,8 +237,12 @@ function Writer(doc, opts)
     if wanted[key] then kept:insert(by_key[key]) end
   end
   if settings.fix then
-    for _, ref in ipairs(kept) do fix(ref, settings.hints[text(ref.id)], settings) end
+    for _, ref in ipairs(kept) do fix_data(ref, settings.hints[text(ref.id)], settings) end
     for _, ref in ipairs(kept) do contain(ref, settings.hints[text(ref.id)], by_key) end
+  end
+  local csl = pandoc.write(pandoc.Pandoc({}, { references = kept }), "csljson") -- the data, before the printing
+  if settings.fix then
+    for _, ref in ipairs(kept) do fix_display(ref, settings.hints[text(ref.id)]) end
   end
   local blocks = pandoc.Blocks {}
   for _, ref in ipairs(kept) do
@@ -218,6 +253,6 @@ function Writer(doc, opts)
   return pandoc.json.encode {
     read = read,
     html = pandoc.write(cited, "html", { wrap_text = "none" }),
-    csl = pandoc.write(pandoc.Pandoc({}, { references = kept }), "csljson"),
+    csl = csl,
   }
 end

@@ -124,6 +124,16 @@ CODES: dict[str, str] = {
     "bib.doi": "A DOI is not of the form 10.NNNN/suffix.",
     "bib.doi-prefix": "A DOI was written with its address or a 'doi:' prefix; the build uses the DOI alone (a note).",
     "bib.url": "A url (or the address given in howpublished) is not a web address starting with http:// or https://.",
+    "bib.url-escaped": "A url was written with LaTeX escapes (\\_, \\%); the build uses the address as meant (a note).",
+    "bib.type": "A type field names the kind of reference (EndNote's 'Journal Article'), which is not printed "
+    "(a note).",
+    "bib.article-number": "The pages of an article are an article number (e0123456), printed 'Article e0123456' "
+    "(a note).",
+    "bib.edition": "An edition written as a word or an ordinal ('Second') is printed as a number, '2nd ed.' (a note).",
+    "bib.list-and": "A publisher, institution or place reads as several names because it holds 'and', which BibLaTeX "
+    "reads as a separator.",
+    "bib.language": "An entry in another language has no langid: the reference engine prints its title in English "
+    "sentence case.",
     "bib.duplicate-url": "A url is the DOI's own address; the reference prints it once, as the DOI (a note).",
     "bib.name": "A list of names cannot be read as written: an 'and' with no name beside it, names separated by "
     "commas instead of 'and', or 'others' before the end.",

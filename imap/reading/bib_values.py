@@ -36,10 +36,24 @@ _SUFFIXES: Final = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"})
 
 
 def normalised_doi(value: str) -> str:
-    """The DOI alone, without an address or 'doi:' in front of it (what the reference prints after https://doi.org/)."""
-    value = value.strip()
+    """The DOI alone, without an address or 'doi:' in front of it (what the reference prints after https://doi.org/),
+    and without the LaTeX escapes a reference manager may write into it (`{\\_}`, `\\_`, `\\%`)."""
+    value = unescaped(value.strip())
     match = _DOI_PREFIX.match(value)
     return value[match.end() :].strip() if match else value
+
+
+def unescaped(value: str) -> str:
+    """An address or a DOI as meant, where an export escaped it as LaTeX text (Mendeley writes `10.1016/j.x.{\\_}001`
+    and `a\\%20b`): braces dropped, and the escaped characters as themselves. Such fields are read verbatim, so
+    the escapes would otherwise be printed, and the address broken."""
+    if "\\" not in value and "{" not in value and "}" not in value:
+        return value
+    value = value.replace("{", "").replace("}", "").replace("\\textunderscore", "_")
+    return _ESCAPED.sub(r"\1", value)
+
+
+_ESCAPED: Final = re.compile(r"\\([_%&#$~])")
 
 
 def is_doi(value: str) -> bool:
@@ -47,9 +61,50 @@ def is_doi(value: str) -> bool:
 
 
 def url_of(raw: str) -> str:
-    """The address in a url field, or in a \\url{...} (howpublished)."""
+    """The address in a url field, or in a \\url{...} (howpublished), without LaTeX escapes (see `unescaped`)."""
     match = _URL_MACRO.search(raw)
-    return (match.group(1) if match else raw).strip()
+    return unescaped((match.group(1) if match else raw).strip())
+
+
+# What EndNote and some converters write in `type` on every entry: the kind of reference, which is not a description
+# of the work ("[Journal Article]"); a thesis's or a report's own type ("PhD thesis", "Working paper") is.
+REFERENCE_KINDS: Final = frozenset(
+    {
+        "journal article", "electronic article", "magazine article", "newspaper article", "book", "edited book",
+        "electronic book", "book section", "electronic book section", "conference paper", "conference proceedings",
+        "generic", "web page", "article", "misc", "online", "inbook", "incollection", "inproceedings",
+    }
+)  # fmt: skip
+
+
+def reference_kind(value: str) -> bool:
+    """Whether a `type` field names the kind of reference rather than describing the work."""
+    return " ".join(value.replace("{", "").replace("}", "").split()).lower() in REFERENCE_KINDS
+
+
+_ORDINALS: Final = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_EDITION: Final = re.compile(r"([0-9]{1,3})(?:st|nd|rd|th)?(?:\s*(?:ed\.?|edn\.?|edition))?", re.IGNORECASE)
+
+
+def edition_number(value: str) -> str:
+    """An edition written as a word or an ordinal ("Second", "2nd ed.") as its number, which the style prints as
+    "2nd ed."; "" for an edition written otherwise (printed as written, "Rev. ed.")."""
+    text = " ".join(value.replace("{", "").replace("}", "").split()).strip(". ")
+    words = text.lower().split()
+    if words and words[0] in _ORDINALS and all(w.strip(".") in ("ed", "edn", "edition") for w in words[1:]):
+        return str(_ORDINALS.index(words[0]) + 1)
+    match = _EDITION.fullmatch(text)
+    return match.group(1) if match else ""
+
+
+# An article number written where the pages go, as PLOS and Frontiers exports do ("e0266123").
+_ARTICLE_NUMBER: Final = re.compile(r"[eE][0-9]+")
+
+
+def article_number(pages: str) -> str:
+    """The article number a `pages` field holds instead of pages, or ""."""
+    text = pages.replace("{", "").replace("}", "").strip()
+    return text if _ARTICLE_NUMBER.fullmatch(text) else ""
 
 
 def is_url(value: str) -> bool:

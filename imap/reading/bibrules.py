@@ -19,11 +19,15 @@ from imap.reading.bib_values import (
     _SUFFIXES,
     FIRST_YEAR,
     STATUSES,
+    article_number,
     duplicates_doi,
+    edition_number,
     is_doi,
     is_url,
     normalised_doi,
+    reference_kind,
     split_names,
+    unescaped,
     url_of,
     valid_date,
     valid_year,
@@ -48,7 +52,7 @@ KNOWN_COMMANDS: Final = frozenset(
         *("textquoteleft", "textquoteright", "textquotedblleft", "textquotedblright", "textasciitilde"),
         *("textbackslash", "textless", "textgreater", "textbullet", "textdegree", "ldots", "dots", "S", "P"),
         *("copyright", "textregistered", "textsection", "textmu", "guillemotleft", "guillemotright", "euro", "pounds"),
-        *("slash",),
+        *("slash", "textendash", "textemdash"),
         # styles
         *("textit", "emph", "textbf", "textsc", "textsuperscript", "textsubscript", "textup", "textsl", "textrm"),
         *("textsf", "texttt", "textnormal", "mkbibquote", "mkbibemph", "mkbibitalic", "mkbibbold", "enquote"),
@@ -85,6 +89,7 @@ def check(entry: Raw) -> list[Diagnostic]:
     found.extend(_doi(entry))
     found.extend(_urls(entry))
     found.extend(_title_case(entry))
+    found.extend(_exported(entry))
     return found
 
 
@@ -139,6 +144,24 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
         )
     for name in names:
         parts = _commas(name)
+        if len(parts) > 1 and not parts[-1]:
+            yield warning(
+                where,
+                "bib.name",
+                f"{what} has a name that ends in a comma: '{_short(name)}' (a name in two parts, or an organisation "
+                "whose name holds 'and')",
+                "write an organisation in double braces, such as {{National Institute for Health and Care Excellence}}",
+            )
+            break
+        if len(parts) == 1 and _VANCOUVER.fullmatch(name.strip()) and name.split()[-1].lower() not in _SUFFIXES:
+            yield warning(
+                where,
+                "bib.name",
+                f"{what} has '{_short(name)}', which reads as the given name '{name.split()[0]}' and the family name "
+                f"'{name.split()[-1]}' (initials after the family name, as PubMed writes them)",
+                "write Family, Given: Johnson, M. W.",
+            )
+            break
         if len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES):
             yield error(
                 where,
@@ -147,6 +170,9 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
                 "separate the names with 'and' (Family, Given and Family, Given)",
             )
             break
+
+
+_VANCOUVER: Final = re.compile(r"[A-Z][\w'-]+(?: [A-Z][\w'-]+)* [A-Z]{1,3}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -223,10 +249,14 @@ def _doi(entry: Raw) -> Iterator[Diagnostic]:
             "a DOI looks like 10.1016/j.brat.2005.01.001; remove the field if there is none",
         )
     elif doi != written:
+        plain = unescaped(written)
+        how = " and ".join(
+            what for what, present in (("a prefix", plain != doi), ("LaTeX escapes", plain != written)) if present
+        )
         yield note(
             entry.at("doi"),
             "bib.doi-prefix",
-            f"the DOI of '{entry.key}' is written with a prefix; the reference uses {doi}",
+            f"the DOI of '{entry.key}' is written with {how}; the reference uses {doi}",
         )
 
 
@@ -248,6 +278,12 @@ def _urls(entry: Raw) -> Iterator[Diagnostic]:
                 entry.at("url"),
                 "bib.duplicate-url",
                 f"the url of '{entry.key}' is its DOI's address; the reference prints it once, as the DOI",
+            )
+        elif name == "url" and address != raw.strip():
+            yield note(
+                entry.at("url"),
+                "bib.url-escaped",
+                f"the url of '{entry.key}' is written with LaTeX escapes; the reference uses {_short(address)}",
             )
 
 
@@ -301,6 +337,26 @@ def _title_case(entry: Raw) -> Iterator[Diagnostic]:
     inner = [w for w, starts in words if not starts and "\0" not in w and len(w) > 3 and w[0].isalpha()]
     capitalised = [w for w in inner if _CAPITALISED.fullmatch(w.rstrip(",;)'\"\u201d\u2019"))]
     lower = [w for w in inner if w[0].islower()]
+    if _braced_in_title_case(title):
+        yield warning(
+            entry.at("title"),
+            "bib.title-case",
+            f"the whole title of '{entry.key}' is braced, as Mendeley exports titles: it keeps its capitals, so it "
+            "cannot be printed in APA sentence case",
+            "remove the outer braces, and brace only names and acronyms, such as {PTSD}",
+        )
+        return
+    braced = _BRACED_CAPITAL.findall(title)
+    if len(braced) >= 3 and len(braced) + len(capitalised) > len(lower):
+        yield warning(
+            entry.at("title"),
+            "bib.title-case",
+            f"the title of '{entry.key}' braces its capitalised words one by one ({', '.join(braced[:3])}), as "
+            "Zotero's own BibTeX export does: braced words keep their capitals, so it cannot be printed in APA "
+            "sentence case",
+            "remove the braces but around names and acronyms, such as {PTSD} or {Veterans Affairs}",
+        )
+        return
     # A title in title case capitalises most of its words; one in sentence case capitalises only names.
     if capitalised and len(capitalised) < len(lower):
         shown = ", ".join(f"'{w.rstrip(',;)')}'" for w in capitalised[:5])
@@ -311,6 +367,86 @@ def _title_case(entry: Raw) -> Iterator[Diagnostic]:
             "them in lower case",
             "brace names and acronyms to keep their capitals, such as {Veterans Affairs}",
         )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What reference managers write that pandoc would print otherwise than meant
+
+
+_LIST_FIELDS: Final = ("publisher", "institution", "organization", "school", "location", "address")
+_ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
+_BRACED_CAPITAL: Final = re.compile(r"\{[A-Z][a-z\u00df-\u00ff]+\}")
+
+
+def _exported(entry: Raw) -> Iterator[Diagnostic]:
+    fields = entry.fields
+    kind = fields.get("type", "")
+    if kind and reference_kind(kind):
+        yield note(
+            entry.at("type"),
+            "bib.type",
+            f"the type of '{entry.key}', '{_short(kind)}', names the kind of reference (as EndNote exports it) rather "
+            "than describing the work, so the reference does not print it",
+        )
+    number = article_number(fields.get("pages", ""))
+    if number and entry.entry_type == "article":
+        yield note(
+            entry.at("pages"),
+            "bib.article-number",
+            f"the pages of '{entry.key}', {number}, are an article number: the reference prints 'Article {number}'",
+        )
+    edition = fields.get("edition", "")
+    written = edition.replace("{", "").replace("}", "").strip()
+    if edition and edition_number(edition) not in ("", written):
+        yield note(
+            entry.at("edition"),
+            "bib.edition",
+            f"the edition of '{entry.key}', '{_short(written)}', is printed as edition {edition_number(edition)} "
+            "(as APA writes it, '2nd ed.')",
+        )
+    for name in _LIST_FIELDS:
+        parts = [part for part in split_names(fields.get(name, "")) if part]
+        if len(parts) > 1:
+            yield warning(
+                entry.at(name),
+                "bib.list-and",
+                f"the {name} of '{entry.key}' reads as {len(parts)} names ('{_short(parts[0])}', "
+                f"'{_short(parts[1])}'{', ...' if len(parts) > 2 else ''}): BibLaTeX, and the reference engine, "
+                f"separate the names in {name} with 'and'",
+                f"brace a name that holds 'and': {{{_short(fields[name].strip('{} '))}}}",
+            )
+    language = fields.get("language", "").strip("{} ").lower()
+    if language and "langid" not in fields and language not in _ENGLISH:
+        yield warning(
+            entry.at("language"),
+            "bib.language",
+            f"'{entry.key}' is in '{_short(language)}' but has no langid: the reference engine will print its title "
+            "in English sentence case",
+            "add langid with BibLaTeX's name of the language (langid = {german}), which keeps the title as written",
+        )
+
+
+def _braced_in_title_case(title: str) -> bool:
+    """Whether the whole title is one braced group (as Mendeley exports it) and in title case inside."""
+    whole = title.strip()
+    if len(whole) <= 2 or whole[0] != "{" or _closing(whole) != len(whole) - 1:
+        return False
+    words = [
+        w.lstrip("(\"'\u201c\u2018") for w, starts in _unbraced_words(_COMMAND.sub(" ", whole[1:-1])) if not starts
+    ]
+    long = [w for w in words if "\0" not in w and len(w) > 3 and w[0].isalpha()]
+    capitals = sum(1 for w in long if w[0].isupper())
+    return capitals >= 3 and capitals > len(long) / 2
+
+
+def _closing(text: str) -> int:
+    """Where the brace that opens the text closes (-1 if it does not)."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if depth == 0:
+            return index
+    return -1
 
 
 def _short(text: str) -> str:
