@@ -271,6 +271,21 @@ def test_evidence_tables_show_kind_and_stance_without_scrolling_sideways(page: A
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")
 
 
+def test_a_glossary_term_shows_its_definition_when_tapped_on_a_phone(browser: Any, base_url: str) -> None:
+    """On a touch screen there is no hover to show a term's title: a tap shows the definition on the screen."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(base_url + "manual/principles/P03/")
+    term = page.locator("article abbr[title]").first
+    definition = term.get_attribute("title")
+    term.tap()
+    shown = term.evaluate("t => getComputedStyle(t, '::after').content")
+    box = term.evaluate("t => { const s = getComputedStyle(t, '::after'); return [s.position, s.bottom]; }")
+    context.close()
+    assert definition and shown.strip('"') == definition
+    assert box[0] == "fixed"
+
+
 def test_keyboard_focus_on_a_phone_stays_on_screen_and_reaches_the_text(browser: Any, base_url: str) -> None:
     """With the navigation drawer and search closed, Tab never lands on a link hidden off screen (WCAG 2.4.7,
     2.4.11), and reaches the page's own text in a few presses."""

@@ -29,6 +29,12 @@ document$.subscribe(function () {
       code.tabIndex = 0;
     }
   });
+  // A glossary term can take focus from a tap (imap.css then shows its definition on a touch screen), not from Tab.
+  document.querySelectorAll(".md-typeset abbr[title]").forEach(function (term) {
+    if (!term.hasAttribute("tabindex")) {
+      term.setAttribute("tabindex", "-1");
+    }
+  });
   // Material's search is a dialog without a name (axe: aria-dialog-name).
   var search = document.querySelector(".md-search[role='dialog']");
   if (search && !search.getAttribute("aria-label")) {

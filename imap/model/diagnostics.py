@@ -124,7 +124,8 @@ CODES: dict[str, str] = {
     "bib.doi": "A DOI is not of the form 10.NNNN/suffix.",
     "bib.doi-prefix": "A DOI was written with its address or a 'doi:' prefix; the build uses the DOI alone (a note).",
     "bib.url": "A url (or the address given in howpublished) is not a web address starting with http:// or https://.",
-    "bib.url-escaped": "A url was written with LaTeX escapes (\\_, \\%); the build uses the address as meant (a note).",
+    "bib.url-escaped": "A url was written with LaTeX escapes (an escaped underscore or percent sign); the build uses "
+    "the address as meant (a note).",
     "bib.type": "A type field names the kind of reference (EndNote's 'Journal Article'), which is not printed "
     "(a note).",
     "bib.article-number": "The pages of an article are an article number (e0123456), printed 'Article e0123456' "

@@ -185,3 +185,8 @@ def duplicates_doi(fields: Mapping[str, str]) -> bool:
     return (
         bool(doi) and is_doi(doi) and _DOI_PREFIX.match(url) is not None and normalised_doi(url).lower() == doi.lower()
     )
+
+
+def short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:60] + "…"

@@ -15,17 +15,16 @@ from dataclasses import dataclass
 from typing import Final
 
 from imap.model.diagnostics import Diagnostic, Location, error, note, warning
+from imap.reading import bib_exports
 from imap.reading.bib_values import (
     _SUFFIXES,
     FIRST_YEAR,
     STATUSES,
-    article_number,
     duplicates_doi,
-    edition_number,
     is_doi,
     is_url,
     normalised_doi,
-    reference_kind,
+    short,
     split_names,
     unescaped,
     url_of,
@@ -89,7 +88,7 @@ def check(entry: Raw) -> list[Diagnostic]:
     found.extend(_doi(entry))
     found.extend(_urls(entry))
     found.extend(_title_case(entry))
-    found.extend(_exported(entry))
+    found.extend(bib_exports.check(entry))
     return found
 
 
@@ -148,7 +147,7 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
             yield warning(
                 where,
                 "bib.name",
-                f"{what} has a name that ends in a comma: '{_short(name)}' (a name in two parts, or an organisation "
+                f"{what} has a name that ends in a comma: '{short(name)}' (a name in two parts, or an organisation "
                 "whose name holds 'and')",
                 "write an organisation in double braces, such as {{National Institute for Health and Care Excellence}}",
             )
@@ -157,7 +156,7 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
             yield warning(
                 where,
                 "bib.name",
-                f"{what} has '{_short(name)}', which reads as the given name '{name.split()[0]}' and the family name "
+                f"{what} has '{short(name)}', which reads as the given name '{name.split()[0]}' and the family name "
                 f"'{name.split()[-1]}' (initials after the family name, as PubMed writes them)",
                 "write Family, Given: Johnson, M. W.",
             )
@@ -166,7 +165,7 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
             yield error(
                 where,
                 "bib.name",
-                f"{what} has names separated by commas: '{_short(name)}'",
+                f"{what} has names separated by commas: '{short(name)}'",
                 "separate the names with 'and' (Family, Given and Family, Given)",
             )
             break
@@ -219,7 +218,7 @@ def _dates(entry: Raw) -> Iterator[Diagnostic]:
         yield error(
             entry.at("year"),
             "bib.year",
-            f"entry '{entry.key}' has an impossible year '{_short(entry.fields['year'])}'",
+            f"entry '{entry.key}' has an impossible year '{short(entry.fields['year'])}'",
             f"a publication year between {FIRST_YEAR} and next year, or one of: {', '.join(STATUSES)}",
         )
     for name in DATE_FIELDS:
@@ -227,7 +226,7 @@ def _dates(entry: Raw) -> Iterator[Diagnostic]:
             yield error(
                 entry.at(name),
                 "bib.date",
-                f"entry '{entry.key}' has an impossible {name} '{_short(entry.fields[name])}'",
+                f"entry '{entry.key}' has an impossible {name} '{short(entry.fields[name])}'",
                 "a real date written YYYY, YYYY-MM or YYYY-MM-DD",
             )
 
@@ -245,7 +244,7 @@ def _doi(entry: Raw) -> Iterator[Diagnostic]:
         yield error(
             entry.at("doi"),
             "bib.doi",
-            f"entry '{entry.key}' has a DOI that is not a DOI: '{_short(written)}'",
+            f"entry '{entry.key}' has a DOI that is not a DOI: '{short(written)}'",
             "a DOI looks like 10.1016/j.brat.2005.01.001; remove the field if there is none",
         )
     elif doi != written:
@@ -270,7 +269,7 @@ def _urls(entry: Raw) -> Iterator[Diagnostic]:
             yield error(
                 entry.at(name),
                 "bib.url",
-                f"the {name} of '{entry.key}' is not a web address: '{_short(address)}'",
+                f"the {name} of '{entry.key}' is not a web address: '{short(address)}'",
                 "a full address starting with https:// (or remove the field)",
             )
         elif name == "url" and duplicates_doi(entry.fields):
@@ -283,7 +282,7 @@ def _urls(entry: Raw) -> Iterator[Diagnostic]:
             yield note(
                 entry.at("url"),
                 "bib.url-escaped",
-                f"the url of '{entry.key}' is written with LaTeX escapes; the reference uses {_short(address)}",
+                f"the url of '{entry.key}' is written with LaTeX escapes; the reference uses {short(address)}",
             )
 
 
@@ -369,61 +368,7 @@ def _title_case(entry: Raw) -> Iterator[Diagnostic]:
         )
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# What reference managers write that pandoc would print otherwise than meant
-
-
-_LIST_FIELDS: Final = ("publisher", "institution", "organization", "school", "location", "address")
-_ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
 _BRACED_CAPITAL: Final = re.compile(r"\{[A-Z][a-z\u00df-\u00ff]+\}")
-
-
-def _exported(entry: Raw) -> Iterator[Diagnostic]:
-    fields = entry.fields
-    kind = fields.get("type", "")
-    if kind and reference_kind(kind):
-        yield note(
-            entry.at("type"),
-            "bib.type",
-            f"the type of '{entry.key}', '{_short(kind)}', names the kind of reference (as EndNote exports it) rather "
-            "than describing the work, so the reference does not print it",
-        )
-    number = article_number(fields.get("pages", ""))
-    if number and entry.entry_type == "article":
-        yield note(
-            entry.at("pages"),
-            "bib.article-number",
-            f"the pages of '{entry.key}', {number}, are an article number: the reference prints 'Article {number}'",
-        )
-    edition = fields.get("edition", "")
-    written = edition.replace("{", "").replace("}", "").strip()
-    if edition and edition_number(edition) not in ("", written):
-        yield note(
-            entry.at("edition"),
-            "bib.edition",
-            f"the edition of '{entry.key}', '{_short(written)}', is printed as edition {edition_number(edition)} "
-            "(as APA writes it, '2nd ed.')",
-        )
-    for name in _LIST_FIELDS:
-        parts = [part for part in split_names(fields.get(name, "")) if part]
-        if len(parts) > 1:
-            yield warning(
-                entry.at(name),
-                "bib.list-and",
-                f"the {name} of '{entry.key}' reads as {len(parts)} names ('{_short(parts[0])}', "
-                f"'{_short(parts[1])}'{', ...' if len(parts) > 2 else ''}): BibLaTeX, and the reference engine, "
-                f"separate the names in {name} with 'and'",
-                f"brace a name that holds 'and': {{{_short(fields[name].strip('{} '))}}}",
-            )
-    language = fields.get("language", "").strip("{} ").lower()
-    if language and "langid" not in fields and language not in _ENGLISH:
-        yield warning(
-            entry.at("language"),
-            "bib.language",
-            f"'{entry.key}' is in '{_short(language)}' but has no langid: the reference engine will print its title "
-            "in English sentence case",
-            "add langid with BibLaTeX's name of the language (langid = {german}), which keeps the title as written",
-        )
 
 
 def _braced_in_title_case(title: str) -> bool:
@@ -447,8 +392,3 @@ def _closing(text: str) -> int:
         if depth == 0:
             return index
     return -1
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:60] + "…"

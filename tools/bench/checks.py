@@ -117,7 +117,7 @@ ALONE = "the manual alone"
 
 
 # The last line a check writes when it ran to the end: its verdict, or the count of what it found.
-_CHECK_DONE = re.compile(r"^(ok: .*|\d+ errors?, \d+ warnings?)$")
+_CHECK_DONE = re.compile(r"^(ok: .*|\d+ errors?, \d+ warnings?(?:, \d+ notes?)?)$")
 
 
 def check_finished(stderr: str) -> bool:

@@ -1,0 +1,80 @@
+"""What reference managers write that the reference engine would print otherwise than meant: the kind of reference
+in `type` (EndNote), an article number in `pages`, an edition as a word, an unbraced 'and' in a publisher or an
+institution, and a language without langid. Part of the checks of imap.reading.bibrules, at each field's line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Final, Protocol
+
+from imap.model.diagnostics import Diagnostic, Location, note, warning
+from imap.reading.bib_values import article_number, edition_number, reference_kind, short, split_names
+
+
+class Entry(Protocol):
+    """One entry as written (imap.reading.bibrules.Raw)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def entry_type(self) -> str: ...
+
+    @property
+    def fields(self) -> Mapping[str, str]: ...
+
+    def at(self, name: str) -> Location: ...
+
+
+_LIST_FIELDS: Final = ("publisher", "institution", "organization", "school", "location", "address")
+_ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
+
+
+def check(entry: Entry) -> Iterator[Diagnostic]:
+    """What an entry holds, as reference managers write it, that the reference engine would print otherwise than
+    meant, or prints otherwise than written (a note)."""
+    fields = entry.fields
+    kind = fields.get("type", "")
+    if kind and reference_kind(kind):
+        yield note(
+            entry.at("type"),
+            "bib.type",
+            f"the type of '{entry.key}', '{short(kind)}', names the kind of reference (as EndNote exports it) rather "
+            "than describing the work, so the reference does not print it",
+        )
+    number = article_number(fields.get("pages", ""))
+    if number and entry.entry_type == "article":
+        yield note(
+            entry.at("pages"),
+            "bib.article-number",
+            f"the pages of '{entry.key}', {number}, are an article number: the reference prints 'Article {number}'",
+        )
+    edition = fields.get("edition", "")
+    written = edition.replace("{", "").replace("}", "").strip()
+    if edition and edition_number(edition) not in ("", written):
+        yield note(
+            entry.at("edition"),
+            "bib.edition",
+            f"the edition of '{entry.key}', '{short(written)}', is printed as edition {edition_number(edition)} "
+            "(as APA writes it, '2nd ed.')",
+        )
+    for name in _LIST_FIELDS:
+        parts = [part for part in split_names(fields.get(name, "")) if part]
+        if len(parts) > 1:
+            yield warning(
+                entry.at(name),
+                "bib.list-and",
+                f"the {name} of '{entry.key}' reads as {len(parts)} names ('{short(parts[0])}', "
+                f"'{short(parts[1])}'{', ...' if len(parts) > 2 else ''}): BibLaTeX, and the reference engine, "
+                f"separate the names in {name} with 'and'",
+                f"brace a name that holds 'and': {{{short(fields[name].strip('{} '))}}}",
+            )
+    language = fields.get("language", "").strip("{} ").lower()
+    if language and "langid" not in fields and language not in _ENGLISH:
+        yield warning(
+            entry.at("language"),
+            "bib.language",
+            f"'{entry.key}' is in '{short(language)}' but has no langid: the reference engine will print its title "
+            "in English sentence case",
+            "add langid with BibLaTeX's name of the language (langid = {german}), which keeps the title as written",
+        )
