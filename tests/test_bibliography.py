@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from imap.citing import agreement, citeproc
 from imap.citing.citeproc import Formatted
 from imap.model.items import Reference
@@ -248,10 +250,20 @@ def test_a_percent_sign_in_a_title_is_text_and_an_address_stays_as_written() -> 
     assert "Use in 12% of visits." in formatted["a"].entry_text
 
 
-def test_an_entry_pandoc_cannot_read_is_named_at_its_line() -> None:
-    _, problems = load(
+def test_an_entry_in_parentheses_is_read_and_a_refusal_is_named_at_its_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """BibTeX allows `@article( ... )`, which pandoc does not read: the engine gives it braces. Whatever pandoc still
+    refuses is named at the line pandoc names."""
+    from imap.citing import pandoc
+
+    text = (
         "@article{a, author = {A, B}, title = {T}, journal = {J}, year = {2020}}\n\n"
-        "@article(b, author = {A, B}, title = {T}, journal = {J}, year = {2020})\n"
+        "@article(b, author = {C, D}, title = {In parentheses}, journal = {J}, year = {2021})\n"
     )
-    engine = [p for p in problems if p.endswith("[bib.engine]")]
-    assert engine and engine[0].startswith("references.bib:3: error: "), problems
+    assert format_references(text)["b"].entry_text.startswith("C, D. (2021). In parentheses.")
+
+    def refuse(*_: object) -> bytes:
+        raise pandoc.PandocError("pandoc refused its input: Error at (line 3, column 9): unexpected '('")
+
+    monkeypatch.setattr(pandoc, "run", refuse)
+    engine = [p for p in load(text)[1] if p.endswith("[bib.engine]")]
+    assert len(engine) == 1 and engine[0].startswith("references.bib:3: error: pandoc refused its input"), engine

@@ -113,12 +113,13 @@ _DASH: Final = {"en": "\u2013", "em": "\u2014"}
 
 
 def escape_percent(bibtex: str) -> str:
-    """Each `%` in the text of a field written `\\%`. Reference managers export a percent sign as it is (Mendeley's
-    "Use in 12% of visits"), and pandoc, reading LaTeX, takes it for a comment and drops the rest of the line: a title
-    lost without a word. Addresses, DOIs and file names (the verbatim fields), text outside entries (where `%` starts
-    a comment) and @comment and @preamble entries are left as they are. One pass over the text; lines keep their
-    numbers."""
-    if "%" not in bibtex:
+    """Each `%` in the text of a field written `\\%`, and an entry written in parentheses (`@article(key, ...)`,
+    which BibTeX reads and pandoc does not) written in braces. Reference managers export a percent sign as it is
+    (Mendeley's "Use in 12% of visits"), and pandoc, reading LaTeX, takes it for a comment and drops the rest of the
+    line: a title lost without a word. Addresses, DOIs and file names (the verbatim fields), text outside entries
+    (where `%` starts a comment) and @comment and @preamble entries are left as they are. One pass over the text;
+    lines keep their numbers."""
+    if "%" not in bibtex and "(" not in bibtex:
         return bibtex
     out: list[str] = []
     depth = 0  # 0 outside entries, 1 inside an entry's own braces or parentheses, 2 and more inside a value
@@ -147,6 +148,7 @@ def escape_percent(bibtex: str) -> str:
                 kind += char.lower()
             elif kind.startswith("@") and char in "{(":
                 depth, closer, quoted, field, word = 1, "}" if char == "{" else ")", False, "", ""
+                out[-1] = "{"  # an entry in parentheses, which BibTeX allows and pandoc does not read, in braces
                 skip = kind in ("@comment", "@preamble")
                 kind = ""
             elif not char.isspace():
@@ -158,6 +160,7 @@ def escape_percent(bibtex: str) -> str:
                 address = depth  # the argument of \\url is an address, read as it is
         elif char == "}" or (char == ")" and depth == 1 and closer == ")" and not quoted):
             depth -= 1
+            out[-1] = "}" if depth == 0 else char
             address = 0 if depth < address else address
         elif depth == 1 and char == '"':
             quoted = not quoted

@@ -30,6 +30,13 @@ _LIST_FIELDS: Final = ("publisher", "institution", "organization", "school", "lo
 _ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
 
 
+def _suffix(number: int) -> str:
+    """The English ordinal suffix of a number: 1st, 2nd, 3rd, 4th, 11th, 22nd."""
+    if number % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
 def check(entry: Entry) -> Iterator[Diagnostic]:
     """What an entry holds, as reference managers write it, that the reference engine would print otherwise than
     meant, or prints otherwise than written (a note)."""
@@ -50,13 +57,13 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             f"the pages of '{entry.key}', {number}, are an article number: the reference prints 'Article {number}'",
         )
     edition = fields.get("edition", "")
-    written = edition.replace("{", "").replace("}", "").strip()
-    if edition and edition_number(edition) not in ("", written):
+    printed = edition_number(edition)
+    if printed and not any(char.isdigit() for char in edition):
         yield note(
             entry.at("edition"),
             "bib.edition",
-            f"the edition of '{entry.key}', '{short(written)}', is printed as edition {edition_number(edition)} "
-            "(as APA writes it, '2nd ed.')",
+            f"the edition of '{entry.key}', '{short(edition.strip('{} '))}', is printed as APA writes it, "
+            f"'{printed}{_suffix(int(printed))} ed.'",
         )
     for name in _LIST_FIELDS:
         parts = [part for part in split_names(fields.get(name, "")) if part]
