@@ -267,3 +267,12 @@ def test_an_entry_in_parentheses_is_read_and_a_refusal_is_named_at_its_line(monk
     monkeypatch.setattr(pandoc, "run", refuse)
     engine = [p for p in load(text)[1] if p.endswith("[bib.engine]")]
     assert len(engine) == 1 and engine[0].startswith("references.bib:3: error: pandoc refused its input"), engine
+
+
+def test_an_edition_is_printed_as_apa_names_it() -> None:
+    formatted = format_references(
+        "@book{a, author = {A, B}, title = {T}, publisher = {P}, year = {2020}, edition = {First}}\n"
+        "@book{b, author = {C, D}, title = {U}, publisher = {P}, year = {2020}, edition = {Third}}\n"
+    )
+    assert formatted["a"].entry_text == "A, B. (2020). T. P."
+    assert formatted["b"].entry_text == "C, D. (2020). U (3rd ed.). P."

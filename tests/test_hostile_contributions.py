@@ -29,6 +29,7 @@ def _with_body(root: Path, extra: str) -> int:
         "docs/assets/javascripts/bundle.min.js",  # the path of a theme file replaces the theme's own
         "docs/assets/pictures/logo.png",  # the theme's and the project's folder
         "docs/CNAME",
+        "docs/notes.MD",  # MkDocs reads only lower-case suffixes as pages: this one would be copied as it is
     ],
 )
 def test_a_file_under_docs_that_is_not_a_page_or_a_picture_is_refused(tmp_path: Path, relative: str) -> None:
@@ -60,7 +61,7 @@ def test_a_mermaid_diagram_holds_no_directive_html_address_or_foreign_click(tmp_
     assert found == {start + 2, start + 4, start + 5}  # the directive, the label's HTML, the click to a web address
 
 
-@pytest.mark.parametrize("opening", ["```", "~~~~", "<div>", "<details>", "<table>"])
+@pytest.mark.parametrize("opening", ["```", "```python", "<div>", "<details>", "<details markdown>", "<table>"])
 def test_a_block_left_open_is_named_where_it_opens(tmp_path: Path, opening: str) -> None:
     """An item's evidence, hypotheses and history follow its text on the page: a block the text leaves open would
     show them as code, or hide them."""
@@ -73,7 +74,34 @@ def test_a_block_left_open_is_named_where_it_opens(tmp_path: Path, opening: str)
 
 def test_a_block_closed_later_is_not_named(tmp_path: Path) -> None:
     root = minimal(tmp_path)
-    _with_body(root, "\n```text\ncode\n```\n\n<details><summary>More</summary>\n\nText.\n\n</details>\n")
+    _with_body(
+        root,
+        "\n```text\ncode\n```\n\n<details><summary>More</summary>\n\nText.\n\n</details>\n\n"
+        "An example of Markdown, indented as code:\n\n    ```\n    not a fence here\n\nThe end.\n",
+    )
+    assert formatted(root) == []
+
+
+@pytest.mark.parametrize(
+    "diagram",
+    [
+        '``` {.mermaid}\ngraph LR\nA-->B\nclick A "https://evil.example"\n```',  # a fence given the class
+        '> ```mermaid\n> graph LR\n> click A "https://evil.example"\n> ```',  # a fence in a quote
+        '<pre class="mermaid">graph LR\nclick A "https://evil.example"</pre>',  # the element written as HTML
+        "```mermaid\n---\nconfig:\n  theme: dark\n---\ngraph LR\nA-->B\n```",  # front matter: settings
+        "```mermaid\ngraph LR\nstyle A fill:u\\72l(//evil.example/x)\n```",  # a style of its own
+        '```mermaid\ngraph LR\nA["#lt;img#gt;"]-->B\n```',  # entity codes the library turns into HTML
+    ],
+)
+def test_a_diagram_is_checked_however_it_is_written(tmp_path: Path, diagram: str) -> None:
+    root = minimal(tmp_path)
+    _with_body(root, f"\n{diagram}\n")
+    assert any(line.endswith("[diagram.unsafe]") for line in formatted(root))
+
+
+def test_a_plain_diagram_with_line_breaks_and_links_to_items_passes(tmp_path: Path) -> None:
+    root = minimal(tmp_path)
+    _with_body(root, "\n```mermaid\nsequenceDiagram\nNote right of A: one<br/>two\nA->>B: use hrefs\n```\n")
     assert formatted(root) == []
 
 
@@ -121,7 +149,14 @@ def test_an_edition_reads_pictures_only_from_the_built_site(tmp_path: Path) -> N
     write(tmp_path, "secret.txt", "TOPSECRET")
     find = pictures(site, "manual/principles/P01/index.html")
     assert find("../../../pictures/a.png") == (site / "pictures" / "a.png").resolve()
-    for address in ("/tmp/secret.txt", "../../../../secret.txt", "file:///etc/passwd", "../../../pictures/none.png"):
+    for address in (
+        "/tmp/secret.txt",
+        "../../../../secret.txt",
+        "file:///etc/passwd",
+        "../../../pictures/none.png",
+        "x%00.png",  # a null byte: no file name, and no traceback either
+        "a" * 300 + ".png",
+    ):
         with pytest.raises(EditionError, match="is not a file of the built site"):
             find(address)
     figures = tmp_path / "figures"

@@ -91,7 +91,7 @@ def check(root: Path) -> list[Diagnostic]:
 def _unexpected(relative: str, allowed: frozenset[str]) -> Diagnostic | None:
     """A file under docs/ that the site would publish as it is without being a page or a picture."""
     lower = relative.lower()
-    if relative in allowed or lower.endswith(MARKDOWN_SUFFIXES):
+    if relative in allowed or relative.endswith(MARKDOWN_SUFFIXES):  # as MkDocs reads a page: `x.MD` is no page
         return None
     if lower.startswith(RESERVED_FOLDER):
         return error(

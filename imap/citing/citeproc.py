@@ -186,8 +186,8 @@ def _run(
         read = json.loads(result["read"]).get("meta", {}).get("references", {}).get("c", [])
         csl = json.loads(result["csl"])
         html_out = result["html"]
-    except (ValueError, TypeError, KeyError, AttributeError) as problem:
-        raise pandoc.PandocError(f"the reference engine's output could not be read: {problem}") from problem
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as problem:  # nesting past Python's depth
+        raise pandoc.PandocError(f"the reference engine's output could not be read: {problem!s:.200}") from problem
     if not isinstance(read, list) or not isinstance(csl, list) or not isinstance(html_out, str):
         raise pandoc.PandocError("the reference engine's output could not be read: unexpected shape")
     return read, _entries(html_out), csl

@@ -163,7 +163,9 @@ local function fix_data(ref, hint, settings)
       if number == hint.article_number then ref.page = nil end
     end
   end
-  if hint.edition ~= "" then
+  if hint.edition == "1" then
+    ref.edition = nil -- APA 9.20 names an edition only from the second on
+  elseif hint.edition ~= "" then
     ref.edition = hint.edition -- "Second" and "2nd ed." as 2, which the style prints "2nd ed."
   end
   if hint.arxiv and hint.url == "" and ref.doi == nil then -- an arXiv preprint's address, from its identifier only

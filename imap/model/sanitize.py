@@ -32,7 +32,7 @@ from typing import Final
 
 import nh3
 
-from imap.model.text_bounds import Unsafe, diagram_problems, too_complex
+from imap.model.text_bounds import Unsafe, diagrams, open_around, too_complex, unclosed
 
 TEXT_ELEMENTS: Final = frozenset(
     {
@@ -335,6 +335,7 @@ def may_be_removed(text: str) -> bool:
 
 
 _AFTER: Final = "imap-what-follows-the-text"
+_RENDER_ANYWAY: Final = re.compile(r"```|~~~|mermaid", re.IGNORECASE)  # a fence, or a diagram, to check as rendered
 
 
 def unsafe_markup(text: str) -> list[Unsafe]:
@@ -347,28 +348,21 @@ def unsafe_markup(text: str) -> list[Unsafe]:
     bound = too_complex(text)
     if bound is not None:
         return [bound]
-    opened = markup.unclosed_fence(text)
-    if opened is not None:
-        fence = text.split("\n")[opened].strip()[:20]
-        return [Unsafe(f"a code block with the fence {fence}", opened, "markdown.unclosed")]
-    diagram = diagram_problems(text)
-    if not may_be_removed(text):
-        return diagram
-    try:  # the text and a paragraph after it, as the build puts its own sections after an item's text
-        content = markdown_html(f"{text}\n\n{_AFTER}\n")
+    if not may_be_removed(text) and not _RENDER_ANYWAY.search(text):
+        return []
+    try:  # the text and a paragraph after it, as the build puts its own sections after an item's text; a code block
+        # the text leaves open would run on to the next fence the build writes
+        content = markdown_html(f"{text}\n\n{_AFTER}\n\n```text\n{_AFTER}\n```\n")  # and a fence, as "Cite this" has
         found = removed(content)
     except RecursionError:  # a structure deeper than the bounds foresee: refused, never a traceback
         return [Unsafe("a structure nested too deeply for Markdown to read", 0, "text.too-complex")]
     lowered = text.lower()
     code = markup.code_mask(text)
     starts = markup.line_starts(text)
-    result: list[Unsafe] = list(diagram)
-    if not found and f"<p>{_AFTER}</p>" not in clean(content):  # an element left open swallows what follows
-        last = max(lowered.rfind("<"), 0)
-        while last > 0 and code[last]:
-            last = lowered.rfind("<", 0, last)
-        line = bisect.bisect_right(starts, max(last, 0)) - 1
-        result.append(Unsafe("an HTML element or comment", line, "markdown.unclosed"))
+    result: list[Unsafe] = diagrams(content, text, starts)
+    around = open_around(clean(content), _AFTER)
+    if not found and around != ["p"]:  # a block or element left open swallows what follows the text
+        result.append(unclosed(text, lowered, code, starts, around or []))
     for removal in found:
         line = 0
         for needle in removal.needles:

@@ -3,8 +3,11 @@ which Markdown cannot be trusted to read a text in good time (too_complex), chec
 
 from __future__ import annotations
 
+import bisect
+import html
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Final
 
 from imap.model import markup
@@ -174,27 +177,110 @@ def too_complex(text: str) -> Unsafe | None:
 
 
 # A Mermaid diagram reaches the page as text that the diagram library turns into markup in the reader's browser,
-# after the sanitiser: so what it may hold is checked here, in its text. No directive (which sets the library's own
-# options, its styles among them), no HTML in labels, no addresses or url() (a request to another site when the page
-# is read), no node data (which can name images), and no click but the project's link to an item.
+# after the sanitiser: so what it may hold is checked in its text, as the rendered page holds it (a ```mermaid fence,
+# a fence with the class mermaid, one in a quote or a list, or an element of class mermaid written as HTML). No
+# directive or front matter (which set the library's own options, its styles among them), no styles of its own, no
+# HTML in labels but a line break, no entity codes (which the library turns into markup), no addresses or url() (a
+# request to another site when the page is read), no node data (which can name images), and no click but the
+# project's link to an item.
 DIAGRAM: Final = "diagram.unsafe"
-_DIAGRAM_TAG: Final = re.compile(r"<[A-Za-z!/?]")
+_DIAGRAM_TAG: Final = re.compile(r"<(?!br\s*/?>)[A-Za-z!/?]", re.IGNORECASE)
 _DIAGRAM_CLICK: Final = re.compile(r"\s*click\b", re.IGNORECASE)
+_DIAGRAM_STYLE: Final = re.compile(r"\s*(?:style|classDef|linkStyle)\b", re.IGNORECASE)
+_DIAGRAM_ENTITY: Final = re.compile(r"#[A-Za-z0-9]+;")
+DIAGRAM_BLOCK: Final = re.compile(
+    r'<(pre|div)\b[^>]*\bclass="[^"]*\bmermaid\b[^"]*"[^>]*>(.*?)</\1>', re.DOTALL | re.IGNORECASE
+)
 
 
-def diagram_problems(text: str) -> list[Unsafe]:
-    """What a Mermaid diagram of the text holds that it may not, each at its line."""
-    found: list[Unsafe] = []
-    for number, line in markup.mermaid_lines(text):
-        lowered = line.lower()
-        if "%%{" in line:
-            found.append(Unsafe("a Mermaid directive (%%{...}%%)", number, DIAGRAM))
-        if _DIAGRAM_TAG.search(line):
-            found.append(Unsafe("HTML in a Mermaid diagram", number, DIAGRAM))
-        if "url(" in lowered or "://" in line or "href" in lowered or "javascript:" in lowered:
-            found.append(Unsafe("an address in a Mermaid diagram", number, DIAGRAM))
-        if "@{" in line:
-            found.append(Unsafe("node data (@{...}) in a Mermaid diagram", number, DIAGRAM))
-        if _DIAGRAM_CLICK.match(line) and not markup.diagram_link(line):
-            found.append(Unsafe("a Mermaid click other than `click <node> <ID>`", number, DIAGRAM))
+def diagram_line_problems(line: str) -> list[str]:
+    """What one line of a Mermaid diagram holds that it may not."""
+    lowered = line.lower()
+    found: list[str] = []
+    if "%%{" in line or line.strip() == "---" or lowered.strip().startswith(("config:", "init:")):
+        found.append("a Mermaid directive or front matter (the diagram library's own settings)")
+    if _DIAGRAM_STYLE.match(line):
+        found.append("a style of its own in a Mermaid diagram")
+    if _DIAGRAM_TAG.search(line):
+        found.append("HTML in a Mermaid diagram")
+    if _DIAGRAM_ENTITY.search(line):
+        found.append("an entity code in a Mermaid diagram")
+    if "url(" in lowered or "://" in line or "javascript:" in lowered:
+        found.append("an address in a Mermaid diagram")
+    if "@{" in line:
+        found.append("node data (@{...}) in a Mermaid diagram")
+    if _DIAGRAM_CLICK.match(line) and not markup.diagram_link(line):
+        found.append("a Mermaid click other than `click <node> <ID>`")
     return found
+
+
+_VOID: Final = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)
+
+
+class _OpenAt(HTMLParser):
+    """The elements open where a given text stands in an HTML page (None: the text is not there)."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.marker = marker
+        self.stack: list[str] = []
+        self.open: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            while self.stack and self.stack.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if self.open is None and self.marker in data:
+            self.open = list(self.stack)
+
+
+def open_around(page: str, marker: str) -> list[str] | None:
+    """The elements that enclose `marker` in the page (["p"] for a paragraph at the top), or None if it is absent."""
+    reader = _OpenAt(marker)
+    reader.feed(page)
+    reader.close()
+    return reader.open
+
+
+_TAGS: Final = re.compile(r"<[^>]*>")
+
+
+def diagrams(content: str, text: str, starts: list[int]) -> list[Unsafe]:
+    """What each Mermaid diagram of the rendered text holds that it may not, at the line where the source has it."""
+    found: list[Unsafe] = []
+    seen: set[tuple[str, int]] = set()
+    for block in DIAGRAM_BLOCK.finditer(content):
+        for line in html.unescape(_TAGS.sub("", block.group(2))).split("\n"):
+            for what in diagram_line_problems(line):
+                at = text.find(line.strip()) if line.strip() else -1
+                number = bisect.bisect_right(starts, max(at, 0)) - 1
+                if (what, number) not in seen:
+                    seen.add((what, number))
+                    found.append(Unsafe(what, number, DIAGRAM))
+    return found
+
+
+def unclosed(text: str, lowered: str, code: bytearray, starts: list[int], around: list[str]) -> Unsafe:
+    """The block or element that encloses what follows the text, at the line where it most likely opens."""
+    fence = markup.unclosed_fence(text)
+    if fence is not None and (not around or around[0] in ("pre", "code", "div")):
+        return Unsafe(
+            f"a code block with the fence {text.split(chr(10))[fence].strip()[:20]}", fence, "markdown.unclosed"
+        )
+    name = around[0] if around else ""
+    at = lowered.rfind("<" + name) if name else lowered.rfind("<")
+    while at > 0 and code[at]:
+        at = lowered.rfind("<" + name, 0, at)
+    return Unsafe(
+        f"an HTML element <{name}>" if name else "an HTML element",
+        bisect.bisect_right(starts, max(at, 0)) - 1,
+        "markdown.unclosed",
+    )

@@ -71,8 +71,12 @@ def pictures(site: Path, page: str) -> Callable[[str], Path]:
 
     def resolve(address: str) -> Path:
         path = unquote(address.split("#", 1)[0].split("?", 1)[0])
-        target = (base / path).resolve() if path and "\\" not in path and not path.startswith("/") else None
-        if target is None or not target.is_relative_to(root) or not target.is_file() or ":" in path:
+        try:  # a null byte, an over-long name or a loop of links is no file of the site either
+            target = (base / path).resolve() if path and "\\" not in path and not path.startswith("/") else None
+            found = target is not None and target.is_relative_to(root) and target.is_file() and ":" not in path
+        except (OSError, ValueError, RuntimeError):
+            found = False
+        if not found or target is None:
             raise EditionError(f"{page}: the image {address[:80]!r} is not a file of the built site")
         return target
 

@@ -58,12 +58,16 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
         )
     edition = fields.get("edition", "")
     printed = edition_number(edition)
-    if printed and not any(char.isdigit() for char in edition):
+    if printed and (printed == "1" or not any(char.isdigit() for char in edition)):
+        shown = (
+            "not at all (APA names an edition from the second on)"
+            if printed == "1"
+            else (f"as APA writes it, '{printed}{_suffix(int(printed))} ed.'")
+        )
         yield note(
             entry.at("edition"),
             "bib.edition",
-            f"the edition of '{entry.key}', '{short(edition.strip('{} '))}', is printed as APA writes it, "
-            f"'{printed}{_suffix(int(printed))} ed.'",
+            f"the edition of '{entry.key}', '{short(edition.strip('{} '))}', is printed {shown}",
         )
     for name in _LIST_FIELDS:
         parts = [part for part in split_names(fields.get(name, "")) if part]
@@ -77,7 +81,8 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
                 f"brace a name that holds 'and': {{{short(fields[name].strip('{} '))}}}",
             )
     language = fields.get("language", "").strip("{} ").lower()
-    if language and "langid" not in fields and language not in _ENGLISH:
+    english = language in _ENGLISH or language.replace("_", "-").startswith(("en-", "english"))
+    if language and "langid" not in fields and not english:
         yield warning(
             entry.at("language"),
             "bib.language",

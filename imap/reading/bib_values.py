@@ -82,8 +82,12 @@ def reference_kind(value: str) -> bool:
     return " ".join(value.replace("{", "").replace("}", "").split()).lower() in REFERENCE_KINDS
 
 
-_ORDINALS: Final = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
-_EDITION: Final = re.compile(r"([0-9]{1,3})(?:st|nd|rd|th)?(?:\s*(?:ed\.?|edn\.?|edition))?", re.IGNORECASE)
+_ORDINALS: Final = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+    "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+    "twentieth",
+)  # fmt: skip
+_EDITION: Final = re.compile(r"([1-9][0-9]{0,2})(?:st|nd|rd|th)?(?:\s*(?:ed\.?|edn\.?|edition))?", re.IGNORECASE)
 
 
 def edition_number(value: str) -> str:

@@ -350,10 +350,10 @@ def _title_case(entry: Raw) -> Iterator[Diagnostic]:
         yield warning(
             entry.at("title"),
             "bib.title-case",
-            f"the title of '{entry.key}' braces its capitalised words one by one ({', '.join(braced[:3])}), as "
-            "Zotero's own BibTeX export does: braced words keep their capitals, so it cannot be printed in APA "
-            "sentence case",
-            "remove the braces but around names and acronyms, such as {PTSD} or {Veterans Affairs}",
+            f"the title of '{entry.key}' braces capitalised words one by one ({', '.join(braced[:3])}), as Zotero's "
+            "own BibTeX export does with every capitalised word: braced words keep their capitals, so unless they are "
+            "all names the title will not be printed in APA sentence case",
+            "keep the braces around names and acronyms only, such as {PTSD} or {Veterans Affairs}",
         )
         return
     # A title in title case capitalises most of its words; one in sentence case capitalises only names.
