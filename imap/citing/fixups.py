@@ -156,8 +156,8 @@ def escape_percent(bibtex: str) -> str:
             continue
         if char == "{":
             depth += 1
-            if "".join(out[-5:]) == "\\url{":
-                address = depth  # the argument of \\url is an address, read as it is
+            if "".join(out[-5:]) == "\\url{" or "".join(out[-6:]) == "\\href{":
+                address = depth  # the address of \\url or \\href, read as it is
         elif char == "}" or (char == ")" and depth == 1 and closer == ")" and not quoted):
             depth -= 1
             out[-1] = "}" if depth == 0 else char
