@@ -164,3 +164,12 @@ def test_an_edition_reads_pictures_only_from_the_built_site(tmp_path: Path) -> N
     content = prepared('<p><img alt="a" src="../../../pictures/a.png"></p>', figures, "fig0", find)
     assert content == '<p><img alt="a" src="fig0-picture-1.png"></p>'
     assert (figures / "fig0-picture-1.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_page_with_another_markdown_suffix_is_checked_too(tmp_path: Path) -> None:
+    """MkDocs reads .markdown, .mdown, .mkdn and .mkd pages as it reads .md: so does make check."""
+    root = minimal(tmp_path)
+    write(root, "docs/notes.markdown", "# Notes\n\n<script>alert(1)</script>\n")
+    assert [line.split(": error: ")[0] for line in formatted(root) if line.endswith("[html.unsafe]")] == [
+        "docs/notes.markdown:3"
+    ]

@@ -104,8 +104,8 @@ def load_pages(root: Path, known: Iterable[str]) -> tuple[tuple[Citation, ...], 
     found: list[Citation] = []
     problems: list[Diagnostic] = []
     known = set(known)
-    docs = root / DOCS_DIR
-    for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+    pages = (root / relative for relative, linked in symlinks.walk(root, DOCS_DIR) if not linked)
+    for path in sorted(p for p in pages if p.name.endswith(page_templates.MARKDOWN_SUFFIXES)):  # as MkDocs reads
         relative = path.relative_to(root).as_posix()
         if relative.startswith(f"{DOCS_DIR}/{MANUAL_DIR}/") or path.is_symlink() or path.is_dir():
             continue
