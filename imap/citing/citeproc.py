@@ -39,7 +39,7 @@ from imap.citing.agreement import _agreement, _dropped_latex
 from imap.citing.fixups import ET_AL_MARKER, _string
 from imap.model.diagnostics import Diagnostic, Location, Severity, error
 from imap.model.items import Reference
-from imap.reading import bib_values, bibrules
+from imap.reading import bib_exports, bib_values, bibrules
 from imap.reading.parsecache import read_verified, write_verified
 
 STYLE: Final = Path(__file__).parent / "styles" / "apa.csl"  # see imap/citing/styles/README.md
@@ -127,7 +127,14 @@ def cache_key(data: Any, code: Path | None = None) -> str:
     digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     digest.update(STYLE.read_bytes())
     digest.update(pandoc.version().encode("utf-8"))
-    for module in (__file__, fixups.__file__, agreement.__file__, bibrules.__file__, bib_values.__file__):
+    for module in (
+        __file__,
+        fixups.__file__,
+        agreement.__file__,
+        bibrules.__file__,
+        bib_exports.__file__,
+        bib_values.__file__,
+    ):
         digest.update(Path(module).read_bytes())
     digest.update(ENGINE.read_bytes())
     if code is not None:

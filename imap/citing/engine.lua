@@ -226,7 +226,7 @@ end
 function Writer(doc, opts)
   local settings = settings_of(doc)
   local references = doc.meta.references or pandoc.List {}
-  local read = pandoc.write(pandoc.Pandoc({}, { references = references }), "json")
+  local read = settings.fix and pandoc.write(pandoc.Pandoc({}, { references = references }), "json") or "{}"
   local by_key, wanted, order = {}, {}, {}
   for _, key in ipairs(settings.keys) do wanted[key] = true end
   for _, ref in ipairs(references) do -- a key read twice: the last entry, at the place of the first

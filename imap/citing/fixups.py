@@ -55,6 +55,7 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
     address = bib_values.url_of(raw.get("url", ""))
     howpublished = raw.get("howpublished", "")
     published_at = bib_values.url_of(howpublished) if "\\url" in howpublished else None
+    server = (raw.get("eprinttype") or raw.get("archiveprefix") or "").strip("{} ")
     return {
         "doi": doi if bib_values.is_doi(doi) else "",
         "url": address
@@ -64,11 +65,11 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "howpublished_url": published_at if published_at is not None and bib_values.is_url(published_at) else "",
         "dash": _DASH_CAPITAL.search(raw.get("title", "")) is not None,
         "eid": raw.get("eid", "").strip("{} "),
-        "server": (raw.get("eprinttype") or raw.get("archiveprefix") or "").strip("{} "),
+        "server": server,
         "drop_genre": bib_values.reference_kind(raw.get("type", "")),
         "article_number": bib_values.article_number(raw.get("pages", "")) if reference.entry_type == "article" else "",
         "edition": bib_values.edition_number(raw.get("edition", "")),
-        "arxiv": (raw.get("eprinttype") or raw.get("archiveprefix") or "").strip("{} ").lower() == "arxiv",
+        "arxiv": server.lower() == "arxiv",
         "eprint_url": _arxiv_address(raw.get("eprint", "")),
         "prepublished": raw.get("pubstate", "").strip("{} ").lower() == "prepublished",
         "eventtitle": " ".join(reference.fields.get("eventtitle", "").split()),

@@ -8,14 +8,13 @@ on standard input, and nothing a contributor writes ever becomes one of its argu
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import subprocess
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 # pandoc formats a library of 1,000 entries in about 20 s here (its citeproc grows faster than the library);
 # ten minutes means something is wrong.
@@ -84,7 +83,3 @@ def run(arguments: list[str], data: bytes, files: dict[str, bytes] | None = None
         message = done.stderr.decode("utf-8", errors="replace").strip() or f"exit status {done.returncode}"
         raise PandocError(f"pandoc refused its input: {message[:500]}")
     return done.stdout
-
-
-def run_json(arguments: list[str], data: bytes, files: dict[str, bytes] | None = None) -> Any:
-    return json.loads(run(arguments, data, files))
