@@ -24,6 +24,9 @@ BIB = """\
   title   = {A Cognitive Model of Posttraumatic Stress Disorder},
   journal = {Behaviour Research and Therapy},
   year    = {2000},
+  volume  = {38},
+  number  = {4},
+  pages   = {319--345},
   doi     = {10.1016/S0005-7967(99)00123-0}
 }
 

@@ -33,6 +33,7 @@ BIBLATEX = r"""
   journaltitle = {Zeitschrift für Beispiele},
   langid       = {german},
   date         = {2001-03},
+  volume       = {7},
   doi          = {10.1000/xyz123}
 }
 """
@@ -71,7 +72,7 @@ def test_apa_formatting_through_pandoc_citeproc() -> None:
     formatted = format_references(BIBLATEX)
     assert formatted["mueller2001"].label == "Müller & Émile, 2001"
     assert formatted["mueller2001"].entry_text == (
-        "Müller, J., & Émile, Z. (2001). Über PTSD und Gedächtnis. Zeitschrift für Beispiele. https://doi.org/10.1000/xyz123"
+        "Müller, J., & Émile, Z. (2001). Über PTSD und Gedächtnis. Zeitschrift für Beispiele, 7. https://doi.org/10.1000/xyz123"
     )
     assert formatted["who2024ptsd"].label == "World Health Organization, 2024"
 
@@ -107,7 +108,7 @@ def test_every_broken_entry_is_reported_with_its_line() -> None:
 @article{good, author = {C, D}, title = {Again}, journal = {J}, year = {2002}}
 @article{noyear, author = {E, F}, title = {No year}, journal = {J}}
 @article{future, author = {G, H}, title = {Future}, journal = {J}, year = {20011}}
-@article{badoi, author = {I, J}, title = {Bad DOI}, journal = {J}, year = {2003},
+@article{badoi, author = {I, J}, title = {Bad DOI}, journal = {J}, year = {2003}, volume = {1},
   doi = {https://doi.org/10.1000/abc}}
 @article{nojournal, author = {K, L}, title = {No journal}, year = {2004}}
 """
@@ -182,6 +183,7 @@ def test_the_published_bibliography_carries_bibliographic_fields_as_written() ->
   Title = {Über {PTSD}: $\pm$ a {Veterans Affairs} study},
   Journal = {J},
   Year = {2019},
+  Volume = {3},
   DOI = {10.5555/x},
   url = {https://example.org/a~b&c%20d},
   file = {/Users/jane/Zotero/storage/ABCD/Smith.pdf},
@@ -280,3 +282,38 @@ def test_an_edition_is_printed_as_apa_names_it() -> None:
     )
     assert formatted["a"].entry_text == "A, B. (2020). T. P."
     assert formatted["b"].entry_text == "C, D. (2020). U (3rd ed.). P."
+
+
+def test_an_article_that_says_neither_its_place_nor_that_it_is_ahead_of_print_is_named() -> None:
+    """APA prints an article's volume and pages, or 'Advance online publication' (10.1). An export writes an
+    online-first article (which has a DOI) and an incomplete one alike, so the engine does not guess: it warns at
+    the journal's line, and prints the status the author gives."""
+    text = (
+        "@article{a, author = {A, B}, title = {T}, year = {2024}, doi = {10.5555/x.1},\n"
+        "  journal = {J}}\n"
+        "@article{b, author = {C, D}, title = {U}, journal = {J}, year = {2024}, doi = {10.5555/x.2},\n"
+        "  pubstate = {Advance online publication}}\n"
+        "@article{c, author = {E, F}, title = {V}, journal = {J}, year = {2024}, volume = {3}}\n"
+        "@article{d, author = {G, H}, title = {W}, journal = {J}, year = {in press}, doi = {10.5555/x.4}}\n"
+        "@article{e, author = {I, J}, title = {X}, journal = {J}, year = {2024}}\n"
+    )
+    found = [p for p in load(text)[1] if p.endswith("[bib.online-first]")]
+    assert len(found) == 1 and found[0].startswith(
+        "references.bib:2: warning: the article 'a' has a DOI but no volume"
+    ), found
+    assert format_references(text)["b"].entry_text == (
+        "C, D. (2024). U. J. Advance online publication. https://doi.org/10.5555/x.2"
+    )
+
+
+def test_a_long_number_in_pages_is_an_article_number_and_a_short_one_a_page() -> None:
+    """Frontiers, Elsevier and Taylor & Francis exports write an article number where the pages go (APA 9.25:
+    'Article 906639'); a number of four digits or fewer may be a page, and eid says when it is not."""
+    formatted = format_references(
+        "@article{a, author = {A, B}, title = {T}, journal = {J}, year = {2022}, volume = {13}, pages = {906639}}\n"
+        "@article{b, author = {C, D}, title = {U}, journal = {J}, year = {2024}, volume = {241}, pages = {2403}}\n"
+        "@article{c, author = {E, F}, title = {V}, journal = {J}, year = {2018}, volume = {12}, eid = {258}}\n"
+    )
+    assert formatted["a"].entry_text == "A, B. (2022). T. J, 13, Article 906639."
+    assert formatted["b"].entry_text == "C, D. (2024). U. J, 241, 2403."
+    assert formatted["c"].entry_text == "E, F. (2018). V. J, 12, Article 258."

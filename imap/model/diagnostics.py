@@ -135,6 +135,8 @@ CODES: dict[str, str] = {
     "reads as a separator.",
     "bib.language": "An entry in another language has no langid: the reference engine prints its title in English "
     "sentence case.",
+    "bib.online-first": "An article with a DOI has no volume, issue or pages: published online ahead of its issue "
+    "(pubstate says so) or incomplete.",
     "bib.duplicate-url": "A url is the DOI's own address; the reference prints it once, as the DOI (a note).",
     "bib.name": "A list of names cannot be read as written: an 'and' with no name beside it, names separated by "
     "commas instead of 'and', or 'others' before the end.",

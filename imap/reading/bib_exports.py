@@ -8,7 +8,15 @@ from collections.abc import Iterator, Mapping
 from typing import Final, Protocol
 
 from imap.model.diagnostics import Diagnostic, Location, note, warning
-from imap.reading.bib_values import article_number, edition_number, reference_kind, short, split_names
+from imap.reading.bib_values import (
+    article_number,
+    edition_number,
+    is_doi,
+    normalised_doi,
+    reference_kind,
+    short,
+    split_names,
+)
 
 
 class Entry(Protocol):
@@ -27,6 +35,8 @@ class Entry(Protocol):
 
 
 _LIST_FIELDS: Final = ("publisher", "institution", "organization", "school", "location", "address")
+# What places an article in its journal; an article with none of them is online ahead of its issue, or incomplete.
+_PLACE: Final = ("volume", "number", "issue", "pages", "eid", "pubstate", "crossref", "xdata")
 _ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
 
 
@@ -90,3 +100,24 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             "in English sentence case",
             "add langid with BibLaTeX's name of the language (langid = {german}), which keeps the title as written",
         )
+    yield from _unplaced(entry)
+
+
+def _unplaced(entry: Entry) -> Iterator[Diagnostic]:
+    """An article with a DOI that says neither where in its journal it is nor that it is not there yet: APA prints
+    an article's volume and pages, or 'Advance online publication' for one published ahead of its issue (10.1).
+    Which of the two it is, only the author knows: exports write an online-first article this way, and an incomplete
+    entry too, so the engine does not guess."""
+    fields = entry.fields
+    when = " ".join(fields.get(name, "") for name in ("year", "date")).lower()
+    has_doi = is_doi(normalised_doi(fields.get("doi", "")))
+    unplaced = entry.entry_type == "article" and has_doi and not any(name in fields for name in _PLACE)
+    if not unplaced or "press" in when:
+        return
+    yield warning(
+        entry.at("journaltitle" if "journaltitle" in fields else "journal"),
+        "bib.online-first",
+        f"the article '{entry.key}' has a DOI but no volume, issue or pages: the reference prints none, and APA "
+        "wants them, or 'Advance online publication' for an article published online ahead of its issue",
+        "add volume and pages as the record shows them, or pubstate = {Advance online publication}",
+    )

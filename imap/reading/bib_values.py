@@ -101,8 +101,10 @@ def edition_number(value: str) -> str:
     return match.group(1) if match else ""
 
 
-# An article number written where the pages go, as PLOS and Frontiers exports do ("e0266123").
-_ARTICLE_NUMBER: Final = re.compile(r"[eE][0-9]+")
+# An article number written where the pages go, as exports of PLOS ("e0266123"), Frontiers ("906639"), Elsevier
+# ("104069") and Taylor & Francis ("2297536") articles write it: an e and digits, or five digits or more and no range
+# (no journal's single page runs to 10,000). A shorter number may be a page: BibLaTeX's eid says it is not.
+_ARTICLE_NUMBER: Final = re.compile(r"[eE][0-9]+|[0-9]{5,}")
 
 
 def article_number(pages: str) -> str:
