@@ -317,3 +317,19 @@ def test_a_long_number_in_pages_is_an_article_number_and_a_short_one_a_page() ->
     assert formatted["a"].entry_text == "A, B. (2022). T. J, 13, Article 906639."
     assert formatted["b"].entry_text == "C, D. (2024). U. J, 241, 2403."
     assert formatted["c"].entry_text == "E, F. (2018). V. J, 12, Article 258."
+
+
+def test_dates_as_biblatex_writes_them_are_read_and_what_pandoc_would_drop_is_named() -> None:
+    """BibLaTeX's dates (EDTF): a season as month 21 to 24 (Better BibTeX writes "Winter 2016" so), circa, a time,
+    an open range. A range ending in '..', which pandoc drops (the reference would say n.d.), and a season with a
+    day are errors at their line."""
+    dates = ["2016-24", "1990~", "2016-07-21T14:34:00", "2004/", "2016-24/2017-21", "2004-06-01/..", "2016-24-01"]
+    text = "".join(
+        f"@article{{d{index}, author = {{A, B}}, title = {{T}}, journal = {{J}}, volume = {{1}},\n  date = {{{date}}}}}\n"
+        for index, date in enumerate(dates)
+    )
+    refused = [p for p in load(text)[1] if p.endswith("[bib.date]")]
+    assert [p.split(":")[1] for p in refused] == ["12", "14"], refused
+    formatted = format_references(text)
+    assert formatted["d1"].entry_text == "A, B. (ca. 1990). T. J, 1."
+    assert formatted["d3"].entry_text == "A, B. (2004–). T. J, 1."

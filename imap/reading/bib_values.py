@@ -26,7 +26,15 @@ _DOI_PREFIX: Final = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I
 _URL_MACRO: Final = re.compile(r"\\url\{([^{}]*)\}")
 
 
-_DATE: Final = re.compile(r"(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+# A date as BibLaTeX writes it (EDTF levels 0 and 1, as far as pandoc reads them): YYYY, YYYY-MM or YYYY-MM-DD; a
+# season for the month (21 spring, 22 summer, 23 autumn, 24 winter: Better BibTeX writes "Winter 2016" as 2016-24);
+# a time after a full date (dropped, as CSL has none); and ~ (circa) or ? (uncertain) after it. EDTF's % (both) is
+# left out: in a BibTeX file it starts a comment.
+_DATE: Final = re.compile(
+    r"(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2})(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?"
+    r"[~?]?"
+)
+_SEASONS: Final = range(21, 25)
 
 
 _YEAR: Final = re.compile(r"[0-9]{4}")
@@ -158,11 +166,12 @@ def _last_year() -> int:
 
 
 def valid_date(value: str) -> bool:
-    """A real date (YYYY, YYYY-MM, YYYY-MM-DD), or a range of two with '/' (either end may be open)."""
+    """A real date (YYYY, YYYY-MM, YYYY-MM-DD, a season, a time, circa or uncertain: see _DATE), or a range of two
+    with '/' whose end may be open (written empty: pandoc drops a date whose end is '..')."""
     ends = value.strip().split("/")
     if len(ends) > 2:
         return False
-    return all(_valid_single(end) or (len(ends) == 2 and end in ("", "..")) for end in ends)
+    return all(_valid_single(end) or (len(ends) == 2 and end == "" and ends[0] != "") for end in ends)
 
 
 def _valid_single(value: str) -> bool:
@@ -172,6 +181,8 @@ def _valid_single(value: str) -> bool:
     year, month, day = int(match.group(1)), match.group(2), match.group(3)
     if not FIRST_YEAR <= year <= _last_year():
         return False
+    if month is not None and int(month) in _SEASONS:
+        return day is None
     if month is not None and not 1 <= int(month) <= 12:
         return False
     return day is None or 1 <= int(day) <= calendar.monthrange(year, int(month or 1))[1]

@@ -227,7 +227,8 @@ def _dates(entry: Raw) -> Iterator[Diagnostic]:
                 entry.at(name),
                 "bib.date",
                 f"entry '{entry.key}' has an impossible {name} '{short(entry.fields[name])}'",
-                "a real date written YYYY, YYYY-MM or YYYY-MM-DD",
+                "a real date written YYYY, YYYY-MM or YYYY-MM-DD (a season as month 21 to 24, circa with ~), or a "
+                "range written with / (an open end left empty: 2004/)",
             )
 
 
