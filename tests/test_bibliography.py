@@ -142,7 +142,7 @@ def test_keys_in_any_case_are_formatted() -> None:
 
 def test_every_latex_command_the_checks_accept_is_read_by_the_engine() -> None:
     """bibrules.KNOWN_COMMANDS is what pandoc turns into text: none of them is left as raw LaTeX (which it drops)."""
-    from imap.citing import fixups, pandoc
+    from imap.citing import pandoc, prepass
     from imap.reading import bibrules
 
     written = {
@@ -154,7 +154,7 @@ def test_every_latex_command_the_checks_accept_is_read_by_the_engine() -> None:
         for index, value in enumerate(written.values())
     )
     doc = json.loads(
-        pandoc.run(["-f", "biblatex", "-t", "json"], fixups.for_pandoc(text).encode())
+        pandoc.run(["-f", "biblatex", "-t", "json"], prepass.for_pandoc(text).encode())
     )  # as the engine reads it
     dropped = [
         command
@@ -241,7 +241,7 @@ def test_what_reference_managers_export_is_named_where_it_would_print_otherwise(
 
 
 def test_a_percent_sign_in_a_title_is_text_and_an_address_stays_as_written() -> None:
-    from imap.citing import fixups
+    from imap.citing import prepass
 
     text = (
         "% A comment line with 50% and a { brace\n"
@@ -249,7 +249,7 @@ def test_a_percent_sign_in_a_title_is_text_and_an_address_stays_as_written() -> 
         " howpublished = {\\url{https://y.org/%7E}}, note = {already \\% escaped}}\n"
         "@comment{ 5% }\n"
     )
-    assert fixups.escape_percent(text) == text.replace("12%", "12\\%").replace("100%", "100\\%")
+    assert prepass.escape_text(text) == text.replace("12%", "12\\%").replace("100%", "100\\%")
     formatted = format_references(
         "@article{a, author = {A, B}, title = {Use in 12% of visits}, journal = {J}, year = {2020}}"
     )
@@ -333,3 +333,61 @@ def test_dates_as_biblatex_writes_them_are_read_and_what_pandoc_would_drop_is_na
     formatted = format_references(text)
     assert formatted["d1"].entry_text == "A, B. (ca. 1990). T. J, 1."
     assert formatted["d3"].entry_text == "A, B. (2004–). T. J, 1."
+
+
+EXPORTS = r"""@article{RN30, author = {Adams, Amy}, title = {Treatment #2 of {PTSD}: Costs of US$ 2 billion},
+  journal = {J}, volume = {4}, pages = {10-20}, year = {2019}}
+@article{Binder_2008, title={Association of <i>FKBP5</i> polymorphisms with <scp>PTSD</scp> &amp; abuse},
+  volume={299}, journal={JAMA}, author={Binder, Elisabeth B.}, year={2008}, pages={1291--1305}}
+@article{Nakamura_2022, title={Band activity in <mml:math><mml:mi>α</mml:mi></mml:math> rhythm},
+  volume={2}, journal={J}, author={Nakamura, Ken}, year={2022}, pages={1--2}}
+@article{pi2011, author = {Pi, Paul}, journal = {J}, year = {2011}, volume = {14}, pages = {1--2},
+  title = {Effects of \emph{Escherichia coli} on H\textsubscript{2}O intake and $^{13}$C-labelled CO$_2$}}
+@article{f1, author = {{\'E}mile Durkheim}, title = {Suicide}, journal = {J}, year = {2021}, volume = {1}}
+@article{Lee2021, author = {Lee, Kim}, title = {Internet-delivered {CBT}: A trial}, year = {2021},
+  doi = {10.1101/2021.05.10.21256789}, publisher = {Cold Spring Harbor Laboratory Press}, journal = {medRxiv}}
+@misc{osf1, author = {Brown, Ann}, title = {Trauma memory}, publisher = {PsyArXiv}, year = {2022},
+  doi = {10.31234/osf.io/xyz12}}
+@article{RW1, author = {Gamma, Gil}, title = {Sleep}, journal = {J}, volume = {3}, year = {2003},
+  pages = {pp. 12-34}}
+@phdthesis{RN16, author = {Kline, Alex}, title = {Written exposure}, school = {University of Nebraska-Lincoln},
+  type = {Ph.D.}, year = {2021}, url = {https://digitalcommons.unl.edu/psychdiss/100}}
+@article{dblp, author = {Wei Wang 0001}, title = {T}, journal = {J}, year = {2020}, volume = {1}}
+@book{apa, author = {American Psychiatric Association}, title = {Manual}, publisher = {P}, year = {2013}}
+@misc{stub}
+@article{ads, author = {Smith, J.}, title = {Stars}, journal = {\mnras}, year = {2020}, volume = {491}}
+@article{range, author = {Nu, N.}, title = {Range}, journal = {J}, year = {2019/2020}, volume = {1}}
+"""
+
+
+def test_what_real_exports_write_is_printed_as_meant_or_named() -> None:
+    """EndNote's raw # and $, Crossref's HTML, LaTeX styles and formulas, a braced accented initial, preprint
+    servers named as a journal or publisher, "pp." in pages, EndNote's thesis types: printed as APA 7 wants them,
+    each change that is not plain reading noted; what the engine cannot print as meant is named; one stub entry
+    does not stop the others; a refused year or an unknown journal macro is reported once."""
+    formatted = format_references(EXPORTS)
+    text = {key: f.entry_text for key, f in formatted.items()}
+    assert text["RN30"] == "Adams, A. (2019). Treatment #2 of PTSD: Costs of US$ 2 billion. J, 4, 10–20."
+    assert text["Binder_2008"] == (
+        "Binder, E. B. (2008). Association of FKBP5 polymorphisms with PTSD & abuse. JAMA, 299, 1291–1305."
+    )
+    assert "<i>FKBP5</i>" in formatted["Binder_2008"].entry_html
+    assert formatted["pi2011"].entry_html.startswith(
+        "Pi, P. (2011). Effects of <i>Escherichia coli</i> on H<sub>2</sub>O intake and <sup>13</sup>C-labelled "
+        "CO<sub>2</sub>."
+    )
+    assert text["f1"].startswith("Durkheim, É. (2021).")
+    assert text["Lee2021"] == (
+        "Lee, K. (2021). Internet-delivered CBT: A trial [Preprint]. medRxiv. "
+        "https://doi.org/10.1101/2021.05.10.21256789"
+    )
+    assert text["osf1"] == "Brown, A. (2022). Trauma memory [Preprint]. PsyArXiv. https://doi.org/10.31234/osf.io/xyz12"
+    assert text["RW1"] == "Gamma, G. (2003). Sleep. J, 3, 12–34."
+    assert "[Doctoral dissertation, University of Nebraska-Lincoln]" in text["RN16"]
+    assert text["ads"].startswith("Smith, J. (2020). Stars.") and "range" in text
+    problems = load(EXPORTS)[1]
+    codes = {(p.split(":")[1], p.rsplit("[", 1)[1].rstrip("]")) for p in problems}
+    assert {("3", "bib.html"), ("5", "bib.html"), ("11", "bib.preprint"), ("12", "bib.preprint")} <= codes
+    assert {("15", "bib.pages"), ("18", "bib.name"), ("19", "bib.name")} <= codes
+    assert next(p for p in problems if "'Nakamura_2022'" in p and "[bib.html]" in p).split(": ")[1] == "warning"
+    assert sum("'range'" in p for p in problems) == 1 and sum("'ads'" in p for p in problems) == 1, problems

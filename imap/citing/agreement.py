@@ -65,6 +65,8 @@ def _written_year(reference: Reference) -> str | None:
     if date:
         return date[:4] if bib_values.valid_date(date) else None
     year = reference.raw.get("year", "").strip("{} ")
+    if year and not bib_values.valid_year(year):
+        return None  # refused already (bib.year)
     return year if year.isdigit() else ""
 
 

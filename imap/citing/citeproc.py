@@ -34,12 +34,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Final
 
-from imap.citing import agreement, fixups, pandoc
+from imap.citing import agreement, fixups, pandoc, prepass
 from imap.citing.agreement import _agreement, _dropped_latex
 from imap.citing.fixups import ET_AL_MARKER, _string
 from imap.model.diagnostics import Diagnostic, Location, Severity, error
 from imap.model.items import Reference
-from imap.reading import bib_exports, bib_values, bibrules
+from imap.reading import bib_case, bib_exports, bib_values, bibrules
 from imap.reading.parsecache import read_verified, write_verified
 
 STYLE: Final = Path(__file__).parent / "styles" / "apa.csl"  # see imap/citing/styles/README.md
@@ -130,9 +130,11 @@ def cache_key(data: Any, code: Path | None = None) -> str:
     for module in (
         __file__,
         fixups.__file__,
+        prepass.__file__,
         agreement.__file__,
         bibrules.__file__,
         bib_exports.__file__,
+        bib_case.__file__,
         bib_values.__file__,
     ):
         digest.update(Path(module).read_bytes())
@@ -149,7 +151,7 @@ def cache_key(data: Any, code: Path | None = None) -> str:
 def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
     read, rendered, csl = _run(
         ["-f", "biblatex"],
-        fixups.for_pandoc(bibtex).encode("utf-8"),
+        prepass.for_pandoc(bibtex).encode("utf-8"),
         list(references),
         {key: fixups.hints(reference, references) for key, reference in references.items()},
     )
@@ -227,7 +229,7 @@ class _Reader(HTMLParser):
         self._key = ""
         self._label = ""
         self._depth = 0  # open elements inside the entry or citation being read
-        self._math = 0  # open math spans (no italics in them: a Greek letter stays upright)
+        self._math = 0  # open math spans (no italics or bold in them: a Greek letter stays upright)
         self._parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -243,7 +245,7 @@ class _Reader(HTMLParser):
             self._depth += 1
         if tag == "span" and "math" in classes:
             self._math += 1
-        elif tag in self._KEEP and not self._math:
+        elif tag in self._KEEP and (not self._math or tag in ("sup", "sub")):
             self._parts.append(f"<{self._KEEP[tag]}>")
 
     def handle_endtag(self, tag: str) -> None:
@@ -260,7 +262,7 @@ class _Reader(HTMLParser):
             return
         if tag == "span" and self._math:
             self._math -= 1
-        elif tag in self._KEEP and not self._math:
+        elif tag in self._KEEP and (not self._math or tag in ("sup", "sub")):
             self._parts.append(f"</{self._KEEP[tag]}>")
 
     def handle_data(self, data: str) -> None:

@@ -19,10 +19,15 @@ local stringify = pandoc.utils.stringify
 
 local DOCTORAL = {
   ["phd thesis"] = true, ["phdthesis"] = true, ["doctoral thesis"] = true, ["doctoral dissertation"] = true,
-  ["dissertation"] = true,
+  ["dissertation"] = true, ["phd"] = true, ["ph.d."] = true, ["ph. d."] = true, ["ph.d. thesis"] = true,
+  ["ph.d. dissertation"] = true, ["phd dissertation"] = true, ["doctoral"] = true, ["doctorate"] = true,
+  ["dphil"] = true, ["d.phil."] = true, ["dphil thesis"] = true, ["psyd"] = true, ["psy.d."] = true,
 }
 local MASTERS = {
   ["master's thesis"] = true, ["master\u{2019}s thesis"] = true, ["mastersthesis"] = true, ["masters thesis"] = true,
+  ["master thesis"] = true, ["masters"] = true, ["master's"] = true, ["ma thesis"] = true, ["m.a. thesis"] = true,
+  ["msc thesis"] = true, ["m.sc. thesis"] = true, ["ms thesis"] = true, ["m.s. thesis"] = true,
+  ["master's dissertation"] = true,
 }
 local LOOSE = { webpage = true, document = true, [""] = true, manuscript = true }
 local CHAPTERS = {
@@ -65,6 +70,9 @@ local function fix_name(person, marker)
   local particle = person["dropping-particle"]
   if particle ~= nil and is_lower(pandoc.text.sub(text(particle), 1, 1)) then
     person["non-dropping-particle"] = particle -- de Wit, H. (APA 9.8), not Wit, H. de
+    person["dropping-particle"] = nil
+  elseif particle ~= nil and person.given == nil then
+    person.given = particle -- "{\'E}mile Durkheim": pandoc takes the braced capital for a particle; BibTeX, a name
     person["dropping-particle"] = nil
   end
   if pandoc.text.lower(text(person.literal)) == "others" then
@@ -155,6 +163,15 @@ local function fix_data(ref, hint, settings)
     ref.genre = nil -- EndNote's "Journal Article": the kind of reference, not a description of the work (bib.type)
   elseif ref.genre ~= nil and text(ref.genre):find("[{}]") then
     ref.genre = (text(ref.genre):gsub("[{}]", "")) -- "Technical {Report}": braces are not part of the words
+  end
+  if hint.pages ~= "" then
+    ref.page = hint.pages -- "pp. 12-34": the style writes what the pages need (APA 9.25 and 10.3)
+  end
+  if hint.preprint_server ~= "" then -- a preprint server named as the journal (bioRxiv's own export)
+    ref.type = "article"
+    ref["container-title"] = nil
+    if ref.genre == nil then ref.genre = "Preprint" end
+    ref.publisher = hint.preprint_server
   end
   if text(ref.type) == "article-journal" and ref.number == nil then
     local number = hint.eid ~= "" and hint.eid or hint.article_number

@@ -135,6 +135,10 @@ CODES: dict[str, str] = {
     "reads as a separator.",
     "bib.language": "An entry in another language has no langid: the reference engine prints its title in English "
     "sentence case.",
+    "bib.html": "A field's text holds HTML markup (as Crossref writes it): read as what it stands for, or, where the "
+    "engine does not read it, printed as text.",
+    "bib.pages": "Pages written after 'pp.' or 'p.': the reference prints the pages with what APA puts before them.",
+    "bib.preprint": "An article names a preprint server as its journal: printed as a preprint (APA 10.8).",
     "bib.online-first": "An article with a DOI has no volume, issue or pages: published online ahead of its issue "
     "(pubstate says so) or incomplete.",
     "bib.duplicate-url": "A url is the DOI's own address; the reference prints it once, as the DOI (a note).",

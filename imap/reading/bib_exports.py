@@ -1,18 +1,27 @@
 """What reference managers write that the reference engine would print otherwise than meant: the kind of reference
 in `type` (EndNote), an article number in `pages`, an edition as a word, an unbraced 'and' in a publisher or an
-institution, and a language without langid. Part of the checks of imap.reading.bibrules, at each field's line."""
+institution, a language without langid, an article with a DOI but no volume, issue or pages (published online ahead
+of its issue, or incomplete), and HTML markup in a title. Part of the checks of imap.reading.bibrules, at each
+field's line."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Final, Protocol
 
 from imap.model.diagnostics import Diagnostic, Location, note, warning
 from imap.reading.bib_values import (
+    HTML_MARKUP,
+    PROJECT_FIELDS,
+    VERBATIM,
     article_number,
     edition_number,
+    html_as_latex,
     is_doi,
     normalised_doi,
+    pages_without_prefix,
+    preprint_server,
     reference_kind,
     short,
     split_names,
@@ -59,6 +68,22 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             f"the type of '{entry.key}', '{short(kind)}', names the kind of reference (as EndNote exports it) rather "
             "than describing the work, so the reference does not print it",
         )
+    pages = pages_without_prefix(fields.get("pages", ""))
+    if pages:
+        yield note(
+            entry.at("pages"),
+            "bib.pages",
+            f"the pages of '{entry.key}', '{short(fields['pages'].strip('{} '))}', begin with a page abbreviation: the "
+            f"reference prints {short(pages)} with what APA puts before pages",
+        )
+    named_in, server = preprint_server(entry.entry_type, fields)
+    if server:
+        yield note(
+            entry.at(named_in),
+            "bib.preprint",
+            f"'{entry.key}' names the preprint server {short(server)} as its {named_in}: the reference prints it as a "
+            "preprint (APA 10.8: '[Preprint]. Server.')",
+        )
     number = article_number(fields.get("pages", ""))
     if number and entry.entry_type == "article":
         yield note(
@@ -101,6 +126,35 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             "add langid with BibLaTeX's name of the language (langid = {german}), which keeps the title as written",
         )
     yield from _unplaced(entry)
+    yield from _html(entry)
+
+
+_TAG_LEFT: Final = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*")
+
+
+def _html(entry: Entry) -> Iterator[Diagnostic]:
+    """HTML markup in a field's text, as Crossref and some publishers write it: read as what it stands for (a note),
+    or, markup the engine does not read (MathML, an unpaired tag), named, since it would print as text."""
+    for name, value in entry.fields.items():
+        if name in VERBATIM or name in PROJECT_FIELDS or ("<" not in value and "&" not in value):
+            continue
+        read = html_as_latex(value)
+        left = _TAG_LEFT.search(read)
+        if left is not None:
+            yield warning(
+                entry.at(name),
+                "bib.html",
+                f"the {name} of '{entry.key}' holds HTML markup the reference engine does not read "
+                f"('{short(left.group(0))}>'): it would be printed as text",
+                "write it as text, or in LaTeX: \\textit{...}, \\textsuperscript{...}, $...$",
+            )
+        elif read != value and HTML_MARKUP.search(value):
+            yield note(
+                entry.at(name),
+                "bib.html",
+                f"the {name} of '{entry.key}' holds HTML markup, as Crossref writes it: the reference prints what it "
+                "stands for (italics, superscripts, small capitals as capitals, '&amp;' as '&')",
+            )
 
 
 def _unplaced(entry: Entry) -> Iterator[Diagnostic]:
@@ -112,6 +166,7 @@ def _unplaced(entry: Entry) -> Iterator[Diagnostic]:
     when = " ".join(fields.get(name, "") for name in ("year", "date")).lower()
     has_doi = is_doi(normalised_doi(fields.get("doi", "")))
     unplaced = entry.entry_type == "article" and has_doi and not any(name in fields for name in _PLACE)
+    unplaced = unplaced and not preprint_server(entry.entry_type, fields)[1]
     if not unplaced or "press" in when:
         return
     yield warning(

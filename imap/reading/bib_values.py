@@ -10,6 +10,11 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import urlsplit
 
+# Fields read verbatim (BibLaTeX's verbatim fields and the exports' file links): no LaTeX, no case.
+VERBATIM: Final = frozenset({"url", "doi", "eprint", "file", "urlraw", "pdf", "verba", "verbb", "verbc"})
+# Fields the project writes for itself: never read as bibliographic text.
+PROJECT_FIELDS: Final = frozenset({"verified", "unverified", "retracted"})
+
 # What a `year` may say instead of a year (printed as APA's status in place of the date).
 STATUSES: Final = ("in press", "forthcoming", "submitted", "in preparation")
 
@@ -207,3 +212,96 @@ def duplicates_doi(fields: Mapping[str, str]) -> bool:
 def short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:60] + "…"
+
+
+# The HTML that Crossref, publishers and Zotero write in titles, and the LaTeX each stands for. Italic and bold
+# text keeps its capitals (a gene, a species, a book's title); small capitals are an acronym's capitals.
+_OPEN: Final = {
+    "i": "{\\textit{",
+    "em": "{\\textit{",
+    "b": "{\\textbf{",
+    "strong": "{\\textbf{",
+    "sup": "\\textsuperscript{",
+    "sub": "\\textsubscript{",
+    "scp": "{",
+    "sc": "{",
+    'span class="nocase"': "{",
+}
+_CLOSE: Final = {"i": "}}", "em": "}}", "b": "}}", "strong": "}}", "sup": "}", "sub": "}", "scp": "}", "sc": "}"}
+HTML_MARKUP: Final = re.compile(
+    r'<(/?)(i|em|b|strong|sup|sub|scp|sc|span class="nocase"|span)>|&(#x?[0-9a-fA-F]{1,6}|[a-z]{2,6});'
+)
+_ENTITIES: Final = {"amp": "\\&", "lt": "<", "gt": ">", "quot": '{"}', "apos": "'", "nbsp": "~"}
+_SPECIAL: Final = frozenset('{}\\%#$&~^_"')
+
+
+def html_as_latex(value: str) -> str:
+    """HTML markup in a field's text as the LaTeX it stands for: the tags of `_OPEN` where they pair up (a tag left
+    unpaired is left as written, and the checks name it), the entities of `_ENTITIES` and numeric ones."""
+    tokens = list(HTML_MARKUP.finditer(value))
+    paired: dict[int, str] = {}  # token index -> its LaTeX
+    stack: list[tuple[int, str]] = []
+    for index, token in enumerate(tokens):
+        closing, name = token.group(1), token.group(2)
+        if name is None:
+            continue
+        if not closing and name in _OPEN:
+            stack.append((index, name))
+        elif closing and stack and (stack[-1][1] == name or (name == "span" and stack[-1][1].startswith("span"))):
+            opened, opened_name = stack.pop()
+            paired[opened] = _OPEN[opened_name]
+            paired[index] = _CLOSE.get(opened_name, "}")
+    parts: list[str] = []
+    position = 0
+    for index, token in enumerate(tokens):
+        replacement = paired.get(index) if token.group(2) is not None else _entity(token.group(3))
+        if replacement is None:
+            continue
+        parts.append(value[position : token.start()])
+        parts.append(replacement)
+        position = token.end()
+    parts.append(value[position:])
+    return "".join(parts)
+
+
+def _entity(name: str) -> str | None:
+    if name in _ENTITIES:
+        return _ENTITIES[name]
+    if not name.startswith("#"):
+        return None
+    number = int(name[2:], 16) if name[1:2] in ("x", "X") else int(name[1:]) if name[1:].isdigit() else -1
+    char = chr(number) if 32 <= number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else ""
+    return char if char and char not in _SPECIAL and char.isprintable() else None
+
+
+# Preprint servers, as their own exports and Zotero name them in `journal` (APA 10.8 prints "[Preprint]. Server.").
+PREPRINT_SERVERS: Final = frozenset(
+    {
+        *("arxiv", "biorxiv", "medrxiv", "psyarxiv", "socarxiv", "edarxiv", "metaarxiv", "sportrxiv", "chemrxiv"),
+        *("engrxiv", "techrxiv", "ssrn", "ssrn electronic journal", "research square", "preprints", "preprints.org"),
+        *("osf preprints", "authorea", "authorea preprints", "qeios"),
+    }
+)
+
+
+def preprint_server(entry_type: str, fields: Mapping[str, str]) -> tuple[str, str]:
+    """The field that names a preprint server and the server as written ("journal", "medRxiv"), or ("", ""): the
+    journal of an article (bioRxiv's own export), the publisher of a work of no other kind (DataCite's)."""
+    names: tuple[str, ...] = ("journal", "journaltitle") if entry_type == "article" else ()
+    if entry_type in ("misc", "online", "unpublished"):
+        names = ("publisher", "howpublished", "organization")
+    for field in names:
+        name = " ".join(fields.get(field, "").replace("{", "").replace("}", "").split())
+        if name.lower() in PREPRINT_SERVERS:
+            return field, name
+    return "", ""
+
+
+_PAGES_PREFIX: Final = re.compile(r"(?:pp?\.|pages?)\s*(?=[0-9A-Za-z])", re.IGNORECASE)
+
+
+def pages_without_prefix(pages: str) -> str:
+    """The pages of a `pages` field written with "pp." or "p." before them ("pp. 12-34"), without it; or ""."""
+    text = pages.replace("{", "").replace("}", "").strip()
+    prefix = _PAGES_PREFIX.match(text)
+    return text[prefix.end() :] if prefix else ""

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from imap.model.diagnostics import Diagnostic, Location, error, note, warning
-from imap.reading import bib_exports
+from imap.reading import bib_case, bib_exports
 from imap.reading.bib_values import (
     _SUFFIXES,
     FIRST_YEAR,
+    PROJECT_FIELDS,
     STATUSES,
+    VERBATIM,
     duplicates_doi,
     is_doi,
     is_url,
@@ -32,12 +34,8 @@ from imap.reading.bib_values import (
     valid_year,
 )
 
-# Fields read verbatim (BibLaTeX's verbatim fields and the exports' file links): no LaTeX, no case.
-VERBATIM: Final = frozenset({"url", "doi", "eprint", "file", "urlraw", "pdf", "verba", "verbb", "verbc"})
 NAME_FIELDS: Final = ("author", "editor", "translator", "bookauthor", "editora", "editorb", "holder")
 DATE_FIELDS: Final = ("date", "urldate", "eventdate", "origdate")
-# Fields the project writes for itself: never read as bibliographic text.
-PROJECT_FIELDS: Final = frozenset({"verified", "unverified", "retracted"})
 
 # The LaTeX the reference engine turns into text (checked by a test that gives each of them to pandoc): accents,
 # special letters and signs, text styles and the commands reference managers write.
@@ -87,7 +85,7 @@ def check(entry: Raw) -> list[Diagnostic]:
     found.extend(_dates(entry))
     found.extend(_doi(entry))
     found.extend(_urls(entry))
-    found.extend(_title_case(entry))
+    found.extend(bib_case.check(entry))
     found.extend(bib_exports.check(entry))
     return found
 
@@ -161,6 +159,20 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
                 "write Family, Given: Johnson, M. W.",
             )
             break
+        words = name.split() if len(parts) == 1 and not name.strip().startswith("{") else []
+        if any(word.isdigit() for word in words) or (len(words) >= 3 and words[-1].lower() in _GROUPS):
+            numbered = any(word.isdigit() for word in words)
+            yield warning(
+                where,
+                "bib.name",
+                f"{what} has '{short(name)}', which reads as a person's name but holds "
+                f"{'a number, as DBLP marks namesakes' if numbered else 'an organisation'}: the reference would "
+                f"print '{short(words[-1])}' as a family name",
+                "leave out the number"
+                if numbered
+                else "write the organisation in double braces: {{" + short(name) + "}}",
+            )
+            break
         if len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES):
             yield error(
                 where,
@@ -171,6 +183,16 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
             break
 
 
+# The last word of an organisation's name written without braces (Google Scholar's "American Psychiatric
+# Association"), which BibTeX reads as a person's.
+_GROUPS: Final = frozenset(
+    {
+        *("association", "organization", "organisation", "institute", "institutes", "society", "council"),
+        *("collaboration", "consortium", "group", "committee", "agency", "administration", "foundation"),
+        *("department", "ministry", "office", "commission", "network", "board", "centre", "center", "service"),
+        *("services", "team", "alliance", "federation", "college", "academy", "authority", "trust"),
+    }
+)
 _VANCOUVER: Final = re.compile(r"[A-Z][\w'-]+(?: [A-Z][\w'-]+)* [A-Z]{1,3}")
 
 
@@ -285,111 +307,3 @@ def _urls(entry: Raw) -> Iterator[Diagnostic]:
                 "bib.url-escaped",
                 f"the url of '{entry.key}' is written with LaTeX escapes; the reference uses {short(address)}",
             )
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Sentence case
-
-
-def _unbraced_words(value: str) -> list[tuple[str, bool]]:
-    """The words of a title outside braces and math, each with whether a sentence starts with it (the first word,
-    or one after a colon, a question or exclamation mark, a full stop or a dash)."""
-    words: list[tuple[str, bool]] = []
-    depth = 0
-    word = ""
-    starts = True
-    in_math = False
-    for char in value + " ":
-        if char == "$":
-            in_math = not in_math
-            continue
-        if char == "{":
-            depth += 1
-            word = word + "\0" if word else word  # a word with a braced part is protected as a whole
-            continue
-        if char == "}":
-            depth = max(depth - 1, 0)
-            continue
-        if depth or in_math:
-            if word:
-                word += "\0"
-            continue
-        if char.isspace() or char in ":?!.\u2014\u2013" or (char == "-" and not word):
-            if word:
-                words.append((word, starts))
-                starts = False
-            if char in ":?!.\u2014\u2013":
-                starts = True
-            word = ""
-            continue
-        word += char
-    return words
-
-
-_CAPITALISED: Final = re.compile(r"[A-Z][a-z\u00df-\u00ff]+(?:[-'\u2019][A-Za-z\u00c0-\u00ff]+)*")
-
-
-def _title_case(entry: Raw) -> Iterator[Diagnostic]:
-    title = entry.fields.get("title", "")
-    if not title or entry.fields.get("langid", "english").lower() not in ("english", "american", "british", "en"):
-        return
-    words = [(w.lstrip("(\"'\u201c\u2018"), starts) for w, starts in _unbraced_words(_COMMAND.sub(" ", title))]
-    inner = [w for w, starts in words if not starts and "\0" not in w and len(w) > 3 and w[0].isalpha()]
-    capitalised = [w for w in inner if _CAPITALISED.fullmatch(w.rstrip(",;)'\"\u201d\u2019"))]
-    lower = [w for w in inner if w[0].islower()]
-    if _braced_in_title_case(title):
-        yield warning(
-            entry.at("title"),
-            "bib.title-case",
-            f"the whole title of '{entry.key}' is braced, as Mendeley exports titles: it keeps its capitals, so it "
-            "cannot be printed in APA sentence case",
-            "remove the outer braces, and brace only names and acronyms, such as {PTSD}",
-        )
-        return
-    braced = _BRACED_CAPITAL.findall(title)
-    if len(braced) >= 3 and len(braced) + len(capitalised) > len(lower):
-        yield warning(
-            entry.at("title"),
-            "bib.title-case",
-            f"the title of '{entry.key}' braces capitalised words one by one ({', '.join(braced[:3])}), as Zotero's "
-            "own BibTeX export does with every capitalised word: braced words keep their capitals, so unless they are "
-            "all names the title will not be printed in APA sentence case",
-            "keep the braces around names and acronyms only, such as {PTSD} or {Veterans Affairs}",
-        )
-        return
-    # A title in title case capitalises most of its words; one in sentence case capitalises only names.
-    if capitalised and len(capitalised) < len(lower):
-        shown = ", ".join(f"'{w.rstrip(',;)')}'" for w in capitalised[:5])
-        yield warning(
-            entry.at("title"),
-            "bib.title-case",
-            f"the title of '{entry.key}' is in sentence case but capitalises {shown}: APA sentence case will print "
-            "them in lower case",
-            "brace names and acronyms to keep their capitals, such as {Veterans Affairs}",
-        )
-
-
-_BRACED_CAPITAL: Final = re.compile(r"\{[A-Z][a-z\u00df-\u00ff]+\}")
-
-
-def _braced_in_title_case(title: str) -> bool:
-    """Whether the whole title is one braced group (as Mendeley exports it) and in title case inside."""
-    whole = title.strip()
-    if len(whole) <= 2 or whole[0] != "{" or _closing(whole) != len(whole) - 1:
-        return False
-    words = [
-        w.lstrip("(\"'\u201c\u2018") for w, starts in _unbraced_words(_COMMAND.sub(" ", whole[1:-1])) if not starts
-    ]
-    long = [w for w in words if "\0" not in w and len(w) > 3 and w[0].isalpha()]
-    capitals = sum(1 for w in long if w[0].isupper())
-    return capitals >= 3 and capitals > len(long) / 2
-
-
-def _closing(text: str) -> int:
-    """Where the brace that opens the text closes (-1 if it does not)."""
-    depth = 0
-    for index, char in enumerate(text):
-        depth += 1 if char == "{" else -1 if char == "}" else 0
-        if depth == 0:
-            return index
-    return -1

@@ -1,0 +1,219 @@
+"""The bibliography as pandoc is given it: the text as written, with what pandoc would read otherwise than the
+checks and the author, each change keeping every line where it was (pandoc's errors name lines of the file).
+
+- `\\textendash` and `\\textemdash` are the dashes (pandoc drops them).
+- In the text of a field (never in an address, a DOI or a file name: the verbatim fields), a `%` and a `#` are
+  text, and a `$` that opens no formula (an odd number of them in the field) is a dollar sign: reference managers
+  export them as they are (Mendeley's "Use in 12% of visits", EndNote's "Treatment #2", "US$ 2 billion"), and
+  pandoc, reading LaTeX, would take them for a comment, a macro parameter or a formula and drop the rest of the line
+  or the whole field without a word.
+- HTML markup as Crossref and some publishers write it in a title (`<i>FKBP5</i>`, `<sup>13</sup>C`,
+  `<scp>PTSD</scp>`, `&amp;`) is read as the LaTeX it stands for; bib.html notes it.
+- Styled text (`\\emph{Escherichia coli}`) keeps its capitals, as the checks read it: pandoc keeps the capitals of
+  a braced group only when the braces are outside the command.
+- An entry written in parentheses (`@article(key, ...)`, which BibTeX reads and pandoc does not) is written in
+  braces.
+
+Each pass reads the text once (linear time)."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from imap.reading.bib_values import VERBATIM, html_as_latex
+
+
+def for_pandoc(bibtex: str) -> str:
+    return protect_styled_groups(escape_text(_DASHES.sub(lambda m: _DASH[m.group(1)], bibtex)))
+
+
+_DASHES: Final = re.compile(r"\\text(en|em)dash(?![A-Za-z])(?:\{\}| )?")
+_DASH: Final = {"en": "\u2013", "em": "\u2014"}
+
+
+def escape_text(bibtex: str) -> str:
+    """Each `%`, `#` and lone `$` in the text of a field escaped, HTML markup in it read as LaTeX, and an entry in
+    parentheses given braces (see the module's docstring). Text outside entries (where `%` starts a comment) and
+    @comment, @preamble and @string entries are left as they are."""
+    if not any(char in bibtex for char in "%#$(<&}"):
+        return bibtex
+    out: list[str] = []
+    depth = 0  # 0 outside entries, 1 inside an entry's own braces or parentheses, 2 and more inside a value
+    closer = ""  # what closes the entry: } or )
+    quoted = escaped = comment = skip = fields = False  # fields: the entry's key is followed by a comma
+    address = 0  # the depth of a \\url's argument being read, or 0
+    word = field = ""
+    kind = ""  # the entry's type, read after @
+    start = -1  # where the text of the value being read begins in `out`, or -1
+    dollars: list[int] = []  # where the value's unescaped dollar signs are in `out`
+    for char in bibtex:
+        out.append(char)
+        if comment:
+            comment = char != "\n"
+            continue
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+            continue
+        if depth == 0:
+            if char == "%":
+                comment = True
+            elif char == "@":
+                kind = "@"
+            elif kind.startswith("@") and (char.isalpha()):
+                kind += char.lower()
+            elif kind.startswith("@") and char in "{(":
+                depth, closer, quoted, field, word, fields = 1, "}" if char == "{" else ")", False, "", "", False
+                out[-1] = "{"  # an entry in parentheses, which BibTeX allows and pandoc does not read, in braces
+                skip = kind in ("@comment", "@preamble", "@string")
+                kind = ""
+            elif not char.isspace():
+                kind = ""
+            continue
+        plain = not skip and field not in VERBATIM
+        if char == "{":
+            depth += 1
+            if depth == 2 and not quoted:
+                start, dollars = len(out), []
+            if "".join(out[-5:]) == "\\url{" or "".join(out[-6:]) == "\\href{":
+                address = depth  # the address of \\url or \\href, read as it is
+        elif char == "}" or (char == ")" and depth == 1 and closer == ")" and not quoted):
+            depth -= 1
+            out[-1] = ("}" if fields or skip else ",}") if depth == 0 else char  # @misc{key}: pandoc wants the comma
+            address = 0 if depth < address else address
+            if depth == 1 and not quoted and start >= 0:
+                _finish_value(out, start, dollars, plain)
+                start = -1
+        elif depth == 1 and char == '"':
+            quoted = not quoted
+            if quoted:
+                start, dollars = len(out), []
+            elif start >= 0:
+                _finish_value(out, start, dollars, plain)
+                start = -1
+        elif depth == 1 and not quoted:
+            if char == "=":
+                field, word = word.strip().lower(), ""
+            elif char == ",":
+                field, word, fields = "", "", True
+            elif char.isalnum() or char in "_-:.":
+                word += char
+            elif not char.isspace():
+                word = ""
+        elif char in "%#" and plain and not address:
+            out[-1] = "\\" + char
+        elif char == "$" and plain and not address:
+            dollars.append(len(out) - 1)
+    return "".join(out)
+
+
+def _finish_value(out: list[str], start: int, dollars: list[int], plain: bool) -> None:
+    """The end of a field's value (its closing delimiter is the last of `out`): a lone `$` escaped, HTML read."""
+    if not plain:
+        return
+    if len(dollars) % 2:
+        for index in dollars:
+            out[index] = "\\$"
+    value = "".join(out[start:-1])
+    if "\\url" in value or "\\href" in value:
+        return
+    read = html_as_latex(value) if "<" in value or "&" in value else value
+    if "$" in read or "script{" in read:
+        read = protect_formula_words(read)
+    if read != value:
+        out[start:-1] = [read]
+
+
+_SCRIPTS: Final = frozenset("^_")
+_WORD_END: Final = frozenset('{}"-,;:()/')
+_FORMULA: Final = re.compile(r"\\text(?:sub|super)script\{|\$")
+
+
+def protect_formula_words(value: str) -> str:
+    """A word with a sub- or superscript in it (`H\\textsubscript{2}O`, `$^{13}$C`, `5-HT$_{2A}$`) braced whole, up to
+    a space, a hyphen or punctuation: sentence case would otherwise lower its capitals ('h2o', '13c'), which are a
+    formula's, not a word's. Each character is read a bounded number of times."""
+    closing = _brace_pairs(value)
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in _FORMULA.finditer(value):
+        if match.start() < position or value[match.start() - 1 : match.start()] == "\\":
+            continue
+        end = _formula_end(value, match.start(), closing)
+        if end < 0 or (value[match.start()] == "$" and not _SCRIPTS.intersection(value[match.start() : end])):
+            continue  # a formula with no sub- or superscript ($\\pm$) has no capitals of its own
+        while end < len(value) and not value[end].isspace() and value[end] not in _WORD_END:
+            following = _FORMULA.match(value, end)
+            after = _formula_end(value, end, closing) if following and value[end - 1] != "\\" else -1
+            end = after if after > 0 else end + 1
+        begin = match.start()
+        while begin > position and not value[begin - 1].isspace() and value[begin - 1] not in _WORD_END:
+            begin -= 1
+        spans.append((begin, end))
+        position = end
+    parts: list[str] = []
+    last = 0
+    for begin, end in spans:
+        parts += [value[last:begin], "{", value[begin:end], "}"]
+        last = end
+    parts.append(value[last:])
+    return "".join(parts)
+
+
+def _formula_end(value: str, start: int, closing: dict[int, int]) -> int:
+    """Where the formula that starts at `start` ends (after its closing `$` or brace), or -1."""
+    if value[start] == "$":
+        close = value.find("$", start + 1)
+        while close > 0 and value[close - 1] == "\\":
+            close = value.find("$", close + 1)
+        return close + 1 if close > 0 else -1
+    brace = value.find("{", start)
+    return closing.get(brace, -2) + 1
+
+
+_STYLED: Final = re.compile(r"\\(?:emph|textit|textbf|textsc|textsl|mkbibemph|mkbibitalic)\{")
+
+
+def protect_styled_groups(bibtex: str) -> str:
+    """`\\emph{Escherichia coli}` and `\\emph{{The Quiet Harbour}}` written as `{\\emph{...}}`, which means the
+    same in BibLaTeX: pandoc keeps the capitals of a braced group only when the braces are outside the command, and
+    the checks read styled text as kept. Lines keep their numbers. The braces are paired in one pass first, so the
+    whole takes linear time."""
+    closing = _brace_pairs(bibtex)
+    parts: list[str] = []
+    position = 0
+    for match in _STYLED.finditer(bibtex):
+        opening = match.end() - 1
+        end = closing.get(opening, -1)
+        if match.start() < position or end < 0:
+            continue
+        inner = bibtex[opening + 1 : end]
+        if inner.startswith("{") and closing.get(opening + 1) == end - 1:
+            inner = inner[1:-1]  # \\emph{{X}}: braced inside already
+        wrapped = bibtex[match.start() - 1 : match.start()] == "{" and closing.get(match.start() - 1) == end + 1
+        command = bibtex[match.start() : opening]
+        parts.append(bibtex[position : match.start()])
+        parts.append(f"{command}{{{inner}}}" if wrapped else f"{{{command}{{{inner}}}}}")
+        position = end + 1
+    parts.append(bibtex[position:])
+    return "".join(parts)
+
+
+def _brace_pairs(text: str) -> dict[int, int]:
+    """The position of the closing brace of each opening brace (braces after a backslash are text)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    escaped = False
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            stack.append(index)
+        elif char == "}" and stack:
+            pairs[stack.pop()] = index
+    return pairs

@@ -1,0 +1,126 @@
+"""Sentence case as the reference engine prints it (APA 7 6.17): the words of a title, and of the title of the book
+or proceedings a part is in, that it would print otherwise than their author meant. Part of the checks of
+imap.reading.bibrules, at each field's line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from imap.model.diagnostics import Diagnostic, warning
+from imap.reading.bib_exports import Entry
+from imap.reading.bib_values import html_as_latex
+
+_COMMAND: Final = re.compile(r"\\([A-Za-z]+|.)")
+
+
+def _unbraced_words(value: str) -> list[tuple[str, bool]]:
+    """The words of a title outside braces and math, each with whether a sentence starts with it (the first word,
+    or one after a colon, a question or exclamation mark, a full stop or a dash)."""
+    words: list[tuple[str, bool]] = []
+    depth = 0
+    word = ""
+    starts = True
+    in_math = False
+    for char in value + " ":
+        if char == "$":
+            in_math = not in_math
+            continue
+        if char == "{":
+            depth += 1
+            word = word + "\0" if word else word  # a word with a braced part is protected as a whole
+            continue
+        if char == "}":
+            depth = max(depth - 1, 0)
+            continue
+        if depth or in_math:
+            if word:
+                word += "\0"
+            continue
+        if char.isspace() or char in ":?!.\u2014\u2013" or (char == "-" and not word):
+            if word:
+                words.append((word, starts))
+                starts = False
+            if char in ":?!.\u2014\u2013":
+                starts = True
+            word = ""
+            continue
+        word += char
+    return words
+
+
+_CAPITALISED: Final = re.compile(r"[A-Z][a-z\u00df-\u00ff]+(?:[-'\u2019][A-Za-z\u00c0-\u00ff]+)*")
+
+
+def check(entry: Entry) -> Iterator[Diagnostic]:
+    """The title, and the title of the book or proceedings a part is in, as the reference engine prints them: in
+    sentence case, HTML markup read as what it stands for."""
+    if entry.fields.get("langid", "english").lower() in ("english", "american", "british", "en"):
+        for name in ("title", "booktitle"):
+            if entry.fields.get(name, ""):
+                yield from _case_of(entry, name, html_as_latex(entry.fields[name]))
+
+
+def _case_of(entry: Entry, name: str, title: str) -> Iterator[Diagnostic]:
+    what = "title" if name == "title" else "book's title"
+    words = [(w.lstrip("(\"'\u201c\u2018"), starts) for w, starts in _unbraced_words(_COMMAND.sub(" ", title))]
+    inner = [w for w, starts in words if not starts and "\0" not in w and len(w) > 3 and w[0].isalpha()]
+    capitalised = [w for w in inner if _CAPITALISED.fullmatch(w.rstrip(",;)'\"\u201d\u2019"))]
+    lower = [w for w in inner if w[0].islower()]
+    if _braced_in_title_case(title):
+        yield warning(
+            entry.at(name),
+            "bib.title-case",
+            f"the whole {what} of '{entry.key}' is braced, as Mendeley exports titles: it keeps its capitals, so it "
+            "cannot be printed in APA sentence case",
+            "remove the outer braces, and brace only names and acronyms, such as {PTSD}",
+        )
+        return
+    braced = _BRACED_CAPITAL.findall(title)
+    if len(braced) >= 3 and len(braced) + len(capitalised) > len(lower):
+        yield warning(
+            entry.at(name),
+            "bib.title-case",
+            f"the {what} of '{entry.key}' braces capitalised words one by one ({', '.join(braced[:3])}), as Zotero's "
+            "own BibTeX export does with every capitalised word: braced words keep their capitals, so unless they are "
+            "all names the title will not be printed in APA sentence case",
+            "keep the braces around names and acronyms only, such as {PTSD} or {Veterans Affairs}",
+        )
+        return
+    # A title in title case capitalises most of its words; one in sentence case capitalises only names.
+    if capitalised and len(capitalised) < len(lower):
+        shown = ", ".join(f"'{w.rstrip(',;)')}'" for w in capitalised[:5])
+        yield warning(
+            entry.at(name),
+            "bib.title-case",
+            f"the {what} of '{entry.key}' is in sentence case but capitalises {shown}: APA sentence case will print "
+            "them in lower case",
+            "brace names and acronyms to keep their capitals, such as {Veterans Affairs}",
+        )
+
+
+_BRACED_CAPITAL: Final = re.compile(r"\{[A-Z][a-z\u00df-\u00ff]+\}")
+
+
+def _braced_in_title_case(title: str) -> bool:
+    """Whether the whole title is one braced group (as Mendeley exports it) and in title case inside."""
+    whole = title.strip()
+    if len(whole) <= 2 or whole[0] != "{" or _closing(whole) != len(whole) - 1:
+        return False
+    words = [
+        w.lstrip("(\"'\u201c\u2018") for w, starts in _unbraced_words(_COMMAND.sub(" ", whole[1:-1])) if not starts
+    ]
+    long = [w for w in words if "\0" not in w and len(w) > 3 and w[0].isalpha()]
+    capitals = sum(1 for w in long if w[0].isupper())
+    return capitals >= 3 and capitals > len(long) / 2
+
+
+def _closing(text: str) -> int:
+    """Where the brace that opens the text closes (-1 if it does not)."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += 1 if char == "{" else -1 if char == "}" else 0
+        if depth == 0:
+            return index
+    return -1
