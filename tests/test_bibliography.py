@@ -391,3 +391,19 @@ def test_what_real_exports_write_is_printed_as_meant_or_named() -> None:
     assert {("15", "bib.pages"), ("18", "bib.name"), ("19", "bib.name")} <= codes
     assert next(p for p in problems if "'Nakamura_2022'" in p and "[bib.html]" in p).split(": ")[1] == "warning"
     assert sum("'range'" in p for p in problems) == 1 and sum("'ads'" in p for p in problems) == 1, problems
+
+
+def test_an_address_as_endnote_and_osf_write_it_is_read_with_a_warning() -> None:
+    """EndNote joins every link of a record with a newline (a Web of Science one first); OSF writes its addresses
+    without a scheme. The reference prints the first address, or the address with https://, and says so."""
+    text = (
+        "@article{a, author = {A, B}, title = {T}, journal = {J}, year = {2017}, volume = {85},\n"
+        "  url = {<Go to ISI>://WOS:000395123400001\nhttps://example.org/a}}\n"
+        "@misc{b, author = {C, D}, title = {U}, year = {2020}, url = {osf.io/abcde}}\n"
+        "@misc{c, author = {E, F}, title = {V}, year = {2020}, url = {not an address}}\n"
+    )
+    problems = [p for p in load(text)[1] if p.endswith("[bib.url]")]
+    assert [p.split(": ")[1] for p in problems] == ["warning", "warning", "error"], problems
+    formatted = format_references(text)
+    assert formatted["a"].entry_text.endswith(" https://example.org/a")
+    assert formatted["b"].entry_text.endswith(" https://osf.io/abcde")

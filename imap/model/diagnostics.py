@@ -123,7 +123,8 @@ CODES: dict[str, str] = {
     "YYYY-MM-DD (or a range of them with '/').",
     "bib.doi": "A DOI is not of the form 10.NNNN/suffix.",
     "bib.doi-prefix": "A DOI was written with its address or a 'doi:' prefix; the build uses the DOI alone (a note).",
-    "bib.url": "A url (or the address given in howpublished) is not a web address starting with http:// or https://.",
+    "bib.url": "A url (or the address given in howpublished) is not a web address starting with http:// or https:// "
+    "(an error), or is read as one only with https:// added or as the first of several (a warning).",
     "bib.url-escaped": "A url was written with LaTeX escapes (an escaped underscore or percent sign); the build uses "
     "the address as meant (a note).",
     "bib.type": "A type field names the kind of reference (EndNote's 'Journal Article'), which is not printed "

@@ -74,9 +74,27 @@ def is_doi(value: str) -> bool:
 
 
 def url_of(raw: str) -> str:
-    """The address in a url field, or in a \\url{...} (howpublished), without LaTeX escapes (see `unescaped`)."""
+    """The address in a url field, or in a \\url{...} (howpublished), without LaTeX escapes (see `unescaped`); of
+    several, one per line as EndNote writes them ("<Go to ISI>://WOS:..." and an address), the first that is an
+    address; one written without its scheme (osf.io/abcde), with https:// (see `url_reading`)."""
+    return url_reading(raw)[0]
+
+
+def url_reading(raw: str) -> tuple[str, str]:
+    """The address a url field is read as, and how, where it is not as written: "several" (the first address of
+    several), "scheme" (https:// added) or "" (as written, LaTeX escapes aside)."""
     match = _URL_MACRO.search(raw)
-    return unescaped((match.group(1) if match else raw).strip())
+    written = unescaped((match.group(1) if match else raw).strip())
+    if is_url(written) or not written:
+        return written, ""
+    parts = written.split()
+    first = next((part for part in parts if is_url(part)), "") if len(parts) > 1 else ""
+    if first:
+        return first, "several"
+    with_scheme = "https://" + written
+    if "://" not in written and is_url(with_scheme) and "." in with_scheme.split("/")[2]:
+        return with_scheme, "scheme"
+    return written, ""
 
 
 # What EndNote and some converters write in `type` on every entry: the kind of reference, which is not a description
@@ -203,7 +221,7 @@ def valid_year(value: str) -> bool:
 def duplicates_doi(fields: Mapping[str, str]) -> bool:
     """Whether the url is the DOI's own address (printed once, as the DOI)."""
     doi = normalised_doi(fields.get("doi", ""))
-    url = fields.get("url", "").strip()
+    url = url_of(fields.get("url", ""))
     return (
         bool(doi) and is_doi(doi) and _DOI_PREFIX.match(url) is not None and normalised_doi(url).lower() == doi.lower()
     )

@@ -29,7 +29,7 @@ from imap.reading.bib_values import (
     short,
     split_names,
     unescaped,
-    url_of,
+    url_reading,
     valid_date,
     valid_year,
 )
@@ -287,8 +287,21 @@ def _urls(entry: Raw) -> Iterator[Diagnostic]:
         raw = entry.fields.get(name, "")
         if not raw or (name == "howpublished" and "\\url" not in raw):
             continue
-        address = url_of(raw)
-        if not is_url(address):
+        address, how = url_reading(raw)
+        if how:
+            yield warning(
+                entry.at(name),
+                "bib.url",
+                f"the {name} of '{entry.key}' "
+                + (
+                    "holds several addresses (as EndNote writes them, one per line)"
+                    if how == "several"
+                    else "is written without https://"
+                )
+                + f": the reference prints {short(address)}",
+                "keep one full address, starting with https://",
+            )
+        elif not is_url(address):
             yield error(
                 entry.at(name),
                 "bib.url",
