@@ -407,3 +407,25 @@ def test_an_address_as_endnote_and_osf_write_it_is_read_with_a_warning() -> None
     formatted = format_references(text)
     assert formatted["a"].entry_text.endswith(" https://example.org/a")
     assert formatted["b"].entry_text.endswith(" https://osf.io/abcde")
+
+
+def test_string_macros_joined_with_hash_are_read_as_bibtex_reads_them_and_an_undefined_one_is_named() -> None:
+    """JabRef and BibDesk files define @string macros and join values with #: the checks read what pandoc reads
+    (no false error on the joined address), and a macro no @string defines, which would print as its own name, is
+    named at its field's line."""
+    text = (
+        "@String{base = {https://www.ptsd.va.gov}}\n"
+        '@String{jts = "Journal of " # {Traumatic Stress}}\n'
+        "@online{a, author = {{National Center for PTSD}}, title = {PTSD basics}, year = {2022},\n"
+        "  url = base # {/understand/ptsd_basics.asp}}\n"
+        "@article{b, author = {C, D}, title = {T}, year = 2020, month = mar, volume = 1,\n"
+        "  journal = jts}\n"
+        "@article{c, author = {E, F}, title = {U}, year = {2020}, volume = {1},\n"
+        "  journal = jtsundefined}\n"
+    )
+    references, problems = load(text)
+    assert [p.split(": ", 1)[0] + " " + p.rsplit("[", 1)[1] for p in problems] == ["references.bib:8 bib.string]"]
+    assert references["a"].fields["url"] == "https://www.ptsd.va.gov/understand/ptsd_basics.asp"
+    formatted = format_references(text)
+    assert formatted["a"].entry_text.endswith("https://www.ptsd.va.gov/understand/ptsd_basics.asp")
+    assert formatted["b"].entry_html == "C, D. (2020). T. <i>Journal of Traumatic Stress</i>, <i>1</i>."

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Final
@@ -25,9 +25,9 @@ from bibtexparser.model import (
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import get_default_latex_context_db as get_default_parser_context_db
 
-from imap.model.diagnostics import Diagnostic, Location, error
+from imap.model.diagnostics import Diagnostic, Location, error, warning
 from imap.model.items import Reference
-from imap.reading import bib_values, bibrules
+from imap.reading import bib_strings, bib_values, bibrules
 from imap.reading.parsecache import ParseCache, digest
 
 _NAME_ROLES: Final = {"author", "editor"}
@@ -203,11 +203,12 @@ def _shifted(diagnostic: Diagnostic, offset: int) -> Diagnostic:
 
 def _parse(path: str, text: str, decoders: _Decoders) -> tuple[ParsedBlock, ...]:
     with _quiet_bibtexparser():
-        library = parse_string(text)
+        library = parse_string(text, parse_stack=[])  # values as written: bib_strings reads them as BibTeX does
+    strings = bib_strings.definitions([(str(block.key), str(block.value)) for block in library.strings])
     found: list[ParsedBlock] = []
     for block in library.blocks:
         if isinstance(block, Entry):
-            reference, problems = _entry(path, block, decoders)
+            reference, problems = _entry(path, block, decoders, strings)
             found.append(ParsedBlock(block.key, _line(block), reference, tuple(problems)))
         elif isinstance(block, DuplicateBlockKeyBlock):
             found.append(ParsedBlock(block.key, _line(block), None, duplicate=True))
@@ -252,17 +253,30 @@ def _failed(path: str, block: Block) -> Diagnostic:
     )
 
 
-def _entry(path: str, entry: Entry, decoders: _Decoders) -> tuple[Reference, list[Diagnostic]]:
+def _entry(
+    path: str, entry: Entry, decoders: _Decoders, strings: Mapping[str, str]
+) -> tuple[Reference, list[Diagnostic]]:
     raw: dict[str, str] = {}
     lines: dict[str, int] = {}
+    undefined: list[Diagnostic] = []
     for field in entry.fields:
         key = field.key.lower()  # exports write Author, TITLE or author alike
         lines[key] = (field.start_line if field.start_line is not None else entry.start_line or 0) + 1
-        raw[key] = str(field.value)
+        raw[key], macros = bib_strings.resolved(str(field.value), strings)
+        undefined.extend(
+            warning(
+                Location(path, lines[key]),
+                "bib.string",
+                f"the {key} of '{entry.key}' uses the string '{macro[:40]}', which no @string defines: the reference "
+                "prints its name",
+                "define it with @string, or write the text in braces",
+            )
+            for macro in macros
+        )
     location = Location(path, _line(entry))
     entry_type = entry.entry_type.lower()
     written = bibrules.Raw(path, entry.key, entry_type, raw, lines, location.line)
-    diagnostics = bibrules.check(written)
+    diagnostics = [*undefined, *bibrules.check(written)]
     fields: dict[str, str] = {}
     for key, value in raw.items():
         if key in _NAME_ROLES:
