@@ -14,6 +14,12 @@ MONTHS: Final = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug
 
 def parts(value: str) -> list[str]:
     """The parts of a value joined by `#` outside braces and quotes, each as written (stripped)."""
+    return split_outside(value, "#", quotes=True)
+
+
+def split_outside(value: str, separator: str, quotes: bool = False) -> list[str]:
+    """The parts of a text between separators outside braces (and, with `quotes`, outside double quotes), stripped.
+    Also the parts of a name between its commas (imap.reading.bibrules)."""
     found: list[str] = []
     depth = 0
     quoted = False
@@ -23,9 +29,9 @@ def parts(value: str) -> list[str]:
             depth += 1
         elif char == "}":
             depth = max(depth - 1, 0)
-        elif char == '"' and depth == 0:
+        elif char == '"' and quotes and depth == 0:
             quoted = not quoted
-        elif char == "#" and depth == 0 and not quoted:
+        elif char == separator and depth == 0 and not quoted:
             found.append("".join(current).strip())
             current = []
             continue

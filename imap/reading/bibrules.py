@@ -16,6 +16,7 @@ from typing import Final
 
 from imap.model.diagnostics import Diagnostic, Location, error, note, warning
 from imap.reading import bib_case, bib_exports
+from imap.reading.bib_strings import split_outside
 from imap.reading.bib_values import (
     _SUFFIXES,
     FIRST_YEAR,
@@ -96,21 +97,7 @@ def check(entry: Raw) -> list[Diagnostic]:
 
 def _commas(name: str) -> list[str]:
     """The parts of a name between commas outside braces."""
-    parts: list[str] = []
-    depth = 0
-    current = ""
-    for char in name:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        if char == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    parts.append(current.strip())
-    return parts
+    return split_outside(name, ",")
 
 
 def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
