@@ -429,3 +429,44 @@ def test_string_macros_joined_with_hash_are_read_as_bibtex_reads_them_and_an_und
     formatted = format_references(text)
     assert formatted["a"].entry_text.endswith("https://www.ptsd.va.gov/understand/ptsd_basics.asp")
     assert formatted["b"].entry_html == "C, D. (2020). T. <i>Journal of Traumatic Stress</i>, <i>1</i>."
+
+
+def test_string_values_entities_money_and_pages_are_read_as_written() -> None:
+    """A @string's text is read as a field's is (its % and # are text); a numeric HTML entity is its character;
+    two dollar signs around words are money, not a formula; pages after "pp." keep their dash."""
+    text = (
+        "@string{visits = {Use in 12% of visits #2}}\n"
+        "@article{a, author = {A, B}, title = visits, journal = {J}, year = {2020}, volume = {1}}\n"
+        "@article{b, author = {C, D}, title = {Trauma&#8212;a review: Fees of $5 to $10}, journal = {J},\n"
+        "  year = {2020}, volume = {1}, pages = {pp. 12--34}}\n"
+    )
+    formatted = format_references(text)
+    assert formatted["a"].entry_text == "A, B. (2020). Use in 12% of visits #2. J, 1."
+    assert formatted["b"].entry_text == "C, D. (2020). Trauma—a review: Fees of $5 to $10. J, 1, 12–34."
+
+
+def test_what_databases_export_is_printed_as_apa_wants_or_named() -> None:
+    """Web of Science, Scopus, PsycINFO, Cochrane, Google Scholar, ProQuest and EndNote as their exports write
+    them (tests/fixtures/bibcorpus/databases.bib): document types are not printed, article numbers are printed
+    whatever field holds them, initials written together are initials, a paper in proceedings is a chapter, degrees
+    are named as APA names them, a one-word subtitle is capitalised; what the engine cannot print as meant is named."""
+    from tests.conftest import ROOT
+
+    text = (ROOT / "tests" / "fixtures" / "bibcorpus" / "databases.bib").read_text(encoding="utf-8")
+    entries = {key: f.entry_text for key, f in format_references(text).items()}
+    assert entries["wos"].startswith("Lee, A. (2020). A review of written exposure therapy. CLINICAL")
+    assert entries["scopus"].endswith("PLoS ONE, 15(11), Article e0241843.")
+    assert entries["cochrane"].endswith("Cochrane Database of Systematic Reviews, 2013(12), Article CD003388.")
+    assert (
+        entries["gs"] == "Rizzo, A. (2010). Virtual reality exposure therapy for PTSD. In Annual review of "
+        "cybertherapy and telemedicine (pp. 1–4)."
+    )
+    assert "[Unpublished doctoral dissertation]" in entries["psyd"]
+    assert "[Unpublished master's thesis]" in entries["ma"]
+    assert "In M. J. Friedman & T. M. Keane (Eds.)" in entries["wosch"]
+    assert "[Video]. YouTube." in entries["vid"]
+    assert entries["colon"].startswith("Adams, A. (2012). Prolonged exposure for PTSD: Outcomes.")
+    found = {(p.split(":")[1], p.rsplit("[", 1)[1].rstrip("]")) for p in load(text)[1]}
+    assert {("1", "bib.title-case"), ("1", "bib.type"), ("3", "bib.article-number"), ("4", "bib.title-case")} <= found
+    assert {("8", "bib.name"), ("11", "bib.authors-incomplete"), ("12", "bib.name"), ("13", "bib.name")} <= found
+    assert not any(code == "bib.doi-prefix" for _, code in found)  # Web of Science's {{DOI}} is no LaTeX escape

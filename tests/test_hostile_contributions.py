@@ -173,3 +173,31 @@ def test_a_page_with_another_markdown_suffix_is_checked_too(tmp_path: Path) -> N
     assert [line.split(": error: ")[0] for line in formatted(root) if line.endswith("[html.unsafe]")] == [
         "docs/notes.markdown:3"
     ]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        r"note = {x \&quot; y}",  # an entity after a backslash
+        r"note = {x \<i>y</i>}",  # a tag after a backslash
+        r"note = {x \\emph{y}}",  # a styled group after an escaped backslash
+        r"title = {Oxidation of H$_2$O\ in water}",  # a formula word ending in a control space
+    ],
+)
+def test_the_bibliography_s_rewriting_never_moves_where_a_value_ends(field: str) -> None:
+    """Before pandoc reads the bibliography, the project rewrites values (HTML as LaTeX, styled and formula words
+    braced); a brace put after a backslash would be text, and pandoc would end the value elsewhere than the checks:
+    text after it, even a whole entry, would be printed without a check. No rewriting may do that."""
+    from imap.citing import citeproc
+    from imap.reading import bibliography
+
+    text = (
+        "@misc{carrier, author = {Smith, J.}, title = {Carrier}, year = {2020},\n"
+        f"  {field},\n"
+        "  howpublished = {P. @misc{victim, author = {Evil, E.}, title = {INJECTED}, year = {2020}}}}\n"
+        "@misc{victim, author = {Ehlers, Anke}, title = {Checked}, year = {2000}}\n"
+    )
+    references, problems = bibliography.load("references.bib", text)
+    result = citeproc.process(text, references)
+    assert "INJECTED" not in result.formatted["victim"].entry_text, result.formatted["victim"]
+    assert not [p for p in (*problems, *result.problems) if p.code == "bib.engine"]

@@ -305,7 +305,11 @@ def _text(fragment: str) -> str:
 def _apa_terms(entry: str) -> str:
     """The few words the style writes otherwise than the APA manual's examples: the ellipsis before the last of more
     than 20 authors (APA 9.8: ". . ."), and "[Data set]" (APA 10.9)."""
-    entry = entry.replace(", \u2026 ", ", . . . ").replace("[Dataset]", "[Data set]")
+    entry = (
+        entry.replace(", \u2026 ", ", . . . ")
+        .replace("[Dataset]", "[Data set]")
+        .replace("[Video recording]", "[Video]")
+    )
     # An undated page without a retrieval date: the style still writes "Retrieved" before the address.
     return _RETRIEVED_ALONE.sub("", entry)
 

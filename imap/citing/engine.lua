@@ -83,6 +83,10 @@ end
 -- How APA prints a name: "Hyun-nie" as "H.-n." (the style drops the lower-case part of a hyphenated given name).
 local function print_name(person)
   local given = text(person.given)
+  if given:find("^%u%u%u?$") then -- "Friedman, MJ" (Web of Science): initials written together, "M. J."
+    person.given = given:gsub("(%u)", "%1. "):sub(1, -2)
+    return
+  end
   if given:find(LOWER_AFTER_HYPHEN) then
     local words = {}
     for word in given:gmatch("%S+") do words[#words + 1] = initials(word) end
@@ -102,16 +106,31 @@ end
 
 -- APA 10.6: "[Doctoral dissertation, University]" when published (in a database or online), "[Unpublished
 -- doctoral dissertation]" with the university after it when not.
+local DEGREES_DOCTORAL = { phd = true, psyd = true, edd = true, dclinpsy = true, dphil = true, dpsych = true,
+  dsw = true, drphil = true, dr = true, doctoral = true, doctorate = true }
+local DEGREES_MASTERS = { ma = true, ms = true, msc = true, msw = true, mphil = true, mres = true, med = true,
+  mba = true, mfa = true, masters = true, master = true }
+
+-- The degree a thesis type names, its dots and spaces aside ("Ph.D.", "Psy.D. dissertation", "DClinPsy thesis").
+local function degree(genre)
+  local bare = genre:gsub("[%.%s']", ""):gsub("thesis$", ""):gsub("dissertation$", "")
+  if DEGREES_DOCTORAL[bare] then return "doctoral dissertation" end
+  if DEGREES_MASTERS[bare] then return "master's thesis" end
+  return nil
+end
+
 local function fix_thesis(ref)
   local genre = pandoc.text.lower(trim(text(ref.genre)))
-  local published = ref.archive ~= nil or ref.doi ~= nil or ref.url ~= nil
+  -- published in a database or online: an archive, a DOI, an address or a publication number (ProQuest's)
+  local published = ref.archive ~= nil or ref.doi ~= nil or ref.url ~= nil or ref.number ~= nil
   local kind
   if DOCTORAL[genre] or genre == "" then
     kind = "doctoral dissertation"
   elseif MASTERS[genre] then
     kind = "master's thesis"
   else
-    return
+    kind = degree(genre)
+    if kind == nil then return end
   end
   ref.genre = published and (kind:sub(1, 1):upper() .. kind:sub(2)) or ("Unpublished " .. kind)
 end
@@ -134,6 +153,22 @@ local function capitalise_after_dash(title)
       if changed ~= str.text then return pandoc.Str(changed) end
     end,
   }
+end
+
+-- APA sentence case capitalises the first word of a subtitle (APA 6.17); pandoc leaves a one-word subtitle in lower
+-- case ("PTSD: outcomes"). The word, when written in lower case, is capitalised and kept from the case change.
+local function capitalise_after_colon(title)
+  local inlines = pandoc.Inlines(title)
+  for i = 1, #inlines - 2 do
+    local before, space, word = inlines[i], inlines[i + 1], inlines[i + 2]
+    if before.t == "Str" and before.text:sub(-1) == ":" and space.t == "Space" and word.t == "Str"
+        and word.text:find("^%l[%l%-']*[%p]*$") then
+      local first = pandoc.text.sub(word.text, 1, 1)
+      local rest = pandoc.text.sub(word.text, 2)
+      inlines[i + 2] = pandoc.Span({ pandoc.Str(pandoc.text.upper(first) .. rest) }, pandoc.Attr("", { "nocase" }))
+    end
+  end
+  return inlines
 end
 
 -- What the reference is, where pandoc reads it otherwise than written: also what the CSL-JSON download says.
@@ -188,7 +223,7 @@ local function fix_data(ref, hint, settings)
   if hint.arxiv and hint.url == "" and ref.doi == nil then -- an arXiv preprint's address, from its identifier only
     ref.url = hint.eprint_url ~= "" and hint.eprint_url or nil
   end
-  if hint.prepublished or (hint.server ~= "" and LOOSE[text(ref.type)]) then
+  if hint.prepublished or (hint.preprint_eprint and LOOSE[text(ref.type)]) then
     ref.type = "article" -- APA 10.8: a preprint, "[Preprint]. Server." (CSL's article)
     if ref.genre == nil then ref.genre = "Preprint" end
     if hint.server ~= "" and ref.publisher == nil then ref.publisher = hint.server end
@@ -203,6 +238,10 @@ local function fix_display(ref, hint)
   if ref.title ~= nil and hint.dash then
     ref.title = capitalise_after_dash(pandoc.Inlines(ref.title))
   end
+  local language = pandoc.text.lower(text(ref.language))
+  if ref.title ~= nil and (language == "" or language:sub(1, 2) == "en") then
+    ref.title = capitalise_after_colon(ref.title)
+  end
   local authors = type(ref.author) == "table" and ref.author or {}
   local publisher = text(ref.publisher)
   if publisher ~= "" and #authors == 1 and type(authors[1]) == "table" and text(authors[1].literal) == publisher then
@@ -215,7 +254,7 @@ local function fix_display(ref, hint)
       end
     end
   end
-  if text(ref.type) == "paper-conference" and ref.publisher ~= nil and ref["container-title"] ~= nil then
+  if text(ref.type) == "paper-conference" and ref["container-title"] ~= nil then
     ref.type = "chapter" -- APA 10.5: a paper in published proceedings is a chapter of a book, cited without its meeting
     for _, name in ipairs { "event", "event-title", "event-place", "event-date" } do ref[name] = nil end
   end

@@ -3,10 +3,10 @@ checks and the author, each change keeping every line where it was (pandoc's err
 
 - `\\textendash` and `\\textemdash` are the dashes (pandoc drops them).
 - In the text of a field (never in an address, a DOI or a file name: the verbatim fields), a `%` and a `#` are
-  text, and a `$` that opens no formula (an odd number of them in the field) is a dollar sign: reference managers
-  export them as they are (Mendeley's "Use in 12% of visits", EndNote's "Treatment #2", "US$ 2 billion"), and
-  pandoc, reading LaTeX, would take them for a comment, a macro parameter or a formula and drop the rest of the line
-  or the whole field without a word.
+  text, and a `$` that opens no formula (an odd number of them in the field, or two around words with no formula's
+  signs: "$5 to $10") is a dollar sign: reference managers export them as they are (Mendeley's "Use in 12% of
+  visits", EndNote's "Treatment #2", "US$ 2 billion"), and pandoc, reading LaTeX, would take them for a comment, a
+  macro parameter or a formula and drop the rest of the line or the whole field without a word.
 - HTML markup as Crossref and some publishers write it in a title (`<i>FKBP5</i>`, `<sup>13</sup>C`,
   `<scp>PTSD</scp>`, `&amp;`) is read as the LaTeX it stands for; bib.html notes it.
 - Styled text (`\\emph{Escherichia coli}`) keeps its capitals, as the checks read it: pandoc keeps the capitals of
@@ -19,13 +19,14 @@ Each pass reads the text once (linear time)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Final
 
 from imap.reading.bib_values import VERBATIM, html_as_latex
 
 
 def for_pandoc(bibtex: str) -> str:
-    return protect_styled_groups(escape_text(_DASHES.sub(lambda m: _DASH[m.group(1)], bibtex)))
+    return escape_text(_DASHES.sub(lambda m: _DASH[m.group(1)], bibtex))
 
 
 _DASHES: Final = re.compile(r"\\text(en|em)dash(?![A-Za-z])(?:\{\}| )?")
@@ -35,13 +36,13 @@ _DASH: Final = {"en": "\u2013", "em": "\u2014"}
 def escape_text(bibtex: str) -> str:
     """Each `%`, `#` and lone `$` in the text of a field escaped, HTML markup in it read as LaTeX, and an entry in
     parentheses given braces (see the module's docstring). Text outside entries (where `%` starts a comment) and
-    @comment, @preamble and @string entries are left as they are."""
+    @comment and @preamble entries are left as they are; @string values are read as field values are."""
     if not any(char in bibtex for char in "%#$(<&}"):
         return bibtex
     out: list[str] = []
     depth = 0  # 0 outside entries, 1 inside an entry's own braces or parentheses, 2 and more inside a value
     closer = ""  # what closes the entry: } or )
-    quoted = escaped = comment = skip = fields = False  # fields: the entry's key is followed by a comma
+    quoted = escaped = comment = skip = is_string = fields = False  # fields: the entry's key is followed by a comma
     address = 0  # the depth of a \\url's argument being read, or 0
     word = field = ""
     kind = ""  # the entry's type, read after @
@@ -55,7 +56,7 @@ def escape_text(bibtex: str) -> str:
         if escaped:
             escaped = False
             continue
-        if char == "\\":
+        if char == "\\" and depth > 0:  # outside entries a backslash escapes nothing (BibTeX reads \@article)
             escaped = True
             continue
         if depth == 0:
@@ -68,7 +69,7 @@ def escape_text(bibtex: str) -> str:
             elif kind.startswith("@") and char in "{(":
                 depth, closer, quoted, field, word, fields = 1, "}" if char == "{" else ")", False, "", "", False
                 out[-1] = "{"  # an entry in parentheses, which BibTeX allows and pandoc does not read, in braces
-                skip = kind in ("@comment", "@preamble", "@string")
+                skip, is_string = kind in ("@comment", "@preamble"), kind == "@string"
                 kind = ""
             elif not char.isspace():
                 kind = ""
@@ -82,7 +83,8 @@ def escape_text(bibtex: str) -> str:
                 address = depth  # the address of \\url or \\href, read as it is
         elif char == "}" or (char == ")" and depth == 1 and closer == ")" and not quoted):
             depth -= 1
-            out[-1] = ("}" if fields or skip else ",}") if depth == 0 else char  # @misc{key}: pandoc wants the comma
+            # @misc{key}: pandoc wants the comma after the key (not so a @string, @comment or @preamble)
+            out[-1] = ("}" if fields or skip or is_string else ",}") if depth == 0 else char
             address = 0 if depth < address else address
             if depth == 1 and not quoted and start >= 0:
                 _finish_value(out, start, dollars, plain)
@@ -103,8 +105,8 @@ def escape_text(bibtex: str) -> str:
                 word += char
             elif not char.isspace():
                 word = ""
-        elif char in "%#" and plain and not address:
-            out[-1] = "\\" + char
+        elif char in "%#" and plain and not address and not (char == "#" and out[-2:-1] == ["&"]):
+            out[-1] = "\\" + char  # (a # after & begins an entity, &#8212;, read with the value's HTML)
         elif char == "$" and plain and not address:
             dollars.append(len(out) - 1)
     return "".join(out)
@@ -117,14 +119,53 @@ def _finish_value(out: list[str], start: int, dollars: list[int], plain: bool) -
     if len(dollars) % 2:
         for index in dollars:
             out[index] = "\\$"
+    else:  # two dollar signs around text that is no formula ("$5 to $10"): money, as EndNote exports it
+        for opening, closing in zip(dollars[::2], dollars[1::2], strict=True):
+            inside = "".join(out[opening + 1 : closing])
+            if not any(char in inside for char in "\\^_{") and " " in inside:
+                out[opening] = out[closing] = "\\$"
     value = "".join(out[start:-1])
     if "\\url" in value or "\\href" in value:
         return
     read = html_as_latex(value) if "<" in value or "&" in value else value
+    read = _escape_hashes(read) if "#" in read else read  # a # that began no entity
     if "$" in read or "script{" in read:
         read = protect_formula_words(read)
-    if read != value:
+    if "\\" in read:
+        read = protect_styled_groups(read)
+    if read != value and _balanced(read):  # never a rewriting that moves where a group or the value ends
         out[start:-1] = [read]
+
+
+def _escape_hashes(text: str) -> str:
+    """Each # of the text that is not escaped, escaped."""
+    return "".join("\\#" if char == "#" and not escaped else char for char, escaped in _read(text))
+
+
+def _balanced(text: str) -> bool:
+    """Whether every brace of the text that is not escaped closes one it opened, and all are closed."""
+    depth = 0
+    for char, escaped in _read(text):
+        depth += 0 if escaped else 1 if char == "{" else -1 if char == "}" else 0
+        if depth < 0:
+            return False
+    return depth == 0 and not _escaped_at(text + " ", len(text))  # a backslash at the end escapes the delimiter
+
+
+def _read(text: str) -> Iterator[tuple[str, bool]]:
+    """Each character of the text, with whether a backslash before it escapes it."""
+    escaped = False
+    for char in text:
+        yield char, escaped
+        escaped = not escaped and char == "\\"
+
+
+def _escaped_at(text: str, index: int) -> bool:
+    """Whether the character at `index` follows an odd run of backslashes (is escaped)."""
+    run = 0
+    while index - run - 1 >= 0 and text[index - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
 
 
 _SCRIPTS: Final = frozenset("^_")
@@ -140,7 +181,7 @@ def protect_formula_words(value: str) -> str:
     spans: list[tuple[int, int]] = []
     position = 0
     for match in _FORMULA.finditer(value):
-        if match.start() < position or value[match.start() - 1 : match.start()] == "\\":
+        if match.start() < position or _escaped_at(value, match.start()):
             continue
         end = _formula_end(value, match.start(), closing)
         if end < 0 or (value[match.start()] == "$" and not _SCRIPTS.intersection(value[match.start() : end])):
@@ -152,6 +193,8 @@ def protect_formula_words(value: str) -> str:
         begin = match.start()
         while begin > position and not value[begin - 1].isspace() and value[begin - 1] not in _WORD_END:
             begin -= 1
+        if _escaped_at(value, end) or _escaped_at(value, begin):
+            continue  # a brace there would be text (H$_2$O\ ): the word is left as it is
         spans.append((begin, end))
         position = end
     parts: list[str] = []
@@ -188,7 +231,7 @@ def protect_styled_groups(bibtex: str) -> str:
     for match in _STYLED.finditer(bibtex):
         opening = match.end() - 1
         end = closing.get(opening, -1)
-        if match.start() < position or end < 0:
+        if match.start() < position or end < 0 or _escaped_at(bibtex, match.start()):
             continue
         inner = bibtex[opening + 1 : end]
         if inner.startswith("{") and closing.get(opening + 1) == end - 1:

@@ -60,6 +60,17 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
         for name in ("title", "booktitle"):
             if entry.fields.get(name, ""):
                 yield from _case_of(entry, name, html_as_latex(entry.fields[name]))
+    for name in ("title", "booktitle", "journal", "journaltitle", "publisher"):
+        letters = "".join(c for c in _COMMAND.sub(" ", entry.fields.get(name, "")) if c.isalpha())
+        long_words = [w for w in entry.fields.get(name, "").split() if sum(c.isalpha() for c in w) >= 4]
+        if len(long_words) >= 2 and letters.isupper():
+            yield warning(
+                entry.at(name),
+                "bib.title-case",
+                f"the {name} of '{entry.key}' is written in capitals, as Web of Science exports it: the reference "
+                "prints it in capitals",
+                _AS_WRITTEN.get(name, "write it as the work writes it, such as Guilford Press"),
+            )
 
 
 def _case_of(entry: Entry, name: str, title: str) -> Iterator[Diagnostic]:
@@ -88,8 +99,10 @@ def _case_of(entry: Entry, name: str, title: str) -> Iterator[Diagnostic]:
             "keep the braces around names and acronyms only, such as {PTSD} or {Veterans Affairs}",
         )
         return
-    # A title in title case capitalises most of its words; one in sentence case capitalises only names.
-    if capitalised and len(capitalised) < len(lower):
+    # A title in title case capitalises every word of four letters or more but the short words Chicago's title case
+    # leaves in lower case; a lower-case word besides those shows a title in sentence case, whose capitalised words
+    # are names (or should not be capitalised).
+    if capitalised and any(w.rstrip(",;:)'\"\u201d\u2019").lower() not in _MINOR for w in lower):
         shown = ", ".join(f"'{w.rstrip(',;)')}'" for w in capitalised[:5])
         yield warning(
             entry.at(name),
@@ -100,13 +113,41 @@ def _case_of(entry: Entry, name: str, title: str) -> Iterator[Diagnostic]:
         )
 
 
+_AS_WRITTEN: Final = {
+    "title": "write it in sentence case, names and acronyms capitalised (braced), such as Trauma in {Rwanda}",
+    "booktitle": "write it as the book writes it, such as Handbook of {PTSD}: Science and Practice",
+    "journal": "write it as the journal writes it, such as Journal of Traumatic Stress",
+    "journaltitle": "write it as the journal writes it, such as Journal of Traumatic Stress",
+}
+# Prepositions, conjunctions and articles of four letters or more, which title case may leave in lower case.
+_MINOR: Final = frozenset(
+    {
+        *("about", "above", "across", "after", "against", "along", "among", "amongst", "around", "before", "behind"),
+        *("below", "beneath", "beside", "besides", "between", "beyond", "despite", "down", "during", "except", "from"),
+        *("inside", "into", "like", "near", "onto", "outside", "over", "past", "since", "than", "that", "through"),
+        *(
+            "throughout",
+            "till",
+            "toward",
+            "towards",
+            "under",
+            "underneath",
+            "unlike",
+            "until",
+            "upon",
+            "versus",
+            "with",
+        ),
+        *("within", "without", "when", "where", "whether", "while", "both", "either", "neither", "nor", "also"),
+    }
+)
 _BRACED_CAPITAL: Final = re.compile(r"\{[A-Z][a-z\u00df-\u00ff]+\}")
 
 
 def _braced_in_title_case(title: str) -> bool:
     """Whether the whole title is one braced group (as Mendeley exports it) and in title case inside."""
     whole = title.strip()
-    if len(whole) <= 2 or whole[0] != "{" or _closing(whole) != len(whole) - 1:
+    if len(whole) <= 2 or whole[0] != "{" or closing(whole) != len(whole) - 1:
         return False
     words = [
         w.lstrip("(\"'\u201c\u2018") for w, starts in _unbraced_words(_COMMAND.sub(" ", whole[1:-1])) if not starts
@@ -116,7 +157,7 @@ def _braced_in_title_case(title: str) -> bool:
     return capitals >= 3 and capitals > len(long) / 2
 
 
-def _closing(text: str) -> int:
+def closing(text: str) -> int:
     """Where the brace that opens the text closes (-1 if it does not)."""
     depth = 0
     for index, char in enumerate(text):

@@ -45,7 +45,18 @@ class Entry(Protocol):
 
 _LIST_FIELDS: Final = ("publisher", "institution", "organization", "school", "location", "address")
 # What places an article in its journal; an article with none of them is online ahead of its issue, or incomplete.
-_PLACE: Final = ("volume", "number", "issue", "pages", "eid", "pubstate", "crossref", "xdata")
+_PLACE: Final = (
+    "volume",
+    "number",
+    "issue",
+    "pages",
+    "eid",
+    "art_number",
+    "article-number",
+    "pubstate",
+    "crossref",
+    "xdata",
+)
 _ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
 
 
@@ -65,8 +76,8 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
         yield note(
             entry.at("type"),
             "bib.type",
-            f"the type of '{entry.key}', '{short(kind)}', names the kind of reference (as EndNote exports it) rather "
-            "than describing the work, so the reference does not print it",
+            f"the type of '{entry.key}', '{short(kind.strip('{} '))}', names the kind of reference (as EndNote, Web "
+            "of Science and PsycINFO export it) rather than describing the work, so the reference does not print it",
         )
     pages = pages_without_prefix(fields.get("pages", ""))
     if pages:

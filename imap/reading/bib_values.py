@@ -82,19 +82,34 @@ def url_of(raw: str) -> str:
 
 def url_reading(raw: str) -> tuple[str, str]:
     """The address a url field is read as, and how, where it is not as written: "several" (the first address of
-    several), "scheme" (https:// added) or "" (as written, LaTeX escapes aside)."""
+    several, one per line as EndNote writes them), "spaces" (spaces in it written %20, as a browser sends them),
+    "doi" (a DOI written as the url, as its address), "scheme" (https:// added to a host name) or "" (as written,
+    LaTeX escapes aside)."""
     match = _URL_MACRO.search(raw)
     written = unescaped((match.group(1) if match else raw).strip())
     if is_url(written) or not written:
         return written, ""
-    parts = written.split()
-    first = next((part for part in parts if is_url(part)), "") if len(parts) > 1 else ""
+    lines = [line.strip() for line in written.splitlines() if line.strip()]
+    first = next((line for line in lines if is_url(line)), "") if len(lines) > 1 else ""
     if first:
         return first, "several"
+    if (
+        len(lines) == 1
+        and is_url(written.replace(" ", "%20"))
+        and written.split()[0].startswith(("http://", "https://"))
+    ):
+        return written.replace(" ", "%20"), "spaces"
+    doi = normalised_doi(written)
+    if is_doi(doi):
+        return "https://doi.org/" + doi, "doi"
     with_scheme = "https://" + written
-    if "://" not in written and is_url(with_scheme) and "." in with_scheme.split("/")[2]:
+    if "://" not in written and is_url(with_scheme) and _HOST_NAME.fullmatch(with_scheme.split("/")[2]):
         return with_scheme, "scheme"
     return written, ""
+
+
+# A host name with a dot and a letter in its last label (osf.io, www.example.org), not a DOI (10.1037).
+_HOST_NAME: Final = re.compile(r"(?:[A-Za-z0-9-]+\.)+[A-Za-z][A-Za-z0-9-]*")
 
 
 # What EndNote and some converters write in `type` on every entry: the kind of reference, which is not a description
@@ -104,13 +119,23 @@ REFERENCE_KINDS: Final = frozenset(
         "journal article", "electronic article", "magazine article", "newspaper article", "book", "edited book",
         "electronic book", "book section", "electronic book section", "conference paper", "conference proceedings",
         "generic", "web page", "article", "misc", "online", "inbook", "incollection", "inproceedings",
+        # Web of Science's document types, joined with ";" on a record ("Article; Early Access")
+        "review", "editorial material", "proceedings paper", "early access", "book chapter", "letter",
+        "meeting abstract", "note", "correction", "book review", "data paper", "retracted publication",
+        # PsycINFO's publication types, as EndNote imports them from Ovid and EBSCO
+        "journal", "peer reviewed journal", "peer-reviewed journal", "empirical study",
+        "quantitative study", "qualitative study", "literature review", "systematic review", "meta analysis",
+        "clinical trial", "randomized controlled trial", "authored book", "chapter",
+        "dissertation abstract",
     }
 )  # fmt: skip
 
 
 def reference_kind(value: str) -> bool:
-    """Whether a `type` field names the kind of reference rather than describing the work."""
-    return " ".join(value.replace("{", "").replace("}", "").split()).lower() in REFERENCE_KINDS
+    """Whether a `type` field names the kind of reference rather than describing the work (every part of it, where
+    Web of Science and PsycINFO join several with ';')."""
+    parts = [" ".join(part.split()).lower() for part in value.replace("{", "").replace("}", "").split(";")]
+    return all(parts) and all(part in REFERENCE_KINDS for part in parts)
 
 
 _ORDINALS: Final = (
@@ -134,8 +159,13 @@ def edition_number(value: str) -> str:
 
 # An article number written where the pages go, as exports of PLOS ("e0266123"), Frontiers ("906639"), Elsevier
 # ("104069") and Taylor & Francis ("2297536") articles write it: an e and digits, or five digits or more and no range
-# (no journal's single page runs to 10,000). A shorter number may be a page: BibLaTeX's eid says it is not.
-_ARTICLE_NUMBER: Final = re.compile(r"[eE][0-9]+|[0-9]{5,}")
+# (no journal's single page runs to 10,000), or a Cochrane review's (CD003388). A shorter number may be a page:
+# BibLaTeX's eid says it is not (Scopus writes art_number, Web of Science Article-Number: read as eid).
+_ARTICLE_NUMBER: Final = re.compile(r"[eE][0-9]+|[0-9]{5,}|CD[0-9]{6}")
+
+
+# Where exports write an article's number: BibLaTeX's eid, Scopus's art_number, Web of Science's Article-Number.
+EID_FIELDS: Final = ("eid", "art_number", "article-number", "articleno")
 
 
 def article_number(pages: str) -> str:
@@ -259,11 +289,12 @@ def html_as_latex(value: str) -> str:
     tokens = list(HTML_MARKUP.finditer(value))
     paired: dict[int, str] = {}  # token index -> its LaTeX
     stack: list[tuple[int, str]] = []
+    escaped = _escaped_positions(value, [token.start() for token in tokens])
     for index, token in enumerate(tokens):
         closing, name = token.group(1), token.group(2)
-        if name is None:
+        if name is None or index in escaped:
             continue
-        if not closing and name in _OPEN:
+        if not closing and name in _OPEN and len(stack) < _DEEPEST:
             stack.append((index, name))
         elif closing and stack and (stack[-1][1] == name or (name == "span" and stack[-1][1].startswith("span"))):
             opened, opened_name = stack.pop()
@@ -272,6 +303,8 @@ def html_as_latex(value: str) -> str:
     parts: list[str] = []
     position = 0
     for index, token in enumerate(tokens):
+        if index in escaped:
+            continue  # \<i> or \&amp;: a brace after the backslash would be text
         replacement = paired.get(index) if token.group(2) is not None else _entity(token.group(3))
         if replacement is None:
             continue
@@ -280,6 +313,22 @@ def html_as_latex(value: str) -> str:
         position = token.end()
     parts.append(value[position:])
     return "".join(parts)
+
+
+# Markup nested deeper than this is left as written (and named): pandoc's time grows faster than the nesting.
+_DEEPEST: Final = 8
+
+
+def _escaped_positions(text: str, positions: list[int]) -> set[int]:
+    """The indexes (into `positions`, ascending) of the positions that follow an odd run of backslashes."""
+    found: set[int] = set()
+    for index, position in enumerate(positions):
+        run = 0
+        while position - run - 1 >= 0 and text[position - run - 1] == "\\":
+            run += 1
+        if run % 2:
+            found.add(index)
+    return found
 
 
 def _entity(name: str) -> str | None:
@@ -322,4 +371,4 @@ def pages_without_prefix(pages: str) -> str:
     """The pages of a `pages` field written with "pp." or "p." before them ("pp. 12-34"), without it; or ""."""
     text = pages.replace("{", "").replace("}", "").strip()
     prefix = _PAGES_PREFIX.match(text)
-    return text[prefix.end() :] if prefix else ""
+    return text[prefix.end() :].replace("---", "\u2013").replace("--", "\u2013") if prefix else ""

@@ -16,6 +16,7 @@ from typing import Final
 
 from imap.model.diagnostics import Diagnostic, Location, error, note, warning
 from imap.reading import bib_case, bib_exports
+from imap.reading.bib_case import closing as _closing
 from imap.reading.bib_strings import split_outside
 from imap.reading.bib_values import (
     _SUFFIXES,
@@ -127,47 +128,80 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
             "list every author as the record shows them (APA names up to 20)",
         )
     for name in names:
-        parts = _commas(name)
-        if len(parts) > 1 and not parts[-1]:
-            yield warning(
-                where,
-                "bib.name",
-                f"{what} has a name that ends in a comma: '{short(name)}' (a name in two parts, or an organisation "
-                "whose name holds 'and')",
-                "write an organisation in double braces, such as {{National Institute for Health and Care Excellence}}",
-            )
+        problem = _name_problem(where, what, name, _commas(name))
+        if problem is not None:
+            yield problem
             break
-        if len(parts) == 1 and _VANCOUVER.fullmatch(name.strip()) and name.split()[-1].lower() not in _SUFFIXES:
-            yield warning(
-                where,
-                "bib.name",
-                f"{what} has '{short(name)}', which reads as the given name '{name.split()[0]}' and the family name "
-                f"'{name.split()[-1]}' (initials after the family name, as PubMed writes them)",
-                "write Family, Given: Johnson, M. W.",
-            )
-            break
-        words = name.split() if len(parts) == 1 and not name.strip().startswith("{") else []
-        if any(word.isdigit() for word in words) or (len(words) >= 3 and words[-1].lower() in _GROUPS):
-            numbered = any(word.isdigit() for word in words)
-            yield warning(
-                where,
-                "bib.name",
-                f"{what} has '{short(name)}', which reads as a person's name but holds "
-                f"{'a number, as DBLP marks namesakes' if numbered else 'an organisation'}: the reference would "
-                f"print '{short(words[-1])}' as a family name",
-                "leave out the number"
-                if numbered
-                else "write the organisation in double braces: {{" + short(name) + "}}",
-            )
-            break
-        if len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES):
-            yield error(
-                where,
-                "bib.name",
-                f"{what} has names separated by commas: '{short(name)}'",
-                "separate the names with 'and' (Family, Given and Family, Given)",
-            )
-            break
+
+
+def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Diagnostic | None:
+    """What one name of a list holds that the reference engine would print otherwise than meant, or None."""
+    if len(parts) > 1 and not parts[-1]:
+        return warning(
+            where,
+            "bib.name",
+            f"{what} has a name that ends in a comma: '{short(name)}' (a name in two parts, or an organisation "
+            "whose name holds 'and')",
+            "write an organisation in double braces, such as {{National Institute for Health and Care Excellence}}",
+        )
+    if len(parts) == 1 and _VANCOUVER.fullmatch(name.strip()) and name.split()[-1].lower() not in _SUFFIXES:
+        return warning(
+            where,
+            "bib.name",
+            f"{what} has '{short(name)}', which reads as the given name '{name.split()[0]}' and the family name "
+            f"'{name.split()[-1]}' (initials after the family name, as PubMed writes them)",
+            "write Family, Given: Johnson, M. W.",
+        )
+    if "et al" in name.lower().replace("\\", ""):
+        return warning(
+            where,
+            "bib.authors-incomplete",
+            f"{what} has '{short(name)}': APA 7 does not use 'et al.' in a reference list, and the in-text "
+            "citation would miss it",
+            "list every author as the record shows them (APA names up to 20)",
+        )
+    if len(parts) == 2 and _CAPITALS.fullmatch(parts[0]):
+        return warning(
+            where,
+            "bib.name",
+            f"{what} has '{short(name)}', its family name in capitals (as Web of Science writes names before "
+            "about 2006): the reference prints it in capitals",
+            "write the name as the work prints it: Keane, T. M.",
+        )
+    if len(parts) == 2 and _WOS_INITIALS.fullmatch(parts[1]):
+        return note(
+            where,
+            "bib.name",
+            f"{what} has '{short(name)}', its initials written together (as Web of Science writes them): the "
+            f"reference prints them {'. '.join(parts[1])}.",
+        )
+    words = name.split() if len(parts) == 1 and not name.strip().startswith("{") else []
+    if len(words) >= 3 and words[-1].lower().rstrip(".") in {s.rstrip(".") for s in _SUFFIXES}:
+        return warning(
+            where,
+            "bib.name",
+            f"{what} has '{short(name)}', which reads as the family name '{words[-1]}': a suffix is written "
+            "after the family name, with commas",
+            f"write Family, Suffix, Given: {words[-2]}, {words[-1]}, {' '.join(words[:-2])}",
+        )
+    if any(word.isdigit() for word in words) or (len(words) >= 3 and words[-1].lower() in _GROUPS):
+        numbered = any(word.isdigit() for word in words)
+        return warning(
+            where,
+            "bib.name",
+            f"{what} has '{short(name)}', which reads as a person's name but holds "
+            f"{'a number, as DBLP marks namesakes' if numbered else 'an organisation'}: the reference would "
+            f"print '{short(words[-1])}' as a family name",
+            "leave out the number" if numbered else "write the organisation in double braces: {{" + short(name) + "}}",
+        )
+    if len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES):
+        return error(
+            where,
+            "bib.name",
+            f"{what} has names separated by commas: '{short(name)}'",
+            "separate the names with 'and' (Family, Given and Family, Given)",
+        )
+    return None
 
 
 # The last word of an organisation's name written without braces (Google Scholar's "American Psychiatric
@@ -180,6 +214,8 @@ _GROUPS: Final = frozenset(
         *("services", "team", "alliance", "federation", "college", "academy", "authority", "trust"),
     }
 )
+_WOS_INITIALS: Final = re.compile(r"[A-Z]{2,3}")
+_CAPITALS: Final = re.compile(r"[A-Z][A-Z'-]{3,}")
 _VANCOUVER: Final = re.compile(r"[A-Z][\w'-]+(?: [A-Z][\w'-]+)* [A-Z]{1,3}")
 
 
@@ -249,6 +285,8 @@ def _doi(entry: Raw) -> Iterator[Diagnostic]:
     if "doi" not in entry.fields:
         return
     written = entry.fields["doi"].strip()
+    while written.startswith("{") and written.endswith("}") and _closing(written) == len(written) - 1:
+        written = written[1:-1].strip()  # {{10.1002/jts.22399}}: Web of Science braces every field twice
     doi = normalised_doi(written)
     if not is_doi(doi):
         yield error(
@@ -269,6 +307,14 @@ def _doi(entry: Raw) -> Iterator[Diagnostic]:
         )
 
 
+_READ_AS: Final = {
+    "several": "holds several addresses, one per line (as EndNote writes them)",
+    "spaces": "holds spaces",
+    "doi": "is a DOI, not an address",
+    "scheme": "is written without https://",
+}
+
+
 def _urls(entry: Raw) -> Iterator[Diagnostic]:
     for name in ("url", "howpublished"):
         raw = entry.fields.get(name, "")
@@ -279,14 +325,8 @@ def _urls(entry: Raw) -> Iterator[Diagnostic]:
             yield warning(
                 entry.at(name),
                 "bib.url",
-                f"the {name} of '{entry.key}' "
-                + (
-                    "holds several addresses (as EndNote writes them, one per line)"
-                    if how == "several"
-                    else "is written without https://"
-                )
-                + f": the reference prints {short(address)}",
-                "keep one full address, starting with https://",
+                f"the {name} of '{entry.key}' " + _READ_AS[how] + f": the reference prints {address[:200]}",
+                "write one full address, starting with https://, with %20 for a space",
             )
         elif not is_url(address):
             yield error(
