@@ -201,3 +201,20 @@ def test_the_bibliography_s_rewriting_never_moves_where_a_value_ends(field: str)
     result = citeproc.process(text, references)
     assert "INJECTED" not in result.formatted["victim"].entry_text, result.formatted["victim"]
     assert not [p for p in (*problems, *result.problems) if p.code == "bib.engine"]
+
+
+def test_an_entry_or_title_pandoc_reads_that_the_checks_did_not_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever makes pandoc read the file otherwise than the checks (a rewriting before pandoc, a reading that
+    differs), an entry it reads twice is an error and a title it reads otherwise a warning, each at the entry."""
+    from imap.citing import citeproc, prepass
+    from imap.reading import bibliography
+
+    text = "@misc{a, author = {A, B}, title = {Checked}, year = {2020}}\n"
+    references, _ = bibliography.load("references.bib", text)
+    read_otherwise = text.replace("Checked", "Unchecked") + "@misc{a, author = {E, F}, title = {Evil}, year = {2020}}\n"
+    monkeypatch.setattr(prepass, "for_pandoc", lambda _: read_otherwise)
+    problems = citeproc.process(text, references).problems
+    assert [(p.location.line, p.severity.value, p.code) for p in problems] == [
+        (1, "error", "bib.agreement"),
+        (1, "warning", "bib.agreement"),
+    ], [p.format() for p in problems]

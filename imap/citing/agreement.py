@@ -4,12 +4,13 @@ entry's line, so that nothing is lost or guessed silently."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from imap.citing.fixups import _TYPES, _string, inherited
-from imap.model.diagnostics import Diagnostic, error
+from imap.model.diagnostics import Diagnostic, Location, error, warning
 from imap.model.items import Reference
 from imap.reading import bib_values, bibrules
 
@@ -57,6 +58,75 @@ def _agreement(references: Mapping[str, Reference], by_key: Mapping[str, Any]) -
 
 
 _CHECK: Final = "check the entry's braces and 'and's; if it looks right, report it: the two readers should agree"
+
+
+def read_twice(references: Mapping[str, Reference], read: list[Any], bibtex: str) -> Iterable[Diagnostic]:
+    """An entry pandoc read more times than the file writes it, or one the checks did not read at all: a value that
+    ends, for pandoc, elsewhere than where the checks end it, and text no check has read in its place. (A key the
+    file writes twice, or an entry the checks refused, is reported by the checks.)"""
+    seen: dict[str, int] = {}
+    for ref in read:
+        key = _string(ref.get("c", {}).get("id")) if isinstance(ref, dict) else ""
+        seen[key] = seen.get(key, 0) + 1
+    written: dict[str, int] = {}
+    for match in _ENTRY_KEY.finditer(bibtex):
+        written[match.group(1)] = written.get(match.group(1), 0) + 1
+    for key, count in seen.items():
+        reference = references.get(key)
+        if count > max(written.get(key, 0), 1) or (reference is None and key not in written):
+            yield error(
+                reference.location if reference is not None else Location("references.bib", 1),
+                "bib.agreement",
+                f"the reference engine read an entry '{key[:60]}' "
+                + ("more than once" if reference is not None else "that the checks did not read")
+                + ": a value before it ends elsewhere for the engine than for the checks",
+                "look for a backslash before a closing brace, and for unbalanced braces or quotes",
+            )
+
+
+def titles_differ(references: Mapping[str, Reference], by_key: Mapping[str, Any]) -> Iterable[Diagnostic]:
+    """A title pandoc read otherwise than the checks (its letters and digits, case aside; pandoc may add a
+    title addon): the reference would print a title no check read."""
+    for key, reference in references.items():
+        ref = by_key.get(key)
+        title = reference.fields.get("title", "")
+        if ref is None or not title or reference.entry_type in ("audio", "video", "music", "xdata"):
+            continue
+        commands = {m.group(1) for m in _COMMAND.finditer(reference.raw.get("title", ""))}
+        if commands - bibrules.KNOWN_COMMANDS:
+            continue  # a command pandoc drops: named already (bib.latex)
+        written = _letters(html.unescape(_COMMAND.sub("", bib_values.html_as_latex(title))))
+        if written not in _letters(html.unescape(_inline_text(ref["c"].get("title")))):
+            yield warning(
+                reference.location,
+                "bib.agreement",
+                f"the title of '{key}' reads otherwise for the reference engine than for the checks",
+                _CHECK,
+            )
+
+
+_COMMAND: Final = re.compile(r"\\([A-Za-z]+)")
+_ENTRY_KEY: Final = re.compile(r"@[A-Za-z]+[ \t]*[{(][ \t]*([^\s,{}()]+)[ \t]*,")
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def _inline_text(value: Any) -> str:
+    """The text of pandoc's JSON for inlines or metadata, without attributes, link targets or format names."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(_inline_text(inner) for inner in value)
+    if not isinstance(value, dict):
+        return ""
+    kind, content = value.get("t"), value.get("c")
+    if kind in ("Space", "SoftBreak", "LineBreak"):
+        return " "
+    if kind in ("Span", "Link", "Image", "Quoted", "Cite", "Math", "RawInline", "Code") and isinstance(content, list):
+        return _inline_text(content[1]) if len(content) > 1 else ""
+    return _inline_text(content)
 
 
 def _written_year(reference: Reference) -> str | None:

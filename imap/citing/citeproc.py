@@ -156,7 +156,12 @@ def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
         {key: fixups.hints(reference, references) for key, reference in references.items()},
     )
     by_key = {_string(ref["c"].get("id")): ref for ref in read if isinstance(ref, dict)}
-    found = [*_agreement(references, by_key), *_dropped_latex(references, by_key)]
+    found = [
+        *_agreement(references, by_key),
+        *_dropped_latex(references, by_key),
+        *agreement.read_twice(references, read, bibtex),
+        *agreement.titles_differ(references, by_key),
+    ]
     csl_by_key = {str(item.get("id")): _public(item) for item in csl if isinstance(item, dict)}
     formatted = {
         key: Formatted(

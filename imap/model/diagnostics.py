@@ -154,7 +154,8 @@ CODES: dict[str, str] = {
     "them in lower case unless they are braced ({Veterans Affairs}), as names and acronyms should be.",
     "bib.crossref": "A crossref or xdata field names an entry that is not in references.bib.",
     "bib.agreement": "The two readers of references.bib (the checks' and the reference engine's) disagree about an "
-    "entry (its type, year or number of authors), so what was checked would not be what is printed.",
+    "entry (its type, year or number of authors, how many times it is read, or its title: a warning), so what was "
+    "checked would not be what is printed.",
     "bib.engine": "The reference engine (pandoc) could not be run or refused the bibliography.",
     "bib.uncited": "A reference that no item cites.",
     "bib.file": "references.bib is missing.",
