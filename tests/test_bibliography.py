@@ -470,3 +470,11 @@ def test_what_databases_export_is_printed_as_apa_wants_or_named() -> None:
     assert {("1", "bib.title-case"), ("1", "bib.type"), ("3", "bib.article-number"), ("4", "bib.title-case")} <= found
     assert {("8", "bib.name"), ("11", "bib.authors-incomplete"), ("12", "bib.name"), ("13", "bib.name")} <= found
     assert not any(code == "bib.doi-prefix" for _, code in found)  # Web of Science's {{DOI}} is no LaTeX escape
+
+
+def test_the_dsm_s_revised_edition_is_printed_as_apa_writes_it() -> None:
+    formatted = format_references(
+        "@book{a, author = {{American Psychiatric Association}}, title = {Diagnostic and Statistical Manual of "
+        "Mental Disorders}, edition = {5th, text rev.}, publisher = {American Psychiatric Publishing}, year = {2022}}"
+    )
+    assert "(5th ed., text rev.)" in formatted["a"].entry_text

@@ -215,7 +215,9 @@ local function fix_data(ref, hint, settings)
       if number == hint.article_number then ref.page = nil end
     end
   end
-  if hint.edition == "1" then
+  if hint.revised_edition ~= "" then
+    ref.edition = hint.revised_edition -- "5th, text rev." as APA writes the DSM's, "5th ed., text rev."
+  elseif hint.edition == "1" then
     ref.edition = nil -- APA 9.20 names an edition only from the second on
   elseif hint.edition ~= "" then
     ref.edition = hint.edition -- "Second" and "2nd ed." as 2, which the style prints "2nd ed."
@@ -238,9 +240,9 @@ local function fix_display(ref, hint)
   if ref.title ~= nil and hint.dash then
     ref.title = capitalise_after_dash(pandoc.Inlines(ref.title))
   end
-  local language = pandoc.text.lower(text(ref.language))
-  if ref.title ~= nil and (language == "" or language:sub(1, 2) == "en") then
-    ref.title = capitalise_after_colon(ref.title)
+  if ref.title ~= nil and hint.colon then
+    local language = pandoc.text.lower(text(ref.language))
+    if language == "" or language:sub(1, 2) == "en" then ref.title = capitalise_after_colon(ref.title) end
   end
   local authors = type(ref.author) == "table" and ref.author or {}
   local publisher = text(ref.publisher)

@@ -64,6 +64,7 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "howpublished": published_at is not None,
         "howpublished_url": published_at if published_at is not None and bib_values.is_url(published_at) else "",
         "dash": _DASH_CAPITAL.search(raw.get("title", "")) is not None,
+        "colon": _COLON_LOWER.search(raw.get("title", "")) is not None,
         "eid": next((raw[name].strip("{} ") for name in bib_values.EID_FIELDS if raw.get(name, "").strip("{} ")), ""),
         "server": server,
         "drop_genre": bib_values.reference_kind(raw.get("type", "")),
@@ -71,6 +72,7 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "pages": bib_values.pages_without_prefix(reference.fields.get("pages", "")),  # read as LaTeX (12--34)
         "preprint_server": bib_values.preprint_server(reference.entry_type, raw)[1],
         "edition": bib_values.edition_number(raw.get("edition", "")),
+        "revised_edition": bib_values.revised_edition(raw.get("edition", "")),
         "arxiv": server.lower() == "arxiv",
         "preprint_eprint": server.lower() in bib_values.PREPRINT_SERVERS,
         "eprint_url": _arxiv_address(raw.get("eprint", "")),
@@ -103,6 +105,7 @@ def inherited(reference: Reference, references: Mapping[str, Reference]) -> Refe
 
 
 _DASH_CAPITAL: Final = re.compile(r"(?:---|\u2014)\s?\{?[A-Z]")
+_COLON_LOWER: Final = re.compile(r": [a-z]")  # a subtitle written in lower case (engine.lua capitalises one word)
 
 
 def _string(value: Any) -> str:

@@ -23,6 +23,7 @@ from imap.reading.bib_values import (
     pages_without_prefix,
     preprint_server,
     reference_kind,
+    revised_edition,
     short,
     split_names,
 )
@@ -103,7 +104,14 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             f"the pages of '{entry.key}', {number}, are an article number: the reference prints 'Article {number}'",
         )
     edition = fields.get("edition", "")
-    printed = edition_number(edition)
+    revised = revised_edition(edition)
+    if revised and revised != " ".join(edition.strip("{} ").split()):
+        yield note(
+            entry.at("edition"),
+            "bib.edition",
+            f"the edition of '{entry.key}', '{short(edition.strip('{} '))}', is printed as APA writes it, '{revised}'",
+        )
+    printed = "" if revised else edition_number(edition)
     if printed and (printed == "1" or not any(char.isdigit() for char in edition)):
         shown = (
             "not at all (APA names an edition from the second on)"

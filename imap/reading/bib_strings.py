@@ -45,7 +45,7 @@ def resolved(value: str, strings: Mapping[str, str]) -> tuple[str, list[str]]:
     defined macro (lower case) to its text, resolved already."""
     text: list[str] = []
     undefined: list[str] = []
-    for part in parts(value):
+    for part in parts(value) if "#" in value else [value.strip()]:
         if len(part) >= 2 and ((part[0] == "{" and part[-1] == "}") or (part[0] == '"' and part[-1] == '"')):
             text.append(part[1:-1])
         elif part.isdigit() or part.lower() in MONTHS:

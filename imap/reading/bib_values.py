@@ -157,6 +157,21 @@ def edition_number(value: str) -> str:
     return match.group(1) if match else ""
 
 
+def revised_edition(value: str) -> str:
+    """An edition with a revision after it, as the DSM's is written ("5th, text rev.", "Fourth edition, text
+    revision"), as APA writes it ("5th ed., text rev."); or ""."""
+    text = " ".join(value.replace("{", "").replace("}", "").split())
+    edition, _, revision = text.partition(",")
+    number = edition_number(edition)
+    if not number or not _REVISION.fullmatch(revision.strip()):
+        return ""
+    last = int(number) % 10 if int(number) % 100 not in (11, 12, 13) else 0
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(last, 'th') } ed., text rev."
+
+
+_REVISION: Final = re.compile(r"text\s+rev(?:\.|ision)?", re.IGNORECASE)
+
+
 # An article number written where the pages go, as exports of PLOS ("e0266123"), Frontiers ("906639"), Elsevier
 # ("104069") and Taylor & Francis ("2297536") articles write it: an e and digits, or five digits or more and no range
 # (no journal's single page runs to 10,000), or a Cochrane review's (CD003388). A shorter number may be a page:
