@@ -478,3 +478,17 @@ def test_the_dsm_s_revised_edition_is_printed_as_apa_writes_it() -> None:
         "Mental Disorders}, edition = {5th, text rev.}, publisher = {American Psychiatric Publishing}, year = {2022}}"
     )
     assert "(5th ed., text rev.)" in formatted["a"].entry_text
+
+
+def test_a_note_does_not_hide_an_error_later_in_a_name_list_and_an_entity_beside_an_address_is_kept() -> None:
+    text = (
+        "@article{a, author = {Friedman, MJ and Smith, J., Doe, K.}, journal = {J}, year = {2020}, volume = {1},\n"
+        "  title = {Guide &#8212; see \\url{https://x.org} for more}}\n"
+        "@article{b, author = {A, B}, title = {R&#38;D and &#123;x&#125;}, journal = {J}, year = {2020}, volume = {1}}\n"
+    )
+    problems = load(text)[1]
+    assert any(p.startswith("references.bib:1: error:") and p.endswith("[bib.name]") for p in problems), problems
+    assert any(p.startswith("references.bib:2: warning:") and p.endswith("[bib.html]") for p in problems), problems
+    formatted = format_references(text)
+    assert "Guide &#8212; see https://x.org for more" in formatted["a"].entry_text
+    assert "{x}" in formatted["b"].entry_text and "&#" not in formatted["b"].entry_text

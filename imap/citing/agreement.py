@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -84,19 +85,29 @@ def read_twice(references: Mapping[str, Reference], read: list[Any], bibtex: str
             )
 
 
-def titles_differ(references: Mapping[str, Reference], by_key: Mapping[str, Any]) -> Iterable[Diagnostic]:
-    """A title pandoc read otherwise than the checks (its letters and digits, case aside; pandoc may add a
-    title addon): the reference would print a title no check read."""
+def titles_differ(
+    references: Mapping[str, Reference], by_key: Mapping[str, Any], read: list[Any]
+) -> Iterable[Diagnostic]:
+    """A title pandoc read otherwise than the checks (its letters and digits, case and accents aside; pandoc may add
+    a title addon, or take a book's main title): the reference would print a title no check read. An entry read
+    twice is named by `read_twice` or the checks."""
+    counts: dict[str, int] = {}
+    for ref in read:
+        key = _string(ref.get("c", {}).get("id")) if isinstance(ref, dict) else ""
+        counts[key] = counts.get(key, 0) + 1
     for key, reference in references.items():
         ref = by_key.get(key)
         title = reference.fields.get("title", "")
-        if ref is None or not title or reference.entry_type in ("audio", "video", "music", "xdata"):
+        raw_title = reference.raw.get("title", "")
+        if ref is None or not title or counts.get(key, 0) > 1 or reference.entry_type in _OTHER_TITLES:
             continue
-        commands = {m.group(1) for m in _COMMAND.finditer(reference.raw.get("title", ""))}
-        if commands - bibrules.KNOWN_COMMANDS:
-            continue  # a command pandoc drops: named already (bib.latex)
+        commands = {m.group(1) for m in _COMMAND.finditer(raw_title)}
+        if commands - bibrules.KNOWN_COMMANDS or commands & _VERBATIM_COMMANDS:
+            continue  # a command pandoc drops (named already, bib.latex), or one whose text the readers keep apart
         written = _letters(html.unescape(_COMMAND.sub("", bib_values.html_as_latex(title))))
-        if written not in _letters(html.unescape(_inline_text(ref["c"].get("title")))):
+        meta = ref["c"]
+        read_title = " ".join(_inline_text(meta.get(name)) for name in ("title", "volume-title") if name in meta)
+        if written not in _letters(html.unescape(read_title)):
             yield warning(
                 reference.location,
                 "bib.agreement",
@@ -106,11 +117,18 @@ def titles_differ(references: Mapping[str, Reference], by_key: Mapping[str, Any]
 
 
 _COMMAND: Final = re.compile(r"\\([A-Za-z]+)")
-_ENTRY_KEY: Final = re.compile(r"@[A-Za-z]+[ \t]*[{(][ \t]*([^\s,{}()]+)[ \t]*,")
+_ENTRY_KEY: Final = re.compile(r"@[A-Za-z]+\s*[{(]\s*([^\s,{}]+?)\s*,")
+
+
+# Kinds whose title pandoc reads from other fields (a podcast's show, a recording's album).
+_OTHER_TITLES: Final = frozenset({"audio", "video", "music", "xdata"})
+_VERBATIM_COMMANDS: Final = frozenset({"url", "href", "texttt", "verb", "path"})
 
 
 def _letters(text: str) -> str:
-    return "".join(char for char in text.casefold() if char.isalnum())
+    """The letters and digits of a text, case and accents aside (a dotless i as an i)."""
+    plain = unicodedata.normalize("NFKD", text.casefold()).replace("\u0131", "i")
+    return "".join(char for char in plain if char.isalnum() and not unicodedata.combining(char))
 
 
 def _inline_text(value: Any) -> str:

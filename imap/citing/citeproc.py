@@ -160,7 +160,7 @@ def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
         *_agreement(references, by_key),
         *_dropped_latex(references, by_key),
         *agreement.read_twice(references, read, bibtex),
-        *agreement.titles_differ(references, by_key),
+        *agreement.titles_differ(references, by_key, read),
     ]
     csl_by_key = {str(item.get("id")): _public(item) for item in csl if isinstance(item, dict)}
     formatted = {

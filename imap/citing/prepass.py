@@ -48,6 +48,7 @@ def escape_text(bibtex: str) -> str:
     kind = ""  # the entry's type, read after @
     start = -1  # where the text of the value being read begins in `out`, or -1
     dollars: list[int] = []  # where the value's unescaped dollar signs are in `out`
+    hashes: list[int] = []  # where the value's # after & are in `out`
     for char in bibtex:
         out.append(char)
         if comment:
@@ -78,7 +79,7 @@ def escape_text(bibtex: str) -> str:
         if char == "{":
             depth += 1
             if depth == 2 and not quoted:
-                start, dollars = len(out), []
+                start, dollars, hashes = len(out), [], []
             if "".join(out[-5:]) == "\\url{" or "".join(out[-6:]) == "\\href{":
                 address = depth  # the address of \\url or \\href, read as it is
         elif char == "}" or (char == ")" and depth == 1 and closer == ")" and not quoted):
@@ -87,14 +88,14 @@ def escape_text(bibtex: str) -> str:
             out[-1] = ("}" if fields or skip or is_string else ",}") if depth == 0 else char
             address = 0 if depth < address else address
             if depth == 1 and not quoted and start >= 0:
-                _finish_value(out, start, dollars, plain)
+                _finish_value(out, start, dollars, hashes, plain)
                 start = -1
         elif depth == 1 and char == '"':
             quoted = not quoted
             if quoted:
-                start, dollars = len(out), []
+                start, dollars, hashes = len(out), [], []
             elif start >= 0:
-                _finish_value(out, start, dollars, plain)
+                _finish_value(out, start, dollars, hashes, plain)
                 start = -1
         elif depth == 1 and not quoted:
             if char == "=":
@@ -105,14 +106,16 @@ def escape_text(bibtex: str) -> str:
                 word += char
             elif not char.isspace():
                 word = ""
-        elif char in "%#" and plain and not address and not (char == "#" and out[-2:-1] == ["&"]):
-            out[-1] = "\\" + char  # (a # after & begins an entity, &#8212;, read with the value's HTML)
+        elif char == "#" and plain and not address and out[-2:-1] == ["&"]:
+            hashes.append(len(out) - 1)  # may begin an entity (&#8212;), read with the value's HTML
+        elif char in "%#" and plain and not address:
+            out[-1] = "\\" + char
         elif char == "$" and plain and not address:
             dollars.append(len(out) - 1)
     return "".join(out)
 
 
-def _finish_value(out: list[str], start: int, dollars: list[int], plain: bool) -> None:
+def _finish_value(out: list[str], start: int, dollars: list[int], hashes: list[int], plain: bool) -> None:
     """The end of a field's value (its closing delimiter is the last of `out`): a lone `$` escaped, HTML read."""
     if not plain:
         return
@@ -125,7 +128,9 @@ def _finish_value(out: list[str], start: int, dollars: list[int], plain: bool) -
             if not any(char in inside for char in "\\^_{") and " " in inside:
                 out[opening] = out[closing] = "\\$"
     value = "".join(out[start:-1])
-    if "\\url" in value or "\\href" in value:
+    if "\\url" in value or "\\href" in value:  # no HTML read beside an address: a # after & is text
+        for index in hashes:
+            out[index] = "\\#"
         return
     read = html_as_latex(value) if "<" in value or "&" in value else value
     read = _escape_hashes(read) if "#" in read else read  # a # that began no entity

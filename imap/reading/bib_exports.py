@@ -151,20 +151,26 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
 _TAG_LEFT: Final = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*")
 
 
+def _closer(shown: str) -> str:
+    """The '>' a tag's name is shown with."""
+    return ">" if shown.startswith("<") and not shown.endswith(">") else ""
+
+
 def _html(entry: Entry) -> Iterator[Diagnostic]:
     """HTML markup in a field's text, as Crossref and some publishers write it: read as what it stands for (a note),
     or, markup the engine does not read (MathML, an unpaired tag), named, since it would print as text."""
     for name, value in entry.fields.items():
         if name in VERBATIM or name in PROJECT_FIELDS or ("<" not in value and "&" not in value):
             continue
-        read = html_as_latex(value)
-        left = _TAG_LEFT.search(read)
+        beside_address = "\\url" in value or "\\href" in value  # the engine reads no HTML beside an address
+        read = value if beside_address else html_as_latex(value)
+        left = _TAG_LEFT.search(read) or (HTML_MARKUP.search(value) if beside_address else None)
         if left is not None:
             yield warning(
                 entry.at(name),
                 "bib.html",
                 f"the {name} of '{entry.key}' holds HTML markup the reference engine does not read "
-                f"('{short(left.group(0))}>'): it would be printed as text",
+                f"('{short(left.group(0))}{_closer(left.group(0))}'): it would be printed as text",
                 "write it as text, or in LaTeX: \\textit{...}, \\textsuperscript{...}, $...$",
             )
         elif read != value and HTML_MARKUP.search(value):

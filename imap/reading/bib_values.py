@@ -353,7 +353,13 @@ def _entity(name: str) -> str | None:
         return None
     number = int(name[2:], 16) if name[1:2] in ("x", "X") else int(name[1:]) if name[1:].isdigit() else -1
     char = chr(number) if 32 <= number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else ""
+    if char in _SPECIAL_LATEX:
+        return _SPECIAL_LATEX[char]
     return char if char and char not in _SPECIAL and char.isprintable() else None
+
+
+# A special character of LaTeX given as a numeric entity (R&#38;D), as LaTeX writes it as text.
+_SPECIAL_LATEX: Final = {"&": "\\&", "%": "\\%", "#": "\\#", "$": "\\$", "_": "\\_", "{": "\\{", "}": "\\}", '"': '{"}'}
 
 
 # Preprint servers, as their own exports and Zotero name them in `journal` (APA 10.8 prints "[Preprint]. Server.").

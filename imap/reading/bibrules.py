@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from imap.model.diagnostics import Diagnostic, Location, error, note, warning
+from imap.model.diagnostics import Diagnostic, Location, Severity, error, note, warning
 from imap.reading import bib_case, bib_exports
 from imap.reading.bib_case import closing as _closing
 from imap.reading.bib_strings import split_outside
@@ -127,11 +127,15 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
             "reference list",
             "list every author as the record shows them (APA names up to 20)",
         )
+    noted = False
     for name in names:
         problem = _name_problem(where, what, name, _commas(name))
-        if problem is not None:
-            yield problem
-            break
+        if problem is None or (problem.severity is Severity.NOTE and noted):
+            continue
+        yield problem
+        if problem.severity is not Severity.NOTE:
+            break  # one problem of a list is named; a note (one at most) does not stop the reading
+        noted = True
 
 
 def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Diagnostic | None:
@@ -151,6 +155,13 @@ def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Di
             f"{what} has '{short(name)}', which reads as the given name '{name.split()[0]}' and the family name "
             f"'{name.split()[-1]}' (initials after the family name, as PubMed writes them)",
             "write Family, Given: Johnson, M. W.",
+        )
+    if len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES):
+        return error(
+            where,
+            "bib.name",
+            f"{what} has names separated by commas: '{short(name)}'",
+            "separate the names with 'and' (Family, Given and Family, Given)",
         )
     if "et al" in name.lower().replace("\\", ""):
         return warning(
@@ -193,13 +204,6 @@ def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Di
             f"{'a number, as DBLP marks namesakes' if numbered else 'an organisation'}: the reference would "
             f"print '{short(words[-1])}' as a family name",
             "leave out the number" if numbered else "write the organisation in double braces: {{" + short(name) + "}}",
-        )
-    if len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES):
-        return error(
-            where,
-            "bib.name",
-            f"{what} has names separated by commas: '{short(name)}'",
-            "separate the names with 'and' (Family, Given and Family, Given)",
         )
     return None
 
