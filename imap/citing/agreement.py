@@ -61,14 +61,20 @@ def _agreement(references: Mapping[str, Reference], by_key: Mapping[str, Any]) -
 _CHECK: Final = "check the entry's braces and 'and's; if it looks right, report it: the two readers should agree"
 
 
+def read_counts(read: list[Any]) -> dict[str, int]:
+    """How many times pandoc read each key."""
+    counts: dict[str, int] = {}
+    for ref in read:
+        key = _string(ref.get("c", {}).get("id")) if isinstance(ref, dict) else ""
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def read_twice(references: Mapping[str, Reference], read: list[Any], bibtex: str) -> Iterable[Diagnostic]:
     """An entry pandoc read more times than the file writes it, or one the checks did not read at all: a value that
     ends, for pandoc, elsewhere than where the checks end it, and text no check has read in its place. (A key the
     file writes twice, or an entry the checks refused, is reported by the checks.)"""
-    seen: dict[str, int] = {}
-    for ref in read:
-        key = _string(ref.get("c", {}).get("id")) if isinstance(ref, dict) else ""
-        seen[key] = seen.get(key, 0) + 1
+    seen = read_counts(read)
     written: dict[str, int] = {}
     for match in _ENTRY_KEY.finditer(bibtex):
         written[match.group(1)] = written.get(match.group(1), 0) + 1
@@ -91,10 +97,7 @@ def titles_differ(
     """A title pandoc read otherwise than the checks (its letters and digits, case and accents aside; pandoc may add
     a title addon, or take a book's main title): the reference would print a title no check read. An entry read
     twice is named by `read_twice` or the checks."""
-    counts: dict[str, int] = {}
-    for ref in read:
-        key = _string(ref.get("c", {}).get("id")) if isinstance(ref, dict) else ""
-        counts[key] = counts.get(key, 0) + 1
+    counts = read_counts(read)
     for key, reference in references.items():
         ref = by_key.get(key)
         title = reference.fields.get("title", "")

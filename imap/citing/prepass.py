@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from imap.reading.bib_values import VERBATIM, html_as_latex
+from imap.reading.bib_values import VERBATIM, escaped_at, html_as_latex
 
 
 def for_pandoc(bibtex: str) -> str:
@@ -154,7 +154,7 @@ def _balanced(text: str) -> bool:
         depth += 0 if escaped else 1 if char == "{" else -1 if char == "}" else 0
         if depth < 0:
             return False
-    return depth == 0 and not _escaped_at(text + " ", len(text))  # a backslash at the end escapes the delimiter
+    return depth == 0 and not escaped_at(text + " ", len(text))  # a backslash at the end escapes the delimiter
 
 
 def _read(text: str) -> Iterator[tuple[str, bool]]:
@@ -163,14 +163,6 @@ def _read(text: str) -> Iterator[tuple[str, bool]]:
     for char in text:
         yield char, escaped
         escaped = not escaped and char == "\\"
-
-
-def _escaped_at(text: str, index: int) -> bool:
-    """Whether the character at `index` follows an odd run of backslashes (is escaped)."""
-    run = 0
-    while index - run - 1 >= 0 and text[index - run - 1] == "\\":
-        run += 1
-    return run % 2 == 1
 
 
 _SCRIPTS: Final = frozenset("^_")
@@ -186,7 +178,7 @@ def protect_formula_words(value: str) -> str:
     spans: list[tuple[int, int]] = []
     position = 0
     for match in _FORMULA.finditer(value):
-        if match.start() < position or _escaped_at(value, match.start()):
+        if match.start() < position or escaped_at(value, match.start()):
             continue
         end = _formula_end(value, match.start(), closing)
         if end < 0 or (value[match.start()] == "$" and not _SCRIPTS.intersection(value[match.start() : end])):
@@ -198,7 +190,7 @@ def protect_formula_words(value: str) -> str:
         begin = match.start()
         while begin > position and not value[begin - 1].isspace() and value[begin - 1] not in _WORD_END:
             begin -= 1
-        if _escaped_at(value, end) or _escaped_at(value, begin):
+        if escaped_at(value, end) or escaped_at(value, begin):
             continue  # a brace there would be text (H$_2$O\ ): the word is left as it is
         spans.append((begin, end))
         position = end
@@ -236,7 +228,7 @@ def protect_styled_groups(bibtex: str) -> str:
     for match in _STYLED.finditer(bibtex):
         opening = match.end() - 1
         end = closing.get(opening, -1)
-        if match.start() < position or end < 0 or _escaped_at(bibtex, match.start()):
+        if match.start() < position or end < 0 or escaped_at(bibtex, match.start()):
             continue
         inner = bibtex[opening + 1 : end]
         if inner.startswith("{") and closing.get(opening + 1) == end - 1:

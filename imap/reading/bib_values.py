@@ -304,7 +304,7 @@ def html_as_latex(value: str) -> str:
     tokens = list(HTML_MARKUP.finditer(value))
     paired: dict[int, str] = {}  # token index -> its LaTeX
     stack: list[tuple[int, str]] = []
-    escaped = _escaped_positions(value, [token.start() for token in tokens])
+    escaped = {index for index, token in enumerate(tokens) if escaped_at(value, token.start())}
     for index, token in enumerate(tokens):
         closing, name = token.group(1), token.group(2)
         if name is None or index in escaped:
@@ -334,16 +334,12 @@ def html_as_latex(value: str) -> str:
 _DEEPEST: Final = 8
 
 
-def _escaped_positions(text: str, positions: list[int]) -> set[int]:
-    """The indexes (into `positions`, ascending) of the positions that follow an odd run of backslashes."""
-    found: set[int] = set()
-    for index, position in enumerate(positions):
-        run = 0
-        while position - run - 1 >= 0 and text[position - run - 1] == "\\":
-            run += 1
-        if run % 2:
-            found.add(index)
-    return found
+def escaped_at(text: str, index: int) -> bool:
+    """Whether the character at `index` follows an odd run of backslashes (is escaped)."""
+    run = 0
+    while index - run - 1 >= 0 and text[index - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
 
 
 def _entity(name: str) -> str | None:
