@@ -13,7 +13,9 @@ chapter whose crossref parent is a book takes the book's title as its container;
 The work is one run of pandoc over the whole bibliography (never one per page), with a custom writer, engine.lua:
 pandoc reads the bibliography, the writer keeps that reading for the agreement checks, makes the fix-ups, formats
 every reference and citation at once (so year letters such as 2011a/2011b are worked out for the whole manual) and
-writes CSL-JSON. The result is kept in the cache directory (the site build passes .cache/imap/) under a hash of
+writes CSL-JSON. Because citeproc's rule for APA's initials costs time that grows far faster than the library, the
+writer formats again, with the style itself, only the references whose citations another reference could change,
+and everything else with a copy of the style whose rule is cheap (`_cheap_style`; see engine.lua). The result is kept in the cache directory (the site build passes .cache/imap/) under a hash of
 everything it depends on: the bibliography text, the style, pandoc's version and the engine's code.
 
 Two readers see each entry, bibtexparser (whose lines the checks report) and pandoc (whose reading is printed);
@@ -25,18 +27,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Final
 
-from imap.citing import agreement, fixups, pandoc, prepass
+from imap.citing import agreement, fixups, pandoc, pandoc_html, prepass
 from imap.citing.agreement import _agreement, _dropped_latex
-from imap.citing.fixups import ET_AL_MARKER, _string
+from imap.citing.fixups import ET_AL, ET_AL_MARKER, _string
 from imap.model.diagnostics import Diagnostic, Location, Severity, error
 from imap.model.items import Reference
 from imap.reading import bib_case, bib_exports, bib_values, bibrules
@@ -44,7 +44,6 @@ from imap.reading.parsecache import read_verified, write_verified
 
 STYLE: Final = Path(__file__).parent / "styles" / "apa.csl"  # see imap/citing/styles/README.md
 ENGINE: Final = Path(__file__).parent / "engine.lua"  # the custom writer of the one pandoc run
-ET_AL: Final = "et al."
 
 # CSL-JSON variables published (references.csl.json, manual.json): bibliographic data only, never a contributor's
 # file paths, abstracts, keywords or private notes.
@@ -118,7 +117,7 @@ def format_csl_items(records: list[dict[str, Any]]) -> dict[str, tuple[str, str]
         return {}
     keys = [str(r["id"]) for r in records]
     _read, rendered, _csl = _run(["-f", "csljson"], json.dumps(records).encode("utf-8"), keys, None)
-    return {key: (entry, _text(entry)) for key, (entry, _label) in rendered.items()}
+    return {key: (entry, pandoc_html.text_of(entry)) for key, (entry, _label) in rendered.items()}
 
 
 def cache_key(data: Any, code: Path | None = None) -> str:
@@ -130,6 +129,7 @@ def cache_key(data: Any, code: Path | None = None) -> str:
     for module in (
         __file__,
         fixups.__file__,
+        pandoc_html.__file__,
         prepass.__file__,
         agreement.__file__,
         bibrules.__file__,
@@ -167,7 +167,7 @@ def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
         key: Formatted(
             key=key,
             entry_html=entry,
-            entry_text=_text(entry),
+            entry_text=pandoc_html.text_of(entry),
             label=label,
             csl=csl_by_key.get(key, {"id": key}),
         )
@@ -190,11 +190,13 @@ def _run(
         "marker": ET_AL_MARKER,
         "statuses": list(bib_values.STATUSES),
     }
-    out = pandoc.run(
-        [*reader, "-t", str(ENGINE), "--metadata=imap-engine:{settings.json}"],
-        data,
-        {"settings.json": json.dumps(settings).encode("utf-8")},
-    )
+    files = {"settings.json": json.dumps(settings).encode("utf-8")}
+    arguments = [*reader, "-t", str(ENGINE), "--metadata=imap-engine:{settings.json}"]
+    cheap = _cheap_style()
+    if cheap is not None:
+        files["cheap.csl"] = cheap
+        arguments.append("--metadata=imap-cheap-style:{cheap.csl}")
+    out = pandoc.run(arguments, data, files)
     try:
         result = json.loads(out)
         read = json.loads(result["read"]).get("meta", {}).get("references", {}).get("c", [])
@@ -204,75 +206,15 @@ def _run(
         raise pandoc.PandocError(f"the reference engine's output could not be read: {problem!s:.200}") from problem
     if not isinstance(read, list) or not isinstance(csl, list) or not isinstance(html_out, str):
         raise pandoc.PandocError("the reference engine's output could not be read: unexpected shape")
-    return read, _entries(html_out), csl
+    return read, pandoc_html.entries(html_out), csl
 
 
-def _entries(out: str) -> dict[str, tuple[str, str]]:
-    """Every key's reference-list entry (our HTML) and in-text label, in reference-list order, from pandoc's HTML."""
-    reader = _Reader()
-    reader.feed(out)
-    reader.close()
-    result: dict[str, tuple[str, str]] = {}
-    for key, entry in reader.entries.items():
-        label = _et_al(_text(reader.labels.get(key, ""))).strip()
-        if label.startswith("(") and label.endswith(")"):
-            label = label[1:-1]
-        result[key] = (_apa_terms(_et_al(" ".join(entry.split()))), label)
-    return result
-
-
-class _Reader(HTMLParser):
-    """pandoc's HTML read back into our own: the text of each entry (escaped again) with italics, bold, superscript
-    and subscript, and the text of each citation. Every other tag is dropped (links are added by the pages)."""
-
-    _KEEP: Final = {"em": "i", "i": "i", "strong": "b", "b": "b", "sup": "sup", "sub": "sub"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.entries: dict[str, str] = {}
-        self.labels: dict[str, str] = {}
-        self._key = ""
-        self._label = ""
-        self._depth = 0  # open elements inside the entry or citation being read
-        self._math = 0  # open math spans (no italics or bold in them: a Greek letter stays upright)
-        self._parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        classes = (attributes.get("class") or "").split()
-        if not self._key and not self._label:
-            if tag == "div" and "csl-entry" in classes and (attributes.get("id") or "").startswith("ref-"):
-                self._key, self._depth, self._parts = (attributes.get("id") or "")[4:], 1, []
-            elif tag == "span" and "citation" in classes:
-                self._label, self._depth, self._parts = attributes.get("data-cites") or "", 1, []
-            return
-        if tag not in ("br", "img", "hr", "wbr"):
-            self._depth += 1
-        if tag == "span" and "math" in classes:
-            self._math += 1
-        elif tag in self._KEEP and (not self._math or tag in ("sup", "sub")):
-            self._parts.append(f"<{self._KEEP[tag]}>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self._key and not self._label:
-            return
-        self._depth -= 1
-        if self._depth == 0:
-            text = "".join(self._parts).strip()
-            if self._key:
-                self.entries[self._key] = text
-            else:
-                self.labels[self._label] = text
-            self._key = self._label = ""
-            return
-        if tag == "span" and self._math:
-            self._math -= 1
-        elif tag in self._KEEP and (not self._math or tag in ("sup", "sub")):
-            self._parts.append(f"</{self._KEEP[tag]}>")
-
-    def handle_data(self, data: str) -> None:
-        if self._key or self._label:
-            self._parts.append(html.escape(data, quote=False))
+def _cheap_style() -> bytes | None:
+    """The style with its cheap rule for initials ("by-cite"), with which engine.lua formats the references no other
+    reference shares a first name with (see there); None if the style has no such rule to swap."""
+    style = STYLE.read_bytes()
+    rule = b'givenname-disambiguation-rule="primary-name-with-initials"'
+    return style.replace(rule, b'givenname-disambiguation-rule="by-cite"') if style.count(rule) == 1 else None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -299,35 +241,7 @@ def _public(item: Mapping[str, Any]) -> dict[str, Any]:
 # Small helpers
 
 
-_TAG: Final = re.compile(r"<[^>]+>")
 _PANDOC_LINE: Final = re.compile(r"\bline ([0-9]{1,7})\b")
-
-
-def _text(fragment: str) -> str:
-    return html.unescape(_TAG.sub("", fragment))
-
-
-def _apa_terms(entry: str) -> str:
-    """The few words the style writes otherwise than the APA manual's examples: the ellipsis before the last of more
-    than 20 authors (APA 9.8: ". . ."), and "[Data set]" (APA 10.9)."""
-    entry = (
-        entry.replace(", \u2026 ", ", . . . ")
-        .replace("[Dataset]", "[Data set]")
-        .replace("[Video recording]", "[Video]")
-    )
-    # An undated page without a retrieval date: the style still writes "Retrieved" before the address.
-    return _RETRIEVED_ALONE.sub("", entry)
-
-
-_RETRIEVED_ALONE: Final = re.compile(r"Retrieved (?=https?://)")
-
-
-def _et_al(text: str) -> str:
-    """The marker of an incomplete author list as "et al.", with the comma APA puts before it after a name."""
-    for before in (", &amp; ", ", & ", " &amp; ", " & ", ", "):
-        text = text.replace(before + ET_AL_MARKER, " " + ET_AL_MARKER)
-    text = re.sub(r"\. " + ET_AL_MARKER, "., " + ET_AL, text)  # after initials: "Jerome, L., et al."
-    return text.replace(" " + ET_AL_MARKER, " " + ET_AL).replace(ET_AL_MARKER, ET_AL).replace("et al..", "et al.")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 -- pandoc has just read, and writes, as one JSON object,
 --   read: the references as pandoc read them, before any change (pandoc's JSON; the agreement checks compare it
 --         with what the checks read),
---   html: every reference formatted with one in-text citation each (labels and year letters for the whole manual),
+--   html: every reference formatted with one in-text citation each (labels and year letters for the whole manual;
+--         the references another reference's citation can change come again after the others, see `sharing`),
 --   csl:  the references as CSL-JSON.
 -- Between reading and formatting it makes the fix-ups named in citeproc.py's docstring, where pandoc reads an entry
 -- otherwise than APA 7 wants it printed: first those about what the reference is (the CSL-JSON is written then), then
@@ -13,7 +14,8 @@
 --
 -- Settings: a JSON file named by the metadata field imap-engine, with style (the CSL file), keys (the references to
 -- format, in order), fix (false for CSL-JSON records that need no fix-ups), marker (what an "and others" becomes),
--- statuses (what a year may say instead of a year) and hints (per key; see fixups.hints).
+-- statuses (what a year may say instead of a year) and hints (per key; see fixups.hints). The field imap-cheap-style
+-- names the style with a cheap rule for initials (citeproc.py's _cheap_style); without it, one formatting.
 
 local stringify = pandoc.utils.stringify
 
@@ -281,6 +283,80 @@ local function settings_of(doc)
   return settings
 end
 
+-- pandoc's citeproc gives APA's initials to a first author who shares a family name with another first author
+-- anywhere in the manual (APA 8.20; the style's givenname-disambiguation-rule "primary-name-with-initials") in time
+-- that grows much faster than the library (about 20 s for 1,000 references here). Whatever it adds to a citation
+-- (initials, more names, a year letter) comes from references whose citations could read the same, which start
+-- with the same family name, or, without an author, with a title, a publisher or an authority. So the writer groups
+-- the references by what their citations can start with (generously: any first name of any list of names), formats
+-- them all with the style's cheap rule ("by-cite", the same output for a reference that shares with nobody) and then
+-- only the groups of two or more with the style itself, whose output replaces the first (the HTML of the second
+-- comes after; see citeproc._entries). A group is never split, so each is formatted as in one run over everything.
+local ANONYMOUS = { "title", "title-short", "publisher", "authority", "container-title" }
+
+local function lower(value)
+  return pandoc.text.lower(trim(text(value)))
+end
+
+local function citation_starts(ref)
+  local starts = {}
+  for _, value in pairs(ref) do -- the first person of every list of names
+    if type(value) == "table" and type(value[1]) == "table" then
+      local first = value[1]
+      local name = first.family or first.literal or first.given
+      if name ~= nil then starts[#starts + 1] = "name " .. lower(name) end
+    end
+  end
+  local author = type(ref.author) == "table" and type(ref.author[1]) == "table" and ref.author[1] or {}
+  if (author.family or author.literal or author.given) == nil then -- cited by something other than its author
+    starts[#starts + 1] = "anonymous"
+    for _, field in ipairs(ANONYMOUS) do
+      if ref[field] ~= nil then starts[#starts + 1] = "name " .. lower(ref[field]) end
+    end
+  end
+  return starts
+end
+
+-- The references whose citations another reference can change, in their order, as whole groups.
+local function sharing(refs)
+  local parent = {}
+  local function root(node)
+    while parent[node] ~= node do
+      parent[node] = parent[parent[node]]
+      node = parent[node]
+    end
+    return node
+  end
+  for index, ref in ipairs(refs) do
+    local node = "reference " .. index
+    parent[node] = node
+    for _, start in ipairs(citation_starts(ref)) do
+      if parent[start] == nil then parent[start] = start end
+      parent[root(start)] = root(node)
+    end
+  end
+  local size = {}
+  for index in ipairs(refs) do
+    local group = root("reference " .. index)
+    size[group] = (size[group] or 0) + 1
+  end
+  local shared = pandoc.List {}
+  for index, ref in ipairs(refs) do
+    if size[root("reference " .. index)] > 1 then shared:insert(ref) end
+  end
+  return shared
+end
+
+local function formatted(refs, style)
+  local blocks = pandoc.Blocks {}
+  for _, ref in ipairs(refs) do
+    local key = text(ref.id)
+    blocks:insert(pandoc.Para { pandoc.Cite({ pandoc.Str(key) }, { pandoc.Citation(key, "NormalCitation") }) })
+  end
+  local cited = pandoc.utils.citeproc(pandoc.Pandoc(blocks, { references = refs, csl = style }))
+  return pandoc.write(cited, "html", { wrap_text = "none" })
+end
+
 function Writer(doc, opts)
   local settings = settings_of(doc)
   local references = doc.meta.references or pandoc.List {}
@@ -304,15 +380,13 @@ function Writer(doc, opts)
   if settings.fix then
     for _, ref in ipairs(kept) do fix_display(ref, settings.hints[text(ref.id)]) end
   end
-  local blocks = pandoc.Blocks {}
-  for _, ref in ipairs(kept) do
-    local key = text(ref.id)
-    blocks:insert(pandoc.Para { pandoc.Cite({ pandoc.Str(key) }, { pandoc.Citation(key, "NormalCitation") }) })
+  local html
+  local cheap = text(doc.meta["imap-cheap-style"])
+  if cheap == "" then
+    html = formatted(kept, settings.style)
+  else
+    local shared = sharing(kept)
+    html = formatted(kept, cheap) .. (#shared > 0 and formatted(shared, settings.style) or "")
   end
-  local cited = pandoc.utils.citeproc(pandoc.Pandoc(blocks, { references = kept, csl = settings.style }))
-  return pandoc.json.encode {
-    read = read,
-    html = pandoc.write(cited, "html", { wrap_text = "none" }),
-    csl = csl,
-  }
+  return pandoc.json.encode { read = read, html = html, csl = csl }
 end

@@ -15,6 +15,7 @@ from imap.reading import bib_values
 
 # Stands for the names an incomplete author list ("and others") leaves out, until the text says "et al.".
 ET_AL_MARKER: Final = "ETALMARKER"
+ET_AL: Final = "et al."  # what the marker is printed as
 
 
 # The CSL types pandoc may give each BibTeX/BibLaTeX entry type (the agreement check); types not listed may be any.

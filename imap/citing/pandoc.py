@@ -16,8 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Final
 
-# pandoc formats a library of 1,000 entries in about 20 s here (its citeproc grows faster than the library);
-# ten minutes means something is wrong.
+# pandoc alone formats a library of 1,000 entries in about 20 s here (its citeproc's rule for APA's initials grows
+# far faster than the library; engine.lua avoids most of that cost); ten minutes means something is wrong.
 TIMEOUT_SECONDS: Final = 600
 
 

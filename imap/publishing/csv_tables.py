@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from imap.citing.citeproc import ET_AL
+from imap.citing.fixups import ET_AL
 from imap.model.items import Item, Kind
 from imap.reading.bibliography import issued
 from imap.rendering.site import SiteData
