@@ -14,9 +14,10 @@ The work is one run of pandoc over the whole bibliography (never one per page), 
 pandoc reads the bibliography, the writer keeps that reading for the agreement checks, makes the fix-ups, formats
 every reference and citation at once (so year letters such as 2011a/2011b are worked out for the whole manual) and
 writes CSL-JSON. Because citeproc's rule for APA's initials costs time that grows far faster than the library, the
-writer formats again, with the style itself, only the references whose citations another reference could change,
-and everything else with a copy of the style whose rule is cheap (`_cheap_style`; see engine.lua). The result is kept in the cache directory (the site build passes .cache/imap/) under a hash of
-everything it depends on: the bibliography text, the style, pandoc's version and the engine's code.
+writer formats with the style itself only the references whose citations another reference could change, and
+everything else with a copy of the style whose rule is cheap (`_cheap_style`; see engine.lua). The result is kept in
+the cache directory (the site build passes .cache/imap/) under a hash of everything it depends on: the bibliography
+text, the style, pandoc's version and the engine's code.
 
 Two readers see each entry, bibtexparser (whose lines the checks report) and pandoc (whose reading is printed);
 `problems` reports every entry they disagree on (its type, year or number of authors), so what was checked is what
