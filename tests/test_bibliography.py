@@ -449,7 +449,8 @@ def test_what_databases_export_is_printed_as_apa_wants_or_named() -> None:
     """Web of Science, Scopus, PsycINFO, Cochrane, Google Scholar, ProQuest and EndNote as their exports write
     them (tests/fixtures/bibcorpus/databases.bib): document types are not printed, article numbers are printed
     whatever field holds them, initials written together are initials, a paper in proceedings is a chapter, degrees
-    are named as APA names them, a one-word subtitle is capitalised; what the engine cannot print as meant is named."""
+    are named as APA names them, a thesis's database is printed after it, a one-word subtitle is capitalised; what
+    the engine cannot print as meant is named."""
     from tests.conftest import ROOT
 
     text = (ROOT / "tests" / "fixtures" / "bibcorpus" / "databases.bib").read_text(encoding="utf-8")
@@ -470,6 +471,12 @@ def test_what_databases_export_is_printed_as_apa_wants_or_named() -> None:
     assert {("1", "bib.title-case"), ("1", "bib.type"), ("3", "bib.article-number"), ("4", "bib.title-case")} <= found
     assert {("8", "bib.name"), ("11", "bib.authors-incomplete"), ("12", "bib.name"), ("13", "bib.name")} <= found
     assert not any(code == "bib.doi-prefix" for _, code in found)  # Web of Science's {{DOI}} is no LaTeX escape
+    # ProQuest names its database as the publisher, beside the university: APA 10.6's published dissertation.
+    assert entries["proquest"] == (
+        "Garcia, L. (2020). Moral injury among combat medics (Publication No. 27993211) [Doctoral dissertation, "
+        "Fordham University]. ProQuest Dissertations and Theses Global."
+    )
+    assert ("14", "bib.thesis") in found and ("14", "bib.list-and") not in found
 
 
 def test_the_dsm_s_revised_edition_is_printed_as_apa_writes_it() -> None:

@@ -121,7 +121,11 @@ local function degree(genre)
   return nil
 end
 
-local function fix_thesis(ref)
+local function fix_thesis(ref, hint)
+  if hint.thesis_database ~= "" then -- ProQuest's export names the database as the publisher, beside the university
+    ref.archive = hint.thesis_database
+    ref.publisher = hint.thesis_school ~= "" and hint.thesis_school or nil
+  end
   local genre = pandoc.text.lower(trim(text(ref.genre)))
   -- published in a database or online: an archive, a DOI, an address or a publication number (ProQuest's)
   local published = ref.archive ~= nil or ref.doi ~= nil or ref.url ~= nil or ref.number ~= nil
@@ -237,7 +241,7 @@ end
 -- How APA 7 prints the reference, where the style prints it otherwise: only for the formatted reference.
 local function fix_display(ref, hint)
   each_person(ref, print_name)
-  if text(ref.type) == "thesis" then fix_thesis(ref) end
+  if text(ref.type) == "thesis" then fix_thesis(ref, hint) end
   print_report_number(ref)
   if ref.title ~= nil and hint.dash then
     ref.title = capitalise_after_dash(pandoc.Inlines(ref.title))

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from imap.model.items import Reference
-from imap.reading import bib_values
+from imap.reading import bib_exports, bib_values
 
 # Stands for the names an incomplete author list ("and others") leaves out, until the text says "et al.".
 ET_AL_MARKER: Final = "ETALMARKER"
@@ -50,7 +50,8 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
     a dash, the fields pandoc does not read (eid, eprinttype or archivePrefix, pubstate, the meeting's name as
     written), whether `type` names the kind of reference rather than describing the work (bib.type), an article
     number written as pages (bib.article-number), an edition's number (bib.edition), pages written after "pp."
-    (bib.pages) and a preprint server named as the journal (bib.preprint)."""
+    (bib.pages), a preprint server named as the journal (bib.preprint) and a thesis's database named as its publisher,
+    with the university (bib.thesis)."""
     raw = inherited(reference, references).raw
     doi = bib_values.normalised_doi(raw.get("doi", ""))
     address = bib_values.url_of(raw.get("url", ""))
@@ -80,7 +81,14 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "prepublished": raw.get("pubstate", "").strip("{} ").lower() == "prepublished",
         "eventtitle": " ".join(reference.fields.get("eventtitle", "").split()),
         "crossref": raw.get("crossref", "").strip(),
+        "thesis_database": bib_exports.thesis_database(reference.entry_type, raw) and _plain(reference, "publisher"),
+        "thesis_school": _plain(reference, "school") or _plain(reference, "institution"),
     }
+
+
+def _plain(reference: Reference, name: str) -> str:
+    """A field's text as the checks read it (LaTeX read), without braces and with its spaces joined."""
+    return " ".join(reference.fields.get(name, "").replace("{", "").replace("}", "").split())
 
 
 _ARXIV_ID: Final = re.compile(r"(?:[0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?")

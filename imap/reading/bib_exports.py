@@ -1,8 +1,8 @@
 """What reference managers write that the reference engine would print otherwise than meant: the kind of reference
 in `type` (EndNote), an article number in `pages`, an edition as a word, an unbraced 'and' in a publisher or an
 institution, a language without langid, an article with a DOI but no volume, issue or pages (published online ahead
-of its issue, or incomplete), and HTML markup in a title. Part of the checks of imap.reading.bibrules, at each
-field's line."""
+of its issue, or incomplete), HTML markup in a title, and a thesis's database named as its publisher. Part of the
+checks of imap.reading.bibrules, at each field's line."""
 
 from __future__ import annotations
 
@@ -58,6 +58,21 @@ _PLACE: Final = (
     "crossref",
     "xdata",
 )
+_THESES: Final = frozenset({"thesis", "phdthesis", "mastersthesis"})
+
+
+def thesis_database(entry_type: str, fields: Mapping[str, str]) -> str:
+    """The database a thesis is published in, as written without braces, or "": ProQuest's exports name it as the
+    publisher of a thesis, beside the university in school or institution (APA 10.6 prints it after the
+    description: "[Doctoral dissertation, University]. ProQuest Dissertations and Theses Global.")."""
+
+    def plain(name: str) -> str:
+        return " ".join(fields.get(name, "").replace("{", "").replace("}", "").split())
+
+    university, publisher = plain("school") or plain("institution"), plain("publisher")
+    return publisher if entry_type in _THESES and university and publisher.lower() != university.lower() else ""
+
+
 _ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
 
 
@@ -123,9 +138,17 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             "bib.edition",
             f"the edition of '{entry.key}', '{short(edition.strip('{} '))}', is printed {shown}",
         )
+    database = thesis_database(entry.entry_type, fields)
+    if database:
+        yield note(
+            entry.at("publisher"),
+            "bib.thesis",
+            f"'{entry.key}' names {short(database)} as its publisher beside its university: the reference prints it "
+            "as the database the thesis is published in (APA 10.6: '[Doctoral dissertation, University]. Database.')",
+        )
     for name in _LIST_FIELDS:
         parts = [part for part in split_names(fields.get(name, "")) if part]
-        if len(parts) > 1:
+        if len(parts) > 1 and not (name == "publisher" and database):  # a database's name is printed whole
             yield warning(
                 entry.at(name),
                 "bib.list-and",
