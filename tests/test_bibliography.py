@@ -479,6 +479,29 @@ def test_what_databases_export_is_printed_as_apa_wants_or_named() -> None:
     assert ("14", "bib.thesis") in found and ("14", "bib.list-and") not in found
 
 
+def test_a_republished_work_s_first_year_in_a_note_is_printed_with_both_years() -> None:
+    """JabRef's users write a reprint's or translation's first year in `note`; APA 7 prints it after the reference
+    and cites both years. A note that says something else ("First published 2019", a later year) changes nothing."""
+    text = (
+        "@book{james, author = {James, William}, title = {The principles of psychology}, publisher = {Dover},\n"
+        "  year = {1950}, note = {Original work published 1890}}\n"
+        "@book{freud, author = {Freud, Sigmund}, title = {Beyond the pleasure principle}, publisher = {Norton},\n"
+        "  year = {1961}, note = {J. Strachey, Trans.; originally published in 1920}}\n"
+        "@article{online, author = {Lee, Ann}, title = {T}, journal = {J}, year = {2020}, volume = {1},\n"
+        "  note = {First published 2019}}\n"
+        "@book{later, author = {Roe, Ann}, title = {U}, publisher = {P}, year = {2000}, note = {Original work published 2005}}\n"
+    )
+    formatted = format_references(text)
+    assert formatted["james"].entry_text == (
+        "James, W. (1950). The principles of psychology. Dover. (Original work published 1890)"
+    )
+    assert formatted["james"].label == "James, 1890/1950" and formatted["freud"].label == "Freud, 1920/1961"
+    assert formatted["online"].label == "Lee, 2020" and "Original" not in formatted["online"].entry_text
+    assert formatted["later"].label == "Roe, 2000"
+    problems = load(text)[1]
+    assert [p.split(":")[1] for p in problems if p.endswith("[bib.original-date]")] == ["2", "4"], problems  # the notes
+
+
 def test_the_dsm_s_revised_edition_is_printed_as_apa_writes_it() -> None:
     formatted = format_references(
         "@book{a, author = {{American Psychiatric Association}}, title = {Diagnostic and Statistical Manual of "

@@ -205,6 +205,9 @@ local function fix_data(ref, hint, settings)
   elseif ref.genre ~= nil and text(ref.genre):find("[{}]") then
     ref.genre = (text(ref.genre):gsub("[{}]", "")) -- "Technical {Report}": braces are not part of the words
   end
+  if hint.original_year ~= "" and ref["original-date"] == nil then
+    ref["original-date"] = hint.original_year -- "Original work published 1890" in a note (a reprint, a translation)
+  end
   if hint.pages ~= "" then
     ref.page = hint.pages -- "pp. 12-34": the style writes what the pages need (APA 9.25 and 10.3)
   end

@@ -82,6 +82,7 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "eventtitle": " ".join(reference.fields.get("eventtitle", "").split()),
         "crossref": raw.get("crossref", "").strip(),
         "thesis_database": bib_exports.thesis_database(reference.entry_type, raw) and _plain(reference, "publisher"),
+        "original_year": bib_exports.original_year(raw),
         "thesis_school": _plain(reference, "school") or _plain(reference, "institution"),
     }
 

@@ -140,6 +140,8 @@ CODES: dict[str, str] = {
     "engine does not read it, printed as text.",
     "bib.pages": "Pages written after 'pp.' or 'p.': the reference prints the pages with what APA puts before them.",
     "bib.preprint": "An article names a preprint server as its journal: printed as a preprint (APA 10.8).",
+    "bib.original-date": "A note gives the year a republished work first came out ('Original work published 1890'): "
+    "printed as APA 7 writes it, with both years in citations (a note).",
     "bib.thesis": "A thesis names a publisher beside its university: printed as the database it is published in, "
     "after the description (APA 10.6) (a note).",
     "bib.string": "A field uses a @string macro that no @string defines: the reference prints the macro's name.",

@@ -1,8 +1,8 @@
 """What reference managers write that the reference engine would print otherwise than meant: the kind of reference
 in `type` (EndNote), an article number in `pages`, an edition as a word, an unbraced 'and' in a publisher or an
 institution, a language without langid, an article with a DOI but no volume, issue or pages (published online ahead
-of its issue, or incomplete), HTML markup in a title, and a thesis's database named as its publisher. Part of the
-checks of imap.reading.bibrules, at each field's line."""
+of its issue, or incomplete), HTML markup in a title, a thesis's database named as its publisher, and a republished
+work's first year in a note. Part of the checks of imap.reading.bibrules, at each field's line."""
 
 from __future__ import annotations
 
@@ -73,6 +73,20 @@ def thesis_database(entry_type: str, fields: Mapping[str, str]) -> str:
     return publisher if entry_type in _THESES and university and publisher.lower() != university.lower() else ""
 
 
+_ORIGINAL: Final = re.compile(r"\b(?:original work|originally) published(?: in)?\s+([0-9]{4})\b", re.IGNORECASE)
+_YEAR: Final = re.compile(r"[\s{]*([0-9]{4})")
+
+
+def original_year(fields: Mapping[str, str]) -> str:
+    """The year a note says a republished work (a reprint, a translation) first came out, as JabRef's users write it
+    ("Original work published 1890"), when the entry has no origdate and the year is before the entry's; or ""."""
+    found = _ORIGINAL.search(fields.get("note", ""))
+    year = _YEAR.match(fields.get("year", "") or fields.get("date", ""))
+    if found is None or year is None or found.group(1) >= year.group(1) or fields.get("origdate", "").strip("{} "):
+        return ""
+    return found.group(1)
+
+
 _ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
 
 
@@ -137,6 +151,15 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             entry.at("edition"),
             "bib.edition",
             f"the edition of '{entry.key}', '{short(edition.strip('{} '))}', is printed {shown}",
+        )
+    original = original_year(fields)
+    if original:
+        yield note(
+            entry.at("note"),
+            "bib.original-date",
+            f"the note of '{entry.key}' says the work was first published in {original}: the reference prints "
+            f"'(Original work published {original})' after it, and citations give both years, as APA 7 writes a "
+            "republished work",
         )
     database = thesis_database(entry.entry_type, fields)
     if database:
