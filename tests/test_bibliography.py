@@ -502,6 +502,20 @@ def test_a_republished_work_s_first_year_in_a_note_is_printed_with_both_years() 
     assert [p.split(":")[1] for p in problems if p.endswith("[bib.original-date]")] == ["2", "4"], problems  # the notes
 
 
+def test_a_nickname_in_quotes_is_left_out_of_a_name_with_a_note() -> None:
+    """DBLP writes nicknames in quotes ("Florian 'Floyd' Mueller"); pandoc reads one as a particle and printed
+    "Mueller, F. 'Floyd'" and, as an editor, "F. 'Floyd'Mueller". An apostrophe inside a name is no nickname."""
+    text = (
+        "@inproceedings{d, author = {Florian 'Floyd' Mueller and Mary \"Molly\" Smith and O'Brien, Pat},\n"
+        "  editor = {Regina Bernhaupt and Florian 'Floyd' Mueller}, title = {T}, booktitle = {B}, year = {2020}}\n"
+    )
+    assert format_references(text)["d"].entry_text == (
+        "Mueller, F., Smith, M., & O’Brien, P. (2020). T. In R. Bernhaupt & F. Mueller (Eds.), B."
+    )
+    problems = [p for p in load(text)[1] if p.endswith("[bib.name]")]
+    assert len(problems) == 2 and all(": note: " in p and "nickname" in p for p in problems), problems
+
+
 def test_the_dsm_s_revised_edition_is_printed_as_apa_writes_it() -> None:
     formatted = format_references(
         "@book{a, author = {{American Psychiatric Association}}, title = {Diagnostic and Statistical Manual of "

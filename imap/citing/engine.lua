@@ -67,8 +67,36 @@ local function initials(word)
   return table.concat(parts, "-")
 end
 
--- What a name is: a lower-case particle stays in front of the family name; "others" marks an incomplete list.
+-- A nickname in quotes, as DBLP writes it ("Florian 'Floyd' Mueller"): one word between quotation marks.
+local QUOTES = { "'", '"', "`", "\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}" }
+
+local function quoted_word(word)
+  if word == "" or word:find("%s") then return false end
+  local opens, closes = false, false
+  for _, quote in ipairs(QUOTES) do
+    if word:sub(1, #quote) == quote then opens = true end
+    if #word > #quote and word:sub(-#quote) == quote then closes = true end
+  end
+  return opens and closes
+end
+
+local function without_nickname(person)
+  for _, part in ipairs({ "dropping-particle", "non-dropping-particle" }) do
+    if person[part] ~= nil and quoted_word(trim(text(person[part]))) then person[part] = nil end
+  end
+  if person.given ~= nil then
+    local words, dropped = {}, false
+    for word in text(person.given):gmatch("%S+") do
+      if quoted_word(word) then dropped = true else words[#words + 1] = word end
+    end
+    if dropped then person.given = table.concat(words, " ") end
+  end
+end
+
+-- What a name is: a lower-case particle stays in front of the family name; "others" marks an incomplete list; a
+-- nickname in quotes is left out (bibrules notes it).
 local function fix_name(person, marker)
+  without_nickname(person)
   local particle = person["dropping-particle"]
   if particle ~= nil and is_lower(pandoc.text.sub(text(particle), 1, 1)) then
     person["non-dropping-particle"] = particle -- de Wit, H. (APA 9.8), not Wit, H. de

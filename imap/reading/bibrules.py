@@ -205,6 +205,13 @@ def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Di
             f"print '{short(words[-1])}' as a family name",
             "leave out the number" if numbered else "write the organisation in double braces: {{" + short(name) + "}}",
         )
+    if _NICKNAME.search(name):
+        return note(
+            where,
+            "bib.name",
+            f"{what} has '{short(name)}', with a nickname in quotes (as DBLP writes it): the reference leaves the "
+            "nickname out, since it is neither a given nor a family name",
+        )
     return None
 
 
@@ -217,6 +224,11 @@ _GROUPS: Final = frozenset(
         *("department", "ministry", "office", "commission", "network", "board", "centre", "center", "service"),
         *("services", "team", "alliance", "federation", "college", "academy", "authority", "trust"),
     }
+)
+# A word in quotation marks within a name: DBLP's nickname ("Florian 'Floyd' Mueller"); linear (no quote or space
+# inside the word, so each attempt ends at the next space).
+_NICKNAME: Final = re.compile(
+    r"(?:^|\s)(?:'[^'\s]+'|\"[^\"\s]+\"|``[^'\s]+''|[\u2018\u201c][^\u2019\u201d\s]+[\u2019\u201d])(?=\s|$)"
 )
 _WOS_INITIALS: Final = re.compile(r"[A-Z]{2,3}")
 _CAPITALS: Final = re.compile(r"[A-Z][A-Z'-]{3,}")
