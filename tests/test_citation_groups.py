@@ -4,8 +4,11 @@ what one citeproc run over every reference prints.
 engine.lua formats every reference with the style's cheap rule for initials, then again, with the style itself, only
 the references whose citations could read like another's (the same first family name, or no author). The fixture
 tests/fixtures/citation-groups.bib holds the cases that make citations interact: shared family names with other
-initials, the same author and year, et al. lists that read the same, editors, particles, accents, organisations
-cited by name or as publisher, and works with no author or no date.
+initials, the same author and year, et al. lists that read the same, editors, particles (written apart, braced
+into the family name, joined by an apostrophe or a hyphen, or in an organisation's name), accents, organisations
+cited by name or as publisher, laws, cases and standards (cited by their titles although they have authors), names
+with only a given name, and works with no author or no date. A hostile review found the particles, the legal kinds
+and the given names; each made the grouped output differ before the grouping took them in.
 """
 
 from __future__ import annotations
@@ -20,11 +23,16 @@ from imap.reading import bibliography
 from tests.conftest import ROOT
 
 FIXTURE: Final = ROOT / "tests" / "fixtures" / "citation-groups.bib"
+_SOLO: Final = (
+    "@article{{solo{i}, author = {{{name}, Ann}}, title = {{Solo work {i}}}, journal = {{J}}, year = {{2001}}}}\n"
+)
 
 
 @cache
 def _formatted(name: str, grouped: bool) -> tuple[tuple[str, str, str], ...]:
     text = (FIXTURE if name == "fixture" else ROOT / "references.bib").read_text(encoding="utf-8")
+    if name == "fixture":  # works that share with nobody: with fewer than half the works sharing, both ways are used
+        text += "".join(_SOLO.format(i=i, name=f"Solo{chr(97 + i // 26)}{chr(97 + i % 26)}") for i in range(60))
     references, _ = bibliography.load("references.bib", text)
     cheap = citeproc._cheap_style
     if not grouped:

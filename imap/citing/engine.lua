@@ -321,40 +321,71 @@ end
 -- pandoc's citeproc gives APA's initials to a first author who shares a family name with another first author
 -- anywhere in the manual (APA 8.20; the style's givenname-disambiguation-rule "primary-name-with-initials") in time
 -- that grows much faster than the library (about 20 s for 1,000 references here). Whatever it adds to a citation
--- (initials, more names, a year letter) comes from references whose citations could read the same, which start
--- with the same family name, or, without an author, with a title, a publisher or an authority. So the writer groups
--- the references by what their citations can start with (generously: any first name of any list of names), formats
--- them all with the style's cheap rule ("by-cite", the same output for a reference that shares with nobody) and then
--- only the groups of two or more with the style itself, whose output replaces the first (the HTML of the second
--- comes after; see citeproc._entries). A group is never split, so each is formatted as in one run over everything.
-local ANONYMOUS = { "title", "title-short", "publisher", "authority", "container-title" }
+-- (initials, more names, a year letter) comes from references whose citations could read the same: they start with
+-- the same family name, or with the same title, publisher or authority (a work without an author; a law, case or
+-- standard, which APA cites by its title), or with no name at all (a person with only a given name). So the writer
+-- groups the references by what their citations can start with, generously (any first name of any list of names,
+-- and always the title), formats them all with the style's cheap rule ("by-cite": the same output for a reference
+-- that shares with nobody), then only the groups of two or more with the style itself, whose output replaces the
+-- first (the HTML of the second comes after; see pandoc_html.entries). A group is never split, so each is formatted
+-- as in one run over everything (tests/test_citation_groups.py compares the two).
+local ANONYMOUS = { "publisher", "authority", "container-title" }
+-- Quotation marks, hyphens and dashes beyond ASCII (each several bytes in UTF-8, so not in a Lua character class).
+local SEPARATORS = { "\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}", "\u{2010}", "\u{2011}", "\u{2013}", "\u{2014}" }
 
-local function lower(value)
-  return pandoc.text.lower(trim(text(value)))
+-- The words of a name or title, lower-cased, split at spaces, punctuation, hyphens and apostrophes.
+local function words_of(value)
+  local lowered = pandoc.text.lower(text(value))
+  for _, separator in ipairs(SEPARATORS) do
+    lowered = lowered:gsub(separator, " ")
+  end
+  local words = {}
+  for word in lowered:gmatch("[^%s%p]+") do words[#words + 1] = word end
+  return words
 end
 
+local function has_name(person)
+  return text(person.family) ~= "" or text(person.literal) ~= ""
+end
+
+-- What a reference's citation can start with, as keys: `names` are certain (a family name's last word, since
+-- citeproc takes a lower-case particle off a family name: "de Wit" is "Wit" after "de", and so are "d'Alembert" and
+-- "al-Farabi"; a title's or publisher's words); `maybe` are the first and last words of a title or publisher, which
+-- join a family name only if a reference has one (a title that reads like a name), so that titles ending alike do
+-- not all join.
 local function citation_starts(ref)
-  local starts = {}
+  local names, maybe = pandoc.List {}, pandoc.List {}
+  local function text_of(value)
+    local words = words_of(value)
+    if #words == 0 then return end
+    names:insert("text " .. table.concat(words, " "))
+    maybe:insert("name " .. words[1])
+    maybe:insert("name " .. words[#words])
+  end
+  text_of(ref.title) -- a law, a case or a standard is cited by its title, whatever its author
+  text_of(ref["title-short"])
   for _, value in pairs(ref) do -- the first person of every list of names
     if type(value) == "table" and type(value[1]) == "table" then
       local first = value[1]
-      local name = first.family or first.literal or first.given
-      if name ~= nil then starts[#starts + 1] = "name " .. lower(name) end
+      local words = words_of(text(first.family) ~= "" and first.family or first.literal)
+      if #words > 0 then
+        names:insert("name " .. words[#words])
+      elseif first.given ~= nil then
+        names:insert("anonymous") -- a given name only: citeproc prints no name
+      end
     end
   end
   local author = type(ref.author) == "table" and type(ref.author[1]) == "table" and ref.author[1] or {}
-  if (author.family or author.literal or author.given) == nil then -- cited by something other than its author
-    starts[#starts + 1] = "anonymous"
-    for _, field in ipairs(ANONYMOUS) do
-      if ref[field] ~= nil then starts[#starts + 1] = "name " .. lower(ref[field]) end
-    end
+  if not has_name(author) then -- cited by something other than its author
+    names:insert("anonymous")
+    for _, field in ipairs(ANONYMOUS) do text_of(ref[field]) end
   end
-  return starts
+  return names, maybe
 end
 
 -- The references whose citations another reference can change, in their order, as whole groups.
 local function sharing(refs)
-  local parent = {}
+  local parent, starts = {}, {}
   local function root(node)
     while parent[node] ~= node do
       parent[node] = parent[parent[node]]
@@ -362,12 +393,21 @@ local function sharing(refs)
     end
     return node
   end
+  local function join(node, key)
+    parent[root(key)] = root(node)
+  end
   for index, ref in ipairs(refs) do
-    local node = "reference " .. index
-    parent[node] = node
-    for _, start in ipairs(citation_starts(ref)) do
-      if parent[start] == nil then parent[start] = start end
-      parent[root(start)] = root(node)
+    local names, maybe = citation_starts(ref)
+    starts[index] = maybe
+    parent["reference " .. index] = "reference " .. index
+    for _, key in ipairs(names) do
+      if parent[key] == nil then parent[key] = key end
+      join("reference " .. index, key)
+    end
+  end
+  for index, maybe in ipairs(starts) do
+    for _, key in ipairs(maybe) do
+      if parent[key] ~= nil then join("reference " .. index, key) end
     end
   end
   local size = {}
@@ -421,7 +461,11 @@ function Writer(doc, opts)
     html = formatted(kept, settings.style)
   else
     local shared = sharing(kept)
-    html = formatted(kept, cheap) .. (#shared > 0 and formatted(shared, settings.style) or "")
+    if #shared * 2 > #kept then -- most references share: once with the style costs less than twice
+      html = formatted(kept, settings.style)
+    else
+      html = formatted(kept, cheap) .. (#shared > 0 and formatted(shared, settings.style) or "")
+    end
   end
   return pandoc.json.encode { read = read, html = html, csl = csl }
 end
