@@ -461,7 +461,7 @@ function Writer(doc, opts)
     html = formatted(kept, settings.style)
   else
     local shared = sharing(kept)
-    if #shared * 2 > #kept then -- most references share: once with the style costs less than twice
+    if #shared * 4 > #kept * 3 then -- nearly all references share: once with the style costs less than twice
       html = formatted(kept, settings.style)
     else
       html = formatted(kept, cheap) .. (#shared > 0 and formatted(shared, settings.style) or "")
