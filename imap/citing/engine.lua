@@ -323,7 +323,8 @@ end
 -- that grows much faster than the library (about 20 s for 1,000 references here). Whatever it adds to a citation
 -- (initials, more names, a year letter) comes from references whose citations could read the same: they start with
 -- the same family name, or with the same title, publisher or authority (a work without an author; a law, case or
--- standard, which APA cites by its title), or with no name at all (a person with only a given name). So the writer
+-- standard, which APA cites by its title), or with nothing to cite them by (a given name only, a name or title of
+-- punctuation only, a law without a title: citeproc compares only their dates). So the writer
 -- groups the references by what their citations can start with, generously (any first name of any list of names,
 -- and always the title), formats them all with the style's cheap rule ("by-cite": the same output for a reference
 -- that shares with nobody), then only the groups of two or more with the style itself, whose output replaces the
@@ -344,39 +345,39 @@ local function words_of(value)
   return words
 end
 
-local function has_name(person)
-  return text(person.family) ~= "" or text(person.literal) ~= ""
+-- The words of a person's family name, or of an organisation's name (none for a given name only, or "?").
+local function name_words(person)
+  return words_of(text(person.family) ~= "" and person.family or person.literal)
 end
 
 -- What a reference's citation can start with, as keys: `names` are certain (a family name's last word, since
 -- citeproc takes a lower-case particle off a family name: "de Wit" is "Wit" after "de", and so are "d'Alembert" and
--- "al-Farabi"; a title's or publisher's words); `maybe` are the first and last words of a title or publisher, which
--- join a family name only if a reference has one (a title that reads like a name), so that titles ending alike do
--- not all join.
+-- "al-Farabi"; a title's or publisher's words; "anonymous" for what has no words to cite it by: a name that is only
+-- a given name or punctuation, a work without an author, a title without words); `maybe` are the first and last
+-- words of a title or publisher, which join a family name only if a reference has one (a title that reads like a
+-- name), so that titles ending alike do not all join.
 local function citation_starts(ref)
   local names, maybe = pandoc.List {}, pandoc.List {}
   local function text_of(value)
     local words = words_of(value)
-    if #words == 0 then return end
+    if #words == 0 then return false end
     names:insert("text " .. table.concat(words, " "))
     maybe:insert("name " .. words[1])
     maybe:insert("name " .. words[#words])
+    return true
   end
-  text_of(ref.title) -- a law, a case or a standard is cited by its title, whatever its author
+  if not text_of(ref.title) then -- a law, a case or a standard is cited by its title, whatever its author
+    names:insert("anonymous")
+  end
   text_of(ref["title-short"])
   for _, value in pairs(ref) do -- the first person of every list of names
     if type(value) == "table" and type(value[1]) == "table" then
-      local first = value[1]
-      local words = words_of(text(first.family) ~= "" and first.family or first.literal)
-      if #words > 0 then
-        names:insert("name " .. words[#words])
-      elseif first.given ~= nil then
-        names:insert("anonymous") -- a given name only: citeproc prints no name
-      end
+      local words = name_words(value[1])
+      names:insert(#words > 0 and "name " .. words[#words] or "anonymous")
     end
   end
   local author = type(ref.author) == "table" and type(ref.author[1]) == "table" and ref.author[1] or {}
-  if not has_name(author) then -- cited by something other than its author
+  if #name_words(author) == 0 then -- cited by something other than its author
     names:insert("anonymous")
     for _, field in ipairs(ANONYMOUS) do text_of(ref[field]) end
   end
