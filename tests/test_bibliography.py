@@ -477,6 +477,9 @@ def test_what_databases_export_is_printed_as_apa_wants_or_named() -> None:
         "Fordham University]. ProQuest Dissertations and Theses Global."
     )
     assert ("14", "bib.thesis") in found and ("14", "bib.list-and") not in found
+    # A title braced whole, as Web of Science and Google Scholar write one in sentence case: APA 9.19's capital
+    # after a colon, the rest as written.
+    assert entries["wosc"] == "Orr, A. (2020). A review of written exposure therapy: Outcomes and moderators. J, 1."
 
 
 def test_a_republished_work_s_first_year_in_a_note_is_printed_with_both_years() -> None:

@@ -191,8 +191,13 @@ end
 
 -- APA sentence case capitalises the first word of a subtitle (APA 6.17); pandoc leaves a one-word subtitle in lower
 -- case ("PTSD: outcomes"). The word, when written in lower case, is capitalised and kept from the case change.
-local function capitalise_after_colon(title)
+local function capitalise_after_colon(title, depth)
   local inlines = pandoc.Inlines(title)
+  for i = 1, #inlines do -- a title braced whole (Web of Science, Mendeley) is a span kept as written: look inside
+    if inlines[i].t == "Span" and (depth or 0) < 8 then
+      inlines[i].content = capitalise_after_colon(inlines[i].content, (depth or 0) + 1)
+    end
+  end
   for i = 1, #inlines - 2 do
     local before, space, word = inlines[i], inlines[i + 1], inlines[i + 2]
     if before.t == "Str" and before.text:sub(-1) == ":" and space.t == "Space" and word.t == "Str"
