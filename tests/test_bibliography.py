@@ -489,7 +489,7 @@ def test_a_republished_work_s_first_year_in_a_note_is_printed_with_both_years() 
         "@book{james, author = {James, William}, title = {The principles of psychology}, publisher = {Dover},\n"
         "  year = {1950}, note = {Original work published 1890}}\n"
         "@book{freud, author = {Freud, Sigmund}, title = {Beyond the pleasure principle}, publisher = {Norton},\n"
-        "  year = {1961}, note = {J. Strachey, Trans.; originally published in 1920}}\n"
+        "  year = {1961}, note = {J. Strachey, Trans.; originally published in {1920}}}\n"
         "@article{online, author = {Lee, Ann}, title = {T}, journal = {J}, year = {2020}, volume = {1},\n"
         "  note = {First published 2019}}\n"
         "@book{later, author = {Roe, Ann}, title = {U}, publisher = {P}, year = {2000}, note = {Original work published 2005}}\n"

@@ -80,7 +80,7 @@ _YEAR: Final = re.compile(r"[\s{]*([0-9]{4})")
 def original_year(fields: Mapping[str, str]) -> str:
     """The year a note says a republished work (a reprint, a translation) first came out, as JabRef's users write it
     ("Original work published 1890"), when the entry has no origdate and the year is before the entry's; or ""."""
-    found = _ORIGINAL.search(fields.get("note", ""))
+    found = _ORIGINAL.search(fields.get("note", "").replace("{", "").replace("}", ""))
     year = _YEAR.match(fields.get("year", "") or fields.get("date", ""))
     if found is None or year is None or found.group(1) >= year.group(1) or fields.get("origdate", "").strip("{} "):
         return ""
