@@ -81,15 +81,12 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "prepublished": raw.get("pubstate", "").strip("{} ").lower() == "prepublished",
         "eventtitle": " ".join(reference.fields.get("eventtitle", "").split()),
         "crossref": raw.get("crossref", "").strip(),
-        "thesis_database": bib_exports.thesis_database(reference.entry_type, raw) and _plain(reference, "publisher"),
+        # the publisher and university as the checks read them (LaTeX read, braces gone, see imap.reading.bibliography)
+        "thesis_database": bib_exports.thesis_database(reference.entry_type, raw)
+        and reference.fields.get("publisher", ""),
         "original_year": bib_exports.original_year(raw),
-        "thesis_school": _plain(reference, "school") or _plain(reference, "institution"),
+        "thesis_school": reference.fields.get("school") or reference.fields.get("institution", ""),
     }
-
-
-def _plain(reference: Reference, name: str) -> str:
-    """A field's text as the checks read it (LaTeX read), without braces and with its spaces joined."""
-    return " ".join(reference.fields.get(name, "").replace("{", "").replace("}", "").split())
 
 
 _ARXIV_ID: Final = re.compile(r"(?:[0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?")

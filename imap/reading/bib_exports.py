@@ -21,6 +21,7 @@ from imap.reading.bib_values import (
     is_doi,
     normalised_doi,
     pages_without_prefix,
+    plain,
     preprint_server,
     reference_kind,
     revised_edition,
@@ -66,10 +67,8 @@ def thesis_database(entry_type: str, fields: Mapping[str, str]) -> str:
     publisher of a thesis, beside the university in school or institution (APA 10.6 prints it after the
     description: "[Doctoral dissertation, University]. ProQuest Dissertations and Theses Global.")."""
 
-    def plain(name: str) -> str:
-        return " ".join(fields.get(name, "").replace("{", "").replace("}", "").split())
-
-    university, publisher = plain("school") or plain("institution"), plain("publisher")
+    university = plain(fields.get("school", "")) or plain(fields.get("institution", ""))
+    publisher = plain(fields.get("publisher", ""))
     return publisher if entry_type in _THESES and university and publisher.lower() != university.lower() else ""
 
 

@@ -272,6 +272,11 @@ def duplicates_doi(fields: Mapping[str, str]) -> bool:
     )
 
 
+def plain(value: object) -> str:
+    """A value's text without braces, its spaces joined."""
+    return " ".join(str(value).replace("{", "").replace("}", "").split())
+
+
 def short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:60] + "…"
@@ -375,7 +380,7 @@ def preprint_server(entry_type: str, fields: Mapping[str, str]) -> tuple[str, st
     if entry_type in ("misc", "online", "unpublished"):
         names = ("publisher", "howpublished", "organization")
     for field in names:
-        name = " ".join(fields.get(field, "").replace("{", "").replace("}", "").split())
+        name = plain(fields.get(field, ""))
         if name.lower() in PREPRINT_SERVERS:
             return field, name
     return "", ""

@@ -82,7 +82,7 @@ def _latex(text: str, decoder: LatexNodes2Text) -> str:
     try:
         return " ".join(decoder.latex_to_text(text).split())
     except Exception:  # noqa: BLE001 -- pylatexenc raises various errors on malformed LaTeX; keep the raw text
-        return _plain(text)
+        return bib_values.plain(text)
 
 
 def _names(raw: str, latex: LatexNodes2Text) -> tuple[tuple[str, str], ...]:
@@ -103,10 +103,6 @@ def _names(raw: str, latex: LatexNodes2Text) -> tuple[tuple[str, str], ...]:
             given = f"{given}, {_latex(' '.join(part.jr), latex)}".strip(", ")
         names.append((family, given))
     return tuple(names)
-
-
-def _plain(value: Any) -> str:
-    return " ".join(str(value).replace("{", "").replace("}", "").split())
 
 
 _ENTRY_START: Final = re.compile(r"^[ \t]*@", re.MULTILINE)
@@ -290,7 +286,7 @@ def _entry(
         elif key in bib_values.VERBATIM:
             fields[key] = value.strip()
         else:
-            fields[key] = _plain(_latex(value, decoders.fields)) if "\\" in value or "$" in value else _plain(value)
+            fields[key] = bib_values.plain(_latex(value, decoders.fields) if "\\" in value or "$" in value else value)
     # A field written with only a command the checks do not know reads as empty; bib.latex names it already.
     unknown = {name for name in ("title", "journal", "journaltitle") if raw.get(name, "").strip().startswith("\\")}
     if not fields.get("title") and "title" not in unknown and entry_type != "xdata":  # xdata: fields for others
