@@ -156,6 +156,9 @@ CODES: dict[str, str] = {
     "reference.",
     "bib.title-case": "A title in sentence case has capitalised words after its first word: APA sentence case prints "
     "them in lower case unless they are braced ({Veterans Affairs}), as names and acronyms should be.",
+    "bib.title-name": "A title in Title Case holds words that look like names (a country, people, nationality, "
+    "language, religion, month, day, place, event, organisation or eponym, or a name braced in another title): APA "
+    "sentence case prints them in lower case unless they are braced ({United States}).",
     "bib.crossref": "A crossref or xdata field names an entry that is not in references.bib.",
     "bib.agreement": "The two readers of references.bib (the checks' and the reference engine's) disagree about an "
     "entry (its type, year or number of authors, how many times it is read, or its title: a warning), so what was "

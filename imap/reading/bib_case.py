@@ -5,7 +5,8 @@ imap.reading.bibrules, at each field's line."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Mapping
 from typing import Final
 
 from imap.model.diagnostics import Diagnostic, warning
@@ -56,7 +57,7 @@ _CAPITALISED: Final = re.compile(r"[A-Z][a-z\u00df-\u00ff]+(?:[-'\u2019][A-Za-z\
 def check(entry: Entry) -> Iterator[Diagnostic]:
     """The title, and the title of the book or proceedings a part is in, as the reference engine prints them: in
     sentence case, HTML markup read as what it stands for."""
-    if entry.fields.get("langid", "english").lower() in ("english", "american", "british", "en"):
+    if english(entry.fields):
         for name in ("title", "booktitle"):
             if entry.fields.get(name, ""):
                 yield from _case_of(entry, name, html_as_latex(entry.fields[name]))
@@ -73,12 +74,88 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             )
 
 
-def _case_of(entry: Entry, name: str, title: str) -> Iterator[Diagnostic]:
-    what = "title" if name == "title" else "book's title"
-    words = [(w.lstrip("(\"'\u201c\u2018"), starts) for w, starts in _unbraced_words(_COMMAND.sub(" ", title))]
+def english(fields: Mapping[str, str]) -> bool:
+    """Whether the engine prints the entry's titles in sentence case: English, or no language given."""
+    return fields.get("langid", "english").strip("{} ").lower() in ("english", "american", "british", "en")
+
+
+def _words(title: str) -> list[tuple[str, bool]]:
+    text = _COMMAND.sub(" ", _accented(title))
+    return [(w.lstrip("(\"'\u201c\u2018"), starts) for w, starts in _unbraced_words(text)]
+
+
+# LaTeX's accents, as exports write them (T\"urkiye, \c{c}, {\'e}): the letters they make, so that an accent does not
+# split a word in two.
+_MARKS: Final = {
+    '"': "\u0308",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+}
+_ACCENT_LETTER: Final = re.compile(r"\\([\"'`^~=.]|[uvHckrd](?=[\s{]))\s*(?:\{([A-Za-z])\}|([A-Za-z]))")
+_WRAPPED_ACCENT: Final = re.compile(r"\{(\\(?:[\"'`^~=.]|[uvHckrd](?=[\s{]))\s*(?:\{[A-Za-z]\}|[A-Za-z]))\}")
+
+
+def _accented(text: str) -> str:
+    """The text with LaTeX's accents made letters, and a braced accent ({\\"u}) unbraced."""
+    if "\\" not in text:
+        return text
+    text = _WRAPPED_ACCENT.sub(r"\1", text.replace("{\\i}", "i"))
+    letters = _ACCENT_LETTER.sub(lambda m: (m.group(2) or m.group(3)) + _MARKS[m.group(1)], text)
+    return unicodedata.normalize("NFC", letters)
+
+
+def _classes(words: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
+    """The capitalised and the lower-case words of four letters or more after a sentence's first word."""
     inner = [w for w, starts in words if not starts and "\0" not in w and len(w) > 3 and w[0].isalpha()]
     capitalised = [w for w in inner if _CAPITALISED.fullmatch(w.rstrip(",;)'\"\u201d\u2019"))]
-    lower = [w for w in inner if w[0].islower()]
+    return capitalised, [w for w in inner if w[0].islower()]
+
+
+def _braced_one_by_one(title: str, capitalised: list[str], lower: list[str]) -> list[str]:
+    """The words braced one by one, if the title braces its capitalised words so (Zotero's own BibTeX export)."""
+    braced = _BRACED_CAPITAL.findall(title)
+    return braced if len(braced) >= 3 and len(braced) + len(capitalised) > len(lower) else []
+
+
+def _sentence_case(lower: list[str]) -> bool:
+    """A title in Title Case capitalises every word of four letters or more but the short words Chicago's title case
+    leaves in lower case; a lower-case word besides those shows a title in sentence case."""
+    return any(w.rstrip(",;:)'\"\u201d\u2019").lower() not in _MINOR for w in lower)
+
+
+def title_case_words(title: str) -> list[tuple[str, bool]]:
+    """The words outside braces and math of a title in Title Case, each with whether a sentence starts with it; none
+    for a title in sentence case, braced whole or braced word by word (which `check` reports as they are)."""
+    title = html_as_latex(title)
+    if _braced_in_title_case(title):
+        return []
+    words = _words(title)
+    capitalised, lower = _classes(words)
+    if not capitalised or _braced_one_by_one(title, capitalised, lower) or _sentence_case(lower):
+        return []
+    return words
+
+
+def braced_word_by_word(title: str) -> bool:
+    """Whether a title braces its capitalised words one by one, as Zotero's own BibTeX export does."""
+    title = html_as_latex(title)
+    return bool(_braced_one_by_one(title, *_classes(_words(title))))
+
+
+def _case_of(entry: Entry, name: str, title: str) -> Iterator[Diagnostic]:
+    what = "title" if name == "title" else "book's title"
+    capitalised, lower = _classes(_words(title))
     if _braced_in_title_case(title):
         yield warning(
             entry.at(name),
@@ -88,8 +165,8 @@ def _case_of(entry: Entry, name: str, title: str) -> Iterator[Diagnostic]:
             "remove the outer braces, and brace only names and acronyms, such as {PTSD}",
         )
         return
-    braced = _BRACED_CAPITAL.findall(title)
-    if len(braced) >= 3 and len(braced) + len(capitalised) > len(lower):
+    braced = _braced_one_by_one(title, capitalised, lower)
+    if braced:
         yield warning(
             entry.at(name),
             "bib.title-case",
@@ -99,10 +176,8 @@ def _case_of(entry: Entry, name: str, title: str) -> Iterator[Diagnostic]:
             "keep the braces around names and acronyms only, such as {PTSD} or {Veterans Affairs}",
         )
         return
-    # A title in title case capitalises every word of four letters or more but the short words Chicago's title case
-    # leaves in lower case; a lower-case word besides those shows a title in sentence case, whose capitalised words
-    # are names (or should not be capitalised).
-    if capitalised and any(w.rstrip(",;:)'\"\u201d\u2019").lower() not in _MINOR for w in lower):
+    # The capitalised words of a title in sentence case are names (or should not be capitalised).
+    if capitalised and _sentence_case(lower):
         shown = ", ".join(f"'{w.rstrip(',;)')}'" for w in capitalised[:5])
         yield warning(
             entry.at(name),

@@ -27,7 +27,7 @@ from pylatexenc.latexwalker import get_default_latex_context_db as get_default_p
 
 from imap.model.diagnostics import Diagnostic, Location, error, warning
 from imap.model.items import Reference
-from imap.reading import bib_strings, bib_values, bibrules
+from imap.reading import bib_strings, bib_values, bibrules, title_names
 from imap.reading.parsecache import ParseCache, digest
 
 _NAME_ROLES: Final = {"author", "editor"}
@@ -189,6 +189,7 @@ def load(
                 )
             diagnostics.extend(_shifted(p, offset) for p in block.problems)
     diagnostics.extend(crossref_problems(references))
+    diagnostics.extend(title_names.problems(references))
     return references, diagnostics
 
 

@@ -1,0 +1,238 @@
+"""Names in titles written in Title Case, as most exports write them (APA 7 6.17, 5.7).
+
+The reference engine prints an English title in sentence case: it lowers every capitalised word after a sentence's
+first that is not braced. In a title written in sentence case, the capitalised words are the names, and bib_case
+reports them. In a title written in Title Case every word is capitalised, so nothing shows which are names:
+"Posttraumatic Stress Among Black Veterans in the United States" would print "... among black veterans in the united
+states" without a word. This check finds the words of such a title that look like names: a country (ISO 3166, from
+pycountry), a people, nationality or language, a religion, a month or day, a place, an event or an organisation often
+named in trauma research, an eponym, or a name braced in another title of the same references.bib. It cannot know
+every name, so it names what it finds and says how to keep a capital; it never changes the title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+import pycountry
+
+from imap.model.diagnostics import Diagnostic, Location, warning
+from imap.model.items import Reference
+from imap.reading import bib_case
+
+Phrase = tuple[str, ...]
+
+# Peoples, nationalities and languages (APA 7 5.7 capitalises racial and ethnic groups), with places that are not
+# countries of ISO 3166 or are named otherwise there.
+_PEOPLES: Final = (
+    "Aboriginal African Afghan Albanian Algerian American Arab Arabic Argentine Argentinian Armenian Asian Australian "
+    "Austrian Balkan Bangladeshi Belgian Bosnian Brazilian British Bulgarian Burmese Burundian Cambodian Canadian "
+    "Cantonese Caribbean Chilean Chinese Colombian Congolese Croatian Cuban Czech Danish Dari Dutch Egyptian Emirati "
+    "English Eritrean Estonian Ethiopian European Farsi Filipina Filipino Finnish French German Ghanaian Greek Haitian "
+    "Hebrew Hindi Hispanic Hungarian Icelandic Indian Indigenous Indonesian Inuit Iranian Iraqi Irish Israeli Italian "
+    "Jamaican Japanese Jordanian Kenyan Korean Kosovar Kurdish Kuwaiti Laotian Latin Latina Latine Latino "
+    "Latinx Latvian Lebanese Libyan Lithuanian Malaysian Mandarin Maori Māori Mexican Métis Moroccan Nepalese Nepali "
+    "Nigerian Nordic Norwegian Pakistani Palestinian Pashto Persian Peruvian Polish Portuguese Qatari Romanian Russian "
+    "Rwandan Saudi Scandinavian Scottish Serbian Sinhalese Slavic Slovak Somali Spanish Sudanese Swahili Swedish Swiss "
+    "Syrian Tagalog Tamil Thai Tibetan Tigrinya Tunisian Turkish Ugandan Ukrainian Urdu Venezuelan Vietnamese Welsh "
+    "Yemeni Yiddish Zealander"
+)
+_PEOPLE_PHRASES: Final = (
+    "Native American",
+    "Native Hawaiian",
+    "Alaska Native",
+    "Pacific Islander",
+    "Torres Strait Islander",
+    "First Nations",
+    "Puerto Rican",
+    "Sri Lankan",
+)
+# "Black" and "White" name peoples (APA 7 5.7) but not in "white matter" or "black box".
+_COLOURS: Final = frozenset({"Black", "White"})
+_NOT_PEOPLES: Final = frozenset(
+    {"Matter", "Box", "Boxes", "Noise", "Paper", "Papers", "Hole", "Holes", "Swan", "Light", "Blood", "Cell", "Cells"}
+)
+_PLACES: Final = (
+    "Africa Alberta America Americas Antarctica Asia Baghdad Balkans Basel Beirut Berlin Boston Britain Chernobyl "
+    "Chicago Darfur England Europe Fukushima Gaza Geneva Hiroshima Jerusalem Kabul Katrina Kosovo Kurdistan London "
+    "Manhattan Manitoba Melbourne Montreal Nagasaki Ontario Oslo Paris Quebec Québec Russia Sarajevo Saskatchewan "
+    "Scandinavia Scotland Srebrenica Sydney Tibet Toronto Turkey Vancouver Wales Zurich Zürich "
+    # the states of the United States
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho Illinois "
+    "Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi Missouri "
+    "Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia Washington "
+    "Wisconsin Wyoming"
+)
+_PLACE_PHRASES: Final = (
+    "Great Britain",
+    "Northern Ireland",
+    "North America",
+    "South America",
+    "Latin America",
+    "Middle East",
+    "West Bank",
+    "North Korea",
+    "South Korea",
+    "New York",
+    "New Orleans",
+    "Los Angeles",
+    "San Francisco",
+    "Tel Aviv",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "North Carolina",
+    "North Dakota",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "West Virginia",
+    "British Columbia",
+    "Nova Scotia",
+    "New Brunswick",
+    "World War",
+    "Gulf War",
+    "Cold War",
+    "Civil War",
+    "Operation Enduring Freedom",
+    "Operation Iraqi Freedom",
+    "Operation New Dawn",
+    "Veterans Affairs",
+    "Veterans Administration",
+    "Department of Defense",
+    "National Guard",
+    "Air Force",
+    "Marine Corps",
+    "Coast Guard",
+    "Armed Forces",
+    "United Nations",
+    "World Health Organization",
+    "Food and Drug Administration",
+    "European Union",
+    "Red Cross",
+)
+# Religions, months and days (not March, May or August, which are words too), events, organisations and eponyms.
+_OTHER: Final = (
+    "Buddhism Buddhist Catholic Christian Christianity Christmas Easter God Hindu Hinduism Islam Islamic Jew Jewish "
+    "Judaism Koran Mormon Muslim Passover Protestant Quaker Quran Ramadan Sabbath Shoah Sikh Talmud Torah Zen "
+    "January February April June July September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "Holocaust Army Navy Medicare Medicaid "
+    "Adler Adlerian Alzheimer Asperger Bayes Bayesian Beck Bowlby Broca Cartesian Cronbach Darwin Darwinian Erikson "
+    "Ericksonian Frankl Freud Freudian Gaussian Gestalt Hebbian Huntington Janet Jung Jungian Kantian Klein Kleinian "
+    "Kohut Korsakoff Lacan Lacanian Likert Markov Maslow Parkinson Pavlov Pavlovian Piaget Piagetian Rasch Rogerian "
+    "Rogers Rorschach Skinner Skinnerian Socratic Stroop Tourette Vygotsky Wechsler Wernicke Winnicott"
+)
+# A braced run of capitalised words in a title: a name its author kept ({Rwanda}, {Veterans Affairs}).
+_BRACED_NAME: Final = re.compile(r"\{([A-Z][a-z\u00df-\u00ff]+(?: [A-Z][a-z\u00df-\u00ff]+)*)\}")
+_LOWER_WORD: Final = re.compile(r"(?<![\w{])[a-z][a-z\u00df-\u00ff]+")
+_SPACE_OR_HYPHEN: Final = re.compile(r"[ -]")
+_EDGES: Final = "()[]\"'\u201c\u201d\u2018\u2019,;:.?!"
+
+
+def problems(references: Mapping[str, Reference]) -> list[Diagnostic]:
+    """A warning for each title or book title in Title Case whose words that look like names sentence case lowers."""
+    lexicon = _lexicon(references)
+    found: list[Diagnostic] = []
+    for reference in references.values():
+        if not bib_case.english(reference.raw):
+            continue
+        for name in ("title", "booktitle"):
+            names = _names_in(bib_case.title_case_words(reference.raw.get(name, "")), lexicon)
+            if not names:
+                continue
+            what = "title" if name == "title" else "book's title"
+            shown = ", ".join(f"'{n}'" for n in dict.fromkeys(names))
+            found.append(
+                warning(
+                    Location(reference.location.path, reference.lines.get(name, reference.location.line)),
+                    "bib.title-name",
+                    f"the {what} of '{reference.key}' is in Title Case, and APA sentence case will print {shown} in "
+                    "lower case, though they look like names",
+                    "brace each name to keep its capitals, such as {United States} or {Black}; write a word that is "
+                    "not a name in lower case",
+                )
+            )
+    return found
+
+
+def _lexicon(references: Mapping[str, Reference]) -> dict[str, set[Phrase]]:
+    """The names to look for, by their first word: the fixed ones, ISO 3166's countries, and the names braced in the
+    bibliography's own titles but for a word it also writes in lower case."""
+    names = [*f"{_PEOPLES} {_PLACES} {_OTHER}".split(), *_COLOURS, *_PEOPLE_PHRASES, *_PLACE_PHRASES, *_countries()]
+    phrases: set[Phrase] = {tuple(_SPACE_OR_HYPHEN.split(name)) for name in names}
+    learned: set[Phrase] = set()
+    lower: set[str] = set()
+    for reference in references.values():
+        for name in ("title", "booktitle"):
+            title = reference.raw.get(name, "")
+            lower.update(_LOWER_WORD.findall(title))
+            braced = _BRACED_NAME.findall(title)
+            if braced and not bib_case.braced_word_by_word(title):
+                learned.update(tuple(_SPACE_OR_HYPHEN.split(name)) for name in braced)
+    phrases.update(p for p in learned if len(p) > 1 or p[0].lower() not in lower)
+    lexicon: dict[str, set[Phrase]] = {}
+    for phrase in phrases:
+        lexicon.setdefault(phrase[0], set()).add(phrase)
+    return lexicon
+
+
+def _countries() -> Iterable[str]:
+    """The names of ISO 3166's countries as titles write them: 'Iran' for 'Iran, Islamic Republic of'."""
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if isinstance(value, str):
+                yield value.split(",")[0].split("(")[0].strip()
+
+
+def _names_in(words: list[tuple[str, bool]], lexicon: Mapping[str, set[Phrase]]) -> list[str]:
+    """The names among a title's words (each with whether a sentence starts with it) that sentence case would lower:
+    a name any of whose capitalised words does not start a sentence."""
+    tokens = [
+        (part, starts and index == 0)
+        for word, starts in words
+        for index, part in enumerate(word.strip(_EDGES).split("-"))
+    ]
+    bases = [_base(part) for part, _ in tokens]
+    found: list[str] = []
+    index = 0
+    while index < len(tokens):
+        word = bases[index]
+        phrases = lexicon.get(word, set()) | (lexicon.get(word[:-1], set()) if word.endswith("s") else set())
+        match = _longest(bases[index:], phrases)
+        if not match:
+            index += 1
+            continue
+        span = tokens[index : index + len(match)]
+        colour = match[0] in _COLOURS and len(match) == 1 and index + 1 < len(tokens)
+        if not (colour and bases[index + 1] in _NOT_PEOPLES) and any(
+            not starts and _capitalised(_base(word)) for word, starts in span
+        ):
+            found.append(" ".join(written for written, _ in span))
+        index += len(match)
+    return found
+
+
+def _capitalised(word: str) -> bool:
+    """A word sentence case lowers: a capital, then lower-case letters only (PTSD and McDonald keep theirs)."""
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
+
+
+def _base(word: str) -> str:
+    """A word without a possessive ending: "Alzheimer's" is "Alzheimer"."""
+    for ending in ("'s", "\u2019s", "'", "\u2019"):
+        if word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
+def _longest(words: list[str], phrases: set[Phrase]) -> Phrase:
+    """The longest of the phrases that the words spell from their first (the last word may take a plural s)."""
+    for phrase in sorted(phrases, key=len, reverse=True):
+        *head, last = phrase
+        if len(words) >= len(phrase) and words[: len(head)] == head and words[len(head)] in (last, last + "s"):
+            return phrase
+    return ()

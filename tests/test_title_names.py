@@ -1,0 +1,108 @@
+"""Names in titles written in Title Case, as most exports write them: sentence case would lower them, so each is named
+with the title's line (bib.title-name), and a braced name keeps its capitals in the printed reference."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from imap.citing import citeproc
+from imap.reading import bibliography
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _names(text: str) -> dict[str, str]:
+    """The line and message of each bib.title-name warning, by line."""
+    return {
+        d.location.path + ":" + str(d.location.line): d.message
+        for d in bibliography.load("references.bib", text)[1]
+        if d.code == "bib.title-name"
+    }
+
+
+def test_names_in_a_title_case_title_are_named_with_the_line_of_the_title() -> None:
+    text = (
+        "@article{a, author = {Lee, Ann}, journal = {J}, year = {2001},\n"
+        "  title = {Posttraumatic Stress Among Black Women in the United States: Evidence From New York}}\n"
+        "@article{b, author = {Lee, Ann}, journal = {J}, year = {2002},\n"
+        "  title = {Post-Vietnam Syndrome in African-American Veterans of World War II and Operation Iraqi Freedom}}\n"
+        "@incollection{c, author = {Lee, Ann}, year = {2003}, title = {A Chapter}, publisher = {P},\n"
+        "  booktitle = {Trauma Among Latinos and Canadians After Hurricane Katrina in August and September}}\n"
+        "@article{d, author = {Lee, Ann}, journal = {J}, year = {2004},\n"
+        "  title = {Freudian Defences, Alzheimer's Disease and Ramadan Fasting in T\\\"urkiye}}\n"
+    )
+    found = _names(text)
+    assert set(found) == {"references.bib:2", "references.bib:4", "references.bib:6", "references.bib:8"}, found
+    assert "'Black', 'United States', 'New York'" in found["references.bib:2"]
+    assert "'Vietnam', 'African', 'American', 'World War', 'Operation Iraqi Freedom'" in found["references.bib:4"]
+    assert "book's title of 'c'" in found["references.bib:6"]
+    # plurals and possessives are names too; August is a word as well, so it is left alone
+    assert "'Latinos', 'Canadians', 'Katrina', 'September'" in found["references.bib:6"]
+    assert "'Alzheimer's', 'Ramadan', 'Türkiye'" in found["references.bib:8"]  # an accent in LaTeX too
+    assert "'Freudian'" not in found["references.bib:8"]  # the first word keeps its capital
+    # an accent written in LaTeX no longer splits a word, which made this title look like one in sentence case
+    assert not [d for d in bibliography.load("references.bib", text)[1] if d.code == "bib.title-case"]
+
+
+def test_title_case_titles_without_names_and_other_cases_raise_nothing() -> None:
+    text = "\n".join(
+        f"@article{{k{n}, author = {{Lee, Ann}}, journal = {{J}}, year = {{20{n:02d}}}, {field}}}"
+        for n, field in enumerate(
+            [
+                # words only (White Matter and Black Box are colours; March and May are words too)
+                "title = {Reduced White Matter Integrity and the Black Box of Long-Term Major Depression}",
+                "title = {Prolonged Exposure Therapy in March: May It Help Veterans With Military-Related PTSD?}",
+                # a name that starts a sentence keeps its capital
+                "title = {Canada's Veterans: American Lessons}",
+                # braced names keep their capitals
+                "title = {Trauma Among {Black} Women in the {United States}}",
+                # a title in sentence case: bib.title-case names its capitalised words, not this check
+                "title = {Trauma among women in the United States}",
+                # a title that is not English is printed as written
+                "title = {Trauma bei Flüchtlingen in Deutschland und Österreich im Januar}, langid = {german}",
+                # Zotero's word-by-word braces keep the capitals already (bib.title-case)
+                "title = {{Trauma} {Among} {Veterans} in {Canada}}",
+            ]
+        )
+    )
+    assert _names(text) == {}
+
+
+def test_a_name_braced_in_one_title_is_looked_for_in_the_others() -> None:
+    text = (
+        "@article{a, author = {Lee, Ann}, journal = {J}, year = {2001}, title = {Therapy by {Lykos} Clinicians}}\n"
+        "@article{b, author = {Lee, Ann}, journal = {J}, year = {2002}, title = {Why Lykos Ended Its Trial}}\n"
+        # a braced word that the bibliography also writes in lower case is not taken for a name
+        "@article{c, author = {Lee, Ann}, journal = {J}, year = {2003}, title = {The {Trauma} Clinic}}\n"
+        "@article{d, author = {Lee, Ann}, journal = {J}, year = {2004}, title = {Complex trauma in adults}}\n"
+        "@article{e, author = {Lee, Ann}, journal = {J}, year = {2005}, title = {Working With Trauma Survivors}}\n"
+    )
+    found = _names(text)
+    assert list(found) == ["references.bib:2"], found
+    assert "'Lykos'" in found["references.bib:2"]
+
+
+def test_the_suggested_braces_keep_the_capitals_in_the_printed_reference() -> None:
+    text = (
+        "@article{a, author = {Lee, Ann}, journal = {J}, year = {2001},\n"
+        "  title = {Trauma Among {Black} Women in the {United States}: {New York} in {February}}}\n"
+    )
+    references, problems = bibliography.load("references.bib", text)
+    assert not [p for p in problems if p.code in ("bib.title-name", "bib.title-case")]
+    entry = citeproc.process(text, references).formatted["a"].entry_text
+    assert "Trauma among Black women in the United States: New York in February." in entry, entry
+
+
+def test_the_manuals_own_names_are_found_when_their_braces_are_taken_away() -> None:
+    """The real bibliography braces its names; without the braces, the check finds the places and months."""
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    assert _names(text) == {}
+    bare = re.sub(
+        r"(?m)^(\s*(?:title|booktitle)\s*=.*)$",
+        lambda m: re.sub(r"\{([A-Z][a-z]+(?: [A-Z][a-z]+)*)\}", r"\1", m.group(1)),
+        text,
+    )
+    found = " ".join(_names(bare).values())
+    for name in ("'Germany', 'Lithuania'", "'Canada'", "'London'", "'Veterans Affairs'", "'January'", "'June'"):
+        assert name in found, name
