@@ -134,8 +134,9 @@ CODES: dict[str, str] = {
     "bib.edition": "An edition written as a word or an ordinal ('Second') is printed as a number, '2nd ed.' (a note).",
     "bib.list-and": "A publisher, institution or place reads as several names because it holds 'and', which BibLaTeX "
     "reads as a separator.",
-    "bib.language": "An entry in another language has no langid: the reference engine prints its title in English "
-    "sentence case.",
+    "bib.language": "An entry in another language (its language field says so, or the words of its title and journal "
+    "show it) has no langid: the reference engine prints its title in English sentence case and its journal in "
+    "English title case.",
     "bib.html": "A field's text holds HTML markup (as Crossref writes it): read as what it stands for, or, where the "
     "engine does not read it, printed as text.",
     "bib.pages": "Pages written after 'pp.' or 'p.': the reference prints the pages with what APA puts before them.",

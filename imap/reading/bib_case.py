@@ -5,12 +5,12 @@ imap.reading.bibrules, at each field's line."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Final
 
 from imap.model.diagnostics import Diagnostic, warning
 from imap.reading.bib_exports import Entry
+from imap.reading.bib_language import accented
 from imap.reading.bib_values import html_as_latex
 
 _COMMAND: Final = re.compile(r"\\([A-Za-z]+|.)")
@@ -80,39 +80,8 @@ def english(fields: Mapping[str, str]) -> bool:
 
 
 def _words(title: str) -> list[tuple[str, bool]]:
-    text = _COMMAND.sub(" ", _accented(title))
+    text = _COMMAND.sub(" ", accented(title))
     return [(w.lstrip("(\"'\u201c\u2018"), starts) for w, starts in _unbraced_words(text)]
-
-
-# LaTeX's accents, as exports write them (T\"urkiye, \c{c}, {\'e}): the letters they make, so that an accent does not
-# split a word in two.
-_MARKS: Final = {
-    '"': "\u0308",
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "c": "\u0327",
-    "k": "\u0328",
-    "r": "\u030a",
-    "d": "\u0323",
-}
-_ACCENT_LETTER: Final = re.compile(r"\\([\"'`^~=.]|[uvHckrd](?=[\s{]))\s*(?:\{([A-Za-z])\}|([A-Za-z]))")
-_WRAPPED_ACCENT: Final = re.compile(r"\{(\\(?:[\"'`^~=.]|[uvHckrd](?=[\s{]))\s*(?:\{[A-Za-z]\}|[A-Za-z]))\}")
-
-
-def _accented(text: str) -> str:
-    """The text with LaTeX's accents made letters, and a braced accent ({\\"u}) unbraced."""
-    if "\\" not in text:
-        return text
-    text = _WRAPPED_ACCENT.sub(r"\1", text.replace("{\\i}", "i"))
-    letters = _ACCENT_LETTER.sub(lambda m: (m.group(2) or m.group(3)) + _MARKS[m.group(1)], text)
-    return unicodedata.normalize("NFC", letters)
 
 
 def _classes(words: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Final, Protocol
 
 from imap.model.diagnostics import Diagnostic, Location, note, warning
+from imap.reading import bib_language
 from imap.reading.bib_values import (
     HTML_MARKUP,
     PROJECT_FIELDS,
@@ -188,6 +189,17 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             f"'{entry.key}' is in '{short(language)}' but has no langid: the reference engine will print its title "
             "in English sentence case",
             "add langid with BibLaTeX's name of the language (langid = {german}), which keeps the title as written",
+        )
+    written, words = bib_language.written_in(fields)
+    if written:
+        shown = ", ".join(f"'{w}'" for w in words[:4])
+        yield warning(
+            entry.at("title"),
+            "bib.language",
+            f"'{entry.key}' looks {written.capitalize()} ({shown}) but has no langid: the reference engine will print "
+            "its title in English sentence case and its journal in English title case",
+            f"add langid = {{{written}}} if it is in {written.capitalize()}, which keeps the title and journal as "
+            "written (langid = {english} if it is in English)",
         )
     yield from _unplaced(entry)
     yield from _html(entry)

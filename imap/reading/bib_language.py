@@ -1,0 +1,91 @@
+"""The language a title or journal name is written in, where the entry does not say (no langid, no language).
+
+The reference engine takes such an entry for English: it prints the title in English sentence case, which lowers a
+German title's nouns ("Trauma und psychotherapie"), and the journal in English title case ("Zeitschrift Für
+Psychiatrie ... Und ..."). Exports write no language more often than not (JabRef, Mendeley, Google Scholar). The
+short words a language cannot do without (articles, conjunctions, prepositions), written in lower case, show it well
+enough to ask for a langid; the entry is not changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Final
+
+# BibLaTeX's name of each language (as langid takes it), with its short words that English titles do not use in
+# lower case (words English uses too, such as die, per, met, no, over and pour, are left out), and words of journal
+# names and titles that only that language writes, in any case.
+_SHORT_WORDS: Final = {
+    "german": "und der das für mit bei zur zum eine einer eines einem nach über vom im des den dem auf oder nicht wie "
+    "aus ist sind sich",
+    "french": "le la les des du et un une dans avec sur aux au chez est qui",
+    "spanish": "el los las del y con por para una sobre entre desde como en al",
+    "italian": "il gli della delle dei degli nel nella di da sul sulla tra fra una",
+    "portuguese": "os das dos em uma pelo pela ao nas nos para",
+    "dutch": "het een voor bij en naar zijn op van",
+}
+_OWN_WORDS: Final = {
+    "german": "zeitschrift nervenarzt fortschritte psychotherapeut störung belastungsstörung",
+    "french": "revue annales encéphale évolution médecine santé",
+    "spanish": "psiquiatría psicología salud estrés trastorno",
+    "italian": "rivista giornale psichiatria psicologia disturbo",
+    "portuguese": "psiquiatria saúde psicologia transtorno estresse",
+    "dutch": "tijdschrift geneeskunde psychiatrie stoornis",
+}
+# A word: a run of letters, not a LaTeX command's name.
+_WORD: Final = re.compile(r"(?<![\\\w])[^\W\d_]+")
+
+
+def written_in(fields: Mapping[str, str]) -> tuple[str, list[str]]:
+    """The language the title, book title or journal of an entry with no langid or language is written in, with the
+    lower-case words that show it; ('', []) for English, or when it cannot be told."""
+    if "langid" in fields or "language" in fields:
+        return "", []
+    text = accented(" ".join(fields.get(name, "") for name in ("title", "booktitle", "journal", "journaltitle")))
+    words = set(_WORD.findall(text))
+    lower = {word for word in words if word.islower()}
+    folded = {word.casefold() for word in words}
+    scores = sorted(
+        (
+            (sorted(lower & set(_SHORT_WORDS[language].split()) | folded & set(_OWN_WORDS[language].split())), language)
+            for language in _SHORT_WORDS
+        ),
+        key=lambda score: -len(score[0]),
+    )
+    (best, language), (second, _) = scores[0], scores[1]
+    if len(best) >= 2 and len(best) > len(second):
+        return language, best
+    return "", []
+
+
+# LaTeX's accents, as exports write them (T\"urkiye, \c{c}, {\'e}): the letters they make, so that an accent does not
+# split a word in two.
+_MARKS: Final = {
+    '"': "\u0308",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+}
+_ACCENT_LETTER: Final = re.compile(r"\\([\"'`^~=.]|[uvHckrd](?=[\s{]))\s*(?:\{([A-Za-z])\}|([A-Za-z]))")
+_WRAPPED_ACCENT: Final = re.compile(r"\{(\\(?:[\"'`^~=.]|[uvHckrd](?=[\s{]))\s*(?:\{[A-Za-z]\}|[A-Za-z]))\}")
+
+
+def accented(text: str) -> str:
+    """The text with LaTeX's accents made letters, and a braced accent ({\\"u}) unbraced."""
+    if "\\" not in text:
+        return text
+    text = _WRAPPED_ACCENT.sub(r"\1", text.replace("{\\i}", "i"))
+    letters = _ACCENT_LETTER.sub(lambda m: (m.group(2) or m.group(3)) + _MARKS[m.group(1)], text)
+    return unicodedata.normalize("NFC", letters)

@@ -1,0 +1,56 @@
+"""Entries in another language exported without langid or language (JabRef, Mendeley, Google Scholar): the engine would
+print them as English, so the language their words show is named, and the langid it suggests keeps them as written."""
+
+from __future__ import annotations
+
+from imap.citing import citeproc
+from imap.reading import bibliography
+
+ENTRIES = (
+    '@article{de, author = {M{\\"u}ller, Hans}, year = {2019}, volume = {67}, pages = {1--10},\n'
+    "  title = {Trauma und Psychotherapie},\n"
+    '  journal = {Zeitschrift f{\\"u}r Psychiatrie, Psychologie und Psychotherapie}}\n'
+    "@article{es, author = {Garcia, Ana}, year = {2019}, journal = {Revista de psiquiatría y salud mental},\n"
+    "  title = {Estrés postraumático en la población}}\n"
+    "@article{nl, author = {Smit, Jan}, year = {2017}, title = {PTSS}, journal = {Nederlands tijdschrift voor geneeskunde}}\n"
+    "@article{fr, author = {Dupont, Jean}, year = {2018}, journal = {Revue française de psychiatrie et de psychologie},\n"
+    "  title = {Le trouble de stress post-traumatique}}\n"
+)
+
+
+def _languages(text: str) -> dict[int, str]:
+    return {
+        d.location.line: d.message for d in bibliography.load("references.bib", text)[1] if d.code == "bib.language"
+    }
+
+
+def test_an_entry_in_another_language_without_langid_is_named_at_its_title() -> None:
+    found = _languages(ENTRIES)
+    assert sorted(found) == [2, 5, 6, 8], found
+    assert "'de' looks German ('für', 'und', 'zeitschrift')" in found[2]  # the umlaut written in LaTeX too
+    assert "'es' looks Spanish" in found[5]
+    assert "'nl' looks Dutch" in found[6]
+    assert "'fr' looks French" in found[8]
+
+
+def test_the_suggested_langid_keeps_the_title_and_journal_as_written() -> None:
+    text = ENTRIES.replace("@article{de, ", "@article{de, langid = {german}, ")
+    assert 2 not in _languages(text)
+    references, _ = bibliography.load("references.bib", text)
+    entry = citeproc.process(text, references).formatted["de"].entry_text
+    assert "Trauma und Psychotherapie. Zeitschrift für Psychiatrie, Psychologie und Psychotherapie, 67" in entry, entry
+
+
+def test_english_titles_and_names_of_places_are_not_taken_for_another_language() -> None:
+    text = "\n".join(
+        f"@article{{k{n}, author = {{Lee, Ann}}, journal = {{J}}, year = {{2001}}, title = {{{title}}}}}"
+        for n, title in enumerate(
+            [
+                "PTSD Among Firefighters in Los Angeles and Las Vegas",  # capitalised: place names
+                "Treatment \\emph{und} the Self",  # one word, and a command's name is no word
+                "Pour, Die and Met: Verbs English Shares",
+                "Trauma und Psychotherapie",  # one short word is not enough
+            ]
+        )
+    )
+    assert _languages(text) == {}
