@@ -124,6 +124,41 @@ local function print_name(person)
   end
 end
 
+-- A name in a script citeproc does not romanise (Chinese, Japanese, Korean: no letter of the ranges citeproc's
+-- isByzantineChar lists) is printed family name first, without a space, and, as CSL and citeproc-js intend, not
+-- initialised; pandoc's citeproc gives such a given name the initials' full stop ("山田太郎., & 鈴木花子."). So, for
+-- the formatting only, the given name is a placeholder of lower-case letters, which citeproc leaves whole, and the
+-- name is written back into the formatted text (`restore_names`). Code points are compared, no pattern is built.
+local BYZANTINE = {
+  { 0x2D, 0x2D }, { 0x30, 0x39 }, { 0x41, 0x5A }, { 0x61, 0x7A }, { 0x0E01, 0x0E5B }, { 0x00C0, 0x017F },
+  { 0x0370, 0x03FF }, { 0x0400, 0x052F }, { 0x0590, 0x05D4 }, { 0x05D6, 0x05FF }, { 0x1F00, 0x1FFF },
+  { 0x0600, 0x06FF }, { 0x200C, 0x200E }, { 0x2018, 0x2019 }, { 0x021A, 0x021B }, { 0x202A, 0x202E },
+}
+local PLACEHOLDER = "imapgivenname"
+
+local function romanised(value)
+  for _, code in utf8.codes(value) do
+    for _, range in ipairs(BYZANTINE) do
+      if code >= range[1] and code <= range[2] then return true end
+    end
+  end
+  return false
+end
+
+local function unromanised(person)
+  local family, given = text(person.family), text(person.given)
+  return family ~= "" and given ~= "" and not romanised(family) and not romanised(given)
+end
+
+local function placeholder(index)
+  local letters = {}
+  for _ = 1, 4 do
+    letters[#letters + 1] = string.char(97 + index % 26)
+    index = index // 26
+  end
+  return table.concat(letters)
+end
+
 local function each_person(ref, action, ...)
   for _, role in ipairs(ROLES) do
     if type(ref[role]) == "table" then
@@ -210,6 +245,23 @@ local function capitalise_after_colon(title, depth)
   return inlines
 end
 
+-- APA 10.13's podcast episode, "(No. 115) [Audio podcast episode]. In *Show*. Publisher.": CSL's broadcast, with the
+-- show as its container, kept as written (bib.podcast; pandoc reads a series or maintitle in sentence case and
+-- takes a maintitle for the title).
+local function podcast(ref, show)
+  if show == nil or show.field == nil then return end
+  if show.field == "maintitle" and ref["volume-title"] ~= nil then
+    ref.title = ref["volume-title"]
+    ref["volume-title"] = nil
+  elseif show.field == "series" then
+    ref["collection-title"] = nil
+  end
+  ref.type = "broadcast"
+  ref["container-title"] = pandoc.Inlines { pandoc.Span(pandoc.Inlines(show.name), pandoc.Attr("", { "nocase" })) }
+  if ref.genre ~= nil and pandoc.text.lower(text(ref.genre)):find("podcast", 1, true) then ref.genre = nil end
+  ref.medium = "Audio podcast episode"
+end
+
 -- What the reference is, where pandoc reads it otherwise than written: also what the CSL-JSON download says.
 local function fix_data(ref, hint, settings)
   if ref.doi ~= nil then
@@ -267,6 +319,7 @@ local function fix_data(ref, hint, settings)
   if hint.arxiv and hint.url == "" and ref.doi == nil then -- an arXiv preprint's address, from its identifier only
     ref.url = hint.eprint_url ~= "" and hint.eprint_url or nil
   end
+  podcast(ref, hint.podcast_show)
   if hint.prepublished or (hint.preprint_eprint and LOOSE[text(ref.type)]) then
     ref.type = "article" -- APA 10.8: a preprint, "[Preprint]. Server." (CSL's article)
     if ref.genre == nil then ref.genre = "Preprint" end
@@ -428,14 +481,61 @@ local function sharing(refs)
   return shared
 end
 
-local function formatted(refs, style)
+-- The given names of unromanised names replaced by placeholders, numbered in the order of the names (so that
+-- citeproc sorts two such authors of one family as it would the names): placeholder code -> given name.
+local function protect_names(refs)
+  local names, seen = {}, {}
+  local function collect(person)
+    local given = text(person.given)
+    if unromanised(person) and not seen[given] then
+      seen[given] = true
+      names[#names + 1] = given
+    end
+  end
+  for _, ref in ipairs(refs) do each_person(ref, collect) end
+  table.sort(names)
+  local codes, protected = {}, {}
+  for index, given in ipairs(names) do
+    if index > 26 ^ 4 then break end
+    codes[given] = placeholder(index - 1)
+    protected[codes[given]] = given
+  end
+  local function replace(person)
+    local code = unromanised(person) and codes[text(person.given)] or nil
+    if code ~= nil then person.given = PLACEHOLDER .. code end
+  end
+  for _, ref in ipairs(refs) do each_person(ref, replace) end
+  return protected
+end
+
+-- The formatted text with each placeholder of `protect_names` back as the given name it stands for.
+local function restore_names(doc, protected)
+  if next(protected) == nil then return doc end
+  return doc:walk {
+    Str = function(str)
+      if not str.text:find(PLACEHOLDER, 1, true) then return nil end
+      local parts, position = {}, 1
+      while true do
+        local first, last = str.text:find(PLACEHOLDER, position, true)
+        if first == nil then break end
+        local code = str.text:sub(last + 1, last + 4)
+        parts[#parts + 1] = str.text:sub(position, first - 1) .. (protected[code] or (PLACEHOLDER .. code))
+        position = last + 5
+      end
+      parts[#parts + 1] = str.text:sub(position)
+      return pandoc.Str(table.concat(parts))
+    end,
+  }
+end
+
+local function formatted(refs, style, protected)
   local blocks = pandoc.Blocks {}
   for _, ref in ipairs(refs) do
     local key = text(ref.id)
     blocks:insert(pandoc.Para { pandoc.Cite({ pandoc.Str(key) }, { pandoc.Citation(key, "NormalCitation") }) })
   end
   local cited = pandoc.utils.citeproc(pandoc.Pandoc(blocks, { references = refs, csl = style }))
-  return pandoc.write(cited, "html", { wrap_text = "none" })
+  return pandoc.write(restore_names(cited, protected), "html", { wrap_text = "none" })
 end
 
 function Writer(doc, opts)
@@ -461,16 +561,18 @@ function Writer(doc, opts)
   if settings.fix then
     for _, ref in ipairs(kept) do fix_display(ref, settings.hints[text(ref.id)]) end
   end
+  local protected = settings.fix and protect_names(kept) or {}
   local html
   local cheap = text(doc.meta["imap-cheap-style"])
   if cheap == "" then
-    html = formatted(kept, settings.style)
+    html = formatted(kept, settings.style, protected)
   else
     local shared = sharing(kept)
     if #shared * 4 > #kept * 3 then -- nearly all references share: once with the style costs less than twice
-      html = formatted(kept, settings.style)
+      html = formatted(kept, settings.style, protected)
     else
-      html = formatted(kept, cheap) .. (#shared > 0 and formatted(shared, settings.style) or "")
+      html = formatted(kept, cheap, protected)
+        .. (#shared > 0 and formatted(shared, settings.style, protected) or "")
     end
   end
   return pandoc.json.encode { read = read, html = html, csl = csl }

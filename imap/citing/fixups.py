@@ -51,7 +51,7 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
     written), whether `type` names the kind of reference rather than describing the work (bib.type), an article
     number written as pages (bib.article-number), an edition's number (bib.edition), pages written after "pp."
     (bib.pages), a preprint server named as the journal (bib.preprint) and a thesis's database named as its publisher,
-    with the university (bib.thesis)."""
+    with the university (bib.thesis), and a podcast episode's show (bib.podcast)."""
     raw = inherited(reference, references).raw
     doi = bib_values.normalised_doi(raw.get("doi", ""))
     address = bib_values.url_of(raw.get("url", ""))
@@ -86,7 +86,16 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         and reference.fields.get("publisher", ""),
         "original_year": bib_exports.original_year(raw),
         "thesis_school": reference.fields.get("school") or reference.fields.get("institution", ""),
+        # a podcast episode's show, as the checks read it, and the field pandoc read it from (bib.podcast)
+        "podcast_show": _podcast_show(reference.entry_type, raw, reference.fields),
     }
+
+
+def _podcast_show(entry_type: str, raw: Mapping[str, str], fields: Mapping[str, str]) -> dict[str, str]:
+    """The field that names a podcast episode's show and the show's name as the checks read it (LaTeX read),
+    or an empty dict for anything else (imap.reading.bib_exports.podcast)."""
+    kind, name, _show = bib_exports.podcast(entry_type, raw)
+    return {"field": name, "name": " ".join(fields.get(name, "").split())} if kind == "podcast" else {}
 
 
 _ARXIV_ID: Final = re.compile(r"(?:[0-9]{4}\.[0-9]{4,5}|[a-z-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?")

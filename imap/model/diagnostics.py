@@ -145,6 +145,9 @@ CODES: dict[str, str] = {
     "printed as APA 7 writes it, with both years in citations (a note).",
     "bib.thesis": "A thesis names a publisher beside its university: printed as the database it is published in, "
     "after the description (APA 10.6) (a note).",
+    "bib.podcast": "An @audio entry with a show (series) and an episode number, or marked as a podcast, is printed "
+    "as a podcast episode (APA 10.13) (a note); one with only a show and an address, or only a number, is named, "
+    "since it may be either an audio recording or a podcast episode.",
     "bib.string": "A field uses a @string macro that no @string defines: the reference prints the macro's name.",
     "bib.online-first": "An article with a DOI has no volume, issue or pages: published online ahead of its issue "
     "(pubstate says so) or incomplete.",

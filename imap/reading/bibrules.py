@@ -138,6 +138,16 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
         noted = True
 
 
+# Han, kana and Hangul: the scripts whose names are written family name first (and which citeproc does not initialise).
+_CJK: Final = ((0x1100, 0x11FF), (0x3005, 0x3007), (0x3040, 0x30FF), (0x3130, 0x318F), (0x31F0, 0x31FF),
+               (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))  # fmt: skip
+
+
+def _cjk(word: str) -> bool:
+    """Whether every character of a word is of those scripts."""
+    return all(any(low <= ord(char) <= high for low, high in _CJK) for char in word)
+
+
 def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Diagnostic | None:
     """What one name of a list holds that the reference engine would print otherwise than meant, or None."""
     if len(parts) > 1 and not parts[-1]:
@@ -204,6 +214,15 @@ def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Di
             f"{'a number, as DBLP marks namesakes' if numbered else 'an organisation'}: the reference would "
             f"print '{short(words[-1])}' as a family name",
             "leave out the number" if numbered else "write the organisation in double braces: {{" + short(name) + "}}",
+        )
+    if len(words) >= 2 and all(_cjk(word) for word in words):
+        return warning(
+            where,
+            "bib.name",
+            f"{what} has '{short(name)}', a name in Chinese, Japanese or Korean script written without a comma: "
+            f"BibTeX reads its last word, '{short(words[-1])}', as the family name, and the reference prints "
+            f"'{short(words[-1] + ''.join(words[:-1]))}'",
+            f"write Family, Given, as Zotero exports it: {words[0]}, {' '.join(words[1:])}",
         )
     if _NICKNAME.search(name):
         return note(

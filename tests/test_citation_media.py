@@ -1,0 +1,96 @@
+"""Podcasts, videos and names in Chinese, Japanese or Korean script, as reference managers export them
+(tests/fixtures/bibcorpus/media.bib): printed as APA 7 prints them (10.12, 10.13; 9.8 with CSL's rule for names
+citeproc does not romanise), or named where the export does not say which it is."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Final
+
+from imap.citing import citeproc
+from imap.model.diagnostics import Diagnostic
+from imap.reading import bibliography
+from tests.conftest import ROOT
+
+MEDIA: Final = ROOT / "tests" / "fixtures" / "bibcorpus" / "media.bib"
+
+
+@cache
+def _media() -> tuple[dict[str, str], dict[str, str], tuple[Diagnostic, ...]]:
+    text = MEDIA.read_text(encoding="utf-8")
+    references, problems = bibliography.load("references.bib", text)
+    result = citeproc.process(text, references)
+    entries = {key: f.entry_text for key, f in result.formatted.items()}
+    labels = {key: f.label for key, f in result.formatted.items()}
+    return entries, labels, (*problems, *result.problems)
+
+
+def _found(code: str) -> list[tuple[int, str]]:
+    return sorted((d.location.line, d.severity.value) for d in _media()[2] if d.code == code)
+
+
+def test_a_podcast_episode_as_better_biblatex_exports_it_prints_as_apa_10_13() -> None:
+    entries = _media()[0]
+    assert entries["bbtPodcastSeries"] == (
+        "Huberman, A. (2023, March 20). Dr. Rachel Yehuda: How trauma and PTSD are transmitted across generations "
+        "(No. 115) [Audio podcast episode]. In Huberman Lab. Scicomm Media. https://www.hubermanlab.com/episode/x"
+    )
+    assert entries["podcastMaintitle"] == (
+        "Roe, A. (2021, May 4). Grounding in session (No. 12) [Audio podcast episode]. In The Trauma Therapist. "
+        "https://example.org/ep12"
+    )
+    assert entries["podcastMarked"] == (
+        "Doe, J. (2022, January 10). Window of tolerance [Audio podcast episode]. In Therapist Uncensored. "
+        "https://example.org/ep"
+    )
+
+
+def test_the_show_is_in_italics_after_in_and_the_episode_title_is_not() -> None:
+    text = MEDIA.read_text(encoding="utf-8")
+    references, _ = bibliography.load("references.bib", text)
+    entry = citeproc.format_references(text, references)["bbtPodcastSeries"].entry_html
+    assert "In <i>Huberman Lab</i>." in entry and "<i>Dr." not in entry
+    csl = citeproc.format_references(text, references)["bbtPodcastSeries"].csl
+    assert csl["type"] == "broadcast" and csl["container-title"] == "Huberman Lab"
+
+
+def test_a_music_recording_or_an_undecided_audio_entry_stays_an_audio_recording() -> None:
+    entries = _media()[0]
+    assert entries["music"] == "Bach, J. S. (1981). Goldberg variations [Audio recording]. Sony."
+    assert entries["podcastNoNumber"].endswith("Sleep after trauma [Audio recording]. https://example.org/ep2")
+    assert entries["podcastNoShow"].endswith("Grounding again (No. 7) [Audio recording]. https://example.org/ep3")
+    # read as a podcast: a note at the show; undecided: a warning at the show, or at the number
+    assert _found("bib.podcast") == [(1, "note"), (2, "note"), (3, "note"), (4, "warning"), (5, "warning")]
+
+
+def test_a_youtube_video_prints_as_apa_10_12() -> None:
+    assert _media()[0]["youtube"] == (
+        "American Psychological Association. (2017, May 30). What is prolonged exposure therapy? [Video]. YouTube. "
+        "https://www.youtube.com/watch?v=abc"
+    )
+
+
+def test_names_in_chinese_japanese_or_korean_script_are_not_initialised() -> None:
+    entries, labels, _ = _media()
+    assert entries["cjkTwoFields"] == "山田太郎, & 鈴木花子. (2020). Trauma care. J, 1."
+    assert labels["cjkTwoFields"] == "山田 & 鈴木, 2020"
+    assert entries["cjkOneField"] == "山田太郎, & 鈴木花子. (2018). Trauma care. J, 1."
+    assert entries["korean"] == "김민준, & Park, J.-y. (2021). Trauma care. J, 1."
+    assert entries["cjkEditor"] == "Lee, A. (2020). C. In 王小明 & J. Smith (Eds.), B (pp. 1–2). P."
+
+
+def test_a_name_in_cjk_script_written_without_a_comma_is_named() -> None:
+    problems = [d.format() for d in _media()[2] if d.code == "bib.name"]
+    assert problems == [
+        "references.bib:12: warning: the author list of 'cjkSpace' has '王 小明', a name in Chinese, Japanese or "
+        "Korean script written without a comma: BibTeX reads its last word, '小明', as the family name, and the "
+        "reference prints '小明王' (write Family, Given, as Zotero exports it: 王, 小明) [bib.name]"
+    ]
+
+
+def test_latin_names_beside_cjk_names_keep_their_initials() -> None:
+    text = (
+        "@article{a, author = {Smith, John and 山田, 太郎}, title = {T}, journal = {J}, year = {2020}, volume = {1}}\n"
+    )
+    references, _ = bibliography.load("references.bib", text)
+    assert citeproc.format_references(text, references)["a"].entry_text == "Smith, J., & 山田太郎. (2020). T. J, 1."
