@@ -94,3 +94,27 @@ def test_latin_names_beside_cjk_names_keep_their_initials() -> None:
     )
     references, _ = bibliography.load("references.bib", text)
     assert citeproc.format_references(text, references)["a"].entry_text == "Smith, J., & 山田太郎. (2020). T. J, 1."
+
+
+def test_a_web_page_as_paperpile_exports_it_prints_its_site_and_month() -> None:
+    """APA 10.16: "Title. Site. URL." with the date as the page gives it; a @misc with a month but no site is a
+    document, whose date is its year, and the month it does not print is named."""
+    entries = _media()[0]
+    assert entries["paperpileNhs"] == (
+        "Post-traumatic stress disorder. (2023, March). NHS. "
+        "https://www.nhs.uk/mental-health/conditions/post-traumatic-stress-disorder-ptsd/"
+    )
+    assert entries["paperpileSite"] == (
+        "Lane, M. (2021, June). Finding a trauma therapist. Psychology Today. https://www.psychologytoday.com/example"
+    )
+    assert (
+        entries["miscMonth"]
+        == "World Health Organization. (2020). Guidance on trauma care. https://www.who.int/example"
+    )
+    assert entries["miscDocument"] == "Trauma Council. (2020). A report on trauma care. https://example.org/report.pdf"
+    lines = dict(_found("bib.webpage"))
+    text = MEDIA.read_text(encoding="utf-8").splitlines()
+    at = {key: next(n for n, line in enumerate(text, 1) if key in line) for key in ("paperpileNhs", "miscMonth")}
+    assert lines[at["paperpileNhs"] + 2] == "note"  # at its booktitle
+    assert lines[at["miscMonth"] + 1] == "warning"  # at its month
+    assert len(lines) == 3  # the document without a month raises nothing

@@ -320,6 +320,10 @@ local function fix_data(ref, hint, settings)
     ref.url = hint.eprint_url ~= "" and hint.eprint_url or nil
   end
   podcast(ref, hint.podcast_show)
+  if hint.site ~= nil and hint.site ~= "" and LOOSE[text(ref.type)] then
+    ref.type = "webpage" -- APA 10.16: "Title. Site. URL.", the site as written (Paperpile's @misc, bib.webpage)
+    ref["container-title"] = pandoc.Inlines { pandoc.Span(pandoc.Inlines(hint.site), pandoc.Attr("", { "nocase" })) }
+  end
   if hint.prepublished or (hint.preprint_eprint and LOOSE[text(ref.type)]) then
     ref.type = "article" -- APA 10.8: a preprint, "[Preprint]. Server." (CSL's article)
     if ref.genre == nil then ref.genre = "Preprint" end

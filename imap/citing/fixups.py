@@ -51,7 +51,7 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
     written), whether `type` names the kind of reference rather than describing the work (bib.type), an article
     number written as pages (bib.article-number), an edition's number (bib.edition), pages written after "pp."
     (bib.pages), a preprint server named as the journal (bib.preprint) and a thesis's database named as its publisher,
-    with the university (bib.thesis), and a podcast episode's show (bib.podcast)."""
+    with the university (bib.thesis), a podcast episode's show (bib.podcast) and a web page's site (bib.webpage)."""
     raw = inherited(reference, references).raw
     doi = bib_values.normalised_doi(raw.get("doi", ""))
     address = bib_values.url_of(raw.get("url", ""))
@@ -88,6 +88,10 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "thesis_school": reference.fields.get("school") or reference.fields.get("institution", ""),
         # a podcast episode's show, as the checks read it, and the field pandoc read it from (bib.podcast)
         "podcast_show": _podcast_show(reference.entry_type, raw, reference.fields),
+        # a web page's site, as Paperpile names it in a @misc's booktitle (bib.webpage)
+        "site": " ".join(reference.fields.get("booktitle", "").split())
+        if bib_exports.web_site(reference.entry_type, raw)[1]
+        else "",
     }
 
 

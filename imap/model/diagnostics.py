@@ -163,6 +163,9 @@ CODES: dict[str, str] = {
     "bib.title-name": "A title in Title Case holds words that look like names (a country, people, nationality, "
     "language, religion, month, day, place, event, organisation or eponym, or a name braced in another title): APA "
     "sentence case prints them in lower case unless they are braced ({United States}).",
+    "bib.webpage": "A @misc with an address names its site in booktitle, as Paperpile exports a web page: printed as "
+    "one, 'Title. Site. URL', with its full date (a note); or it has a month, which a @misc does not print (a "
+    "warning: make a web page @online).",
     "bib.crossref": "A crossref or xdata field names an entry that is not in references.bib.",
     "bib.agreement": "The two readers of references.bib (the checks' and the reference engine's) disagree about an "
     "entry (its type, year or number of authors, how many times it is read, or its title: a warning), so what was "

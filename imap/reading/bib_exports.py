@@ -112,6 +112,15 @@ def podcast(entry_type: str, fields: Mapping[str, str]) -> tuple[str, str, str]:
     return "", "", ""
 
 
+def web_site(entry_type: str, fields: Mapping[str, str]) -> tuple[bool, str]:
+    """Whether a @misc has an address (url, or \\url in howpublished), and the site its booktitle names ("" for
+    none), as Paperpile exports a web page: "Title. Site. URL" (APA 10.16) where pandoc prints no site."""
+    if entry_type != "misc":
+        return False, ""
+    address = plain(fields.get("url", "")) or "\\url" in fields.get("howpublished", "")
+    return bool(address), plain(fields.get("booktitle", "")) if address else ""
+
+
 _ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
 
 
@@ -195,6 +204,7 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             "as the database the thesis is published in (APA 10.6: '[Doctoral dissertation, University]. Database.')",
         )
     yield from _podcast(entry)
+    yield from _web_page(entry)
     for name in _LIST_FIELDS:
         parts = [part for part in split_names(fields.get(name, "")) if part]
         if len(parts) > 1 and not (name == "publisher" and database):  # a database's name is printed whole
@@ -249,6 +259,26 @@ def _podcast(entry: Entry) -> Iterator[Diagnostic]:
             f"the audio recording '{entry.key}' has {has}: the reference prints it as an audio recording, though "
             "it may be a podcast episode",
             "for a podcast episode, give the show in series and entrysubtype = {podcast}",
+        )
+
+
+def _web_page(entry: Entry) -> Iterator[Diagnostic]:
+    """A @misc with an address that names its site (a note), or that has a month the reference does not print."""
+    address, site = web_site(entry.entry_type, entry.fields)
+    if site:
+        yield note(
+            entry.at("booktitle"),
+            "bib.webpage",
+            f"'{entry.key}' has an address and names its site, {short(site)}, in booktitle, as Paperpile exports a web "
+            "page: the reference prints it as one, 'Title. Site. URL', with its full date (APA 10.16)",
+        )
+    elif address and plain(entry.fields.get("month", "")):
+        yield warning(
+            entry.at("month"),
+            "bib.webpage",
+            f"'{entry.key}' is a @misc with an address and a month: the reference prints it as a document, whose "
+            "date is its year alone, so the month is not printed",
+            "if it is a web page, make it @online (with the site's name in organization), which prints its full date",
         )
 
 
