@@ -118,3 +118,19 @@ def test_a_web_page_as_paperpile_exports_it_prints_its_site_and_month() -> None:
     assert lines[at["paperpileNhs"] + 2] == "note"  # at its booktitle
     assert lines[at["miscMonth"] + 1] == "warning"  # at its month
     assert len(lines) == 3  # the document without a month raises nothing
+
+
+def test_a_presentation_written_in_a_note_prints_as_apa_10_5() -> None:
+    """A poster or paper whose note or howpublished says where it was presented prints APA 10.5's description and
+    meeting, where the note was dropped and the poster called an unpublished manuscript."""
+    entries = _media()[0]
+    assert entries["posterNote"] == (
+        "Hill, H. (2016, August). Trauma narratives in group therapy [Poster presentation]. Annual Meeting of the "
+        "American Psychological Association, Denver, CO."
+    )
+    assert entries["paperHowpublished"] == (
+        "Ortiz, R. (2016). Moral injury after deployment [Paper presentation]. 32nd Annual Meeting of the "
+        "International Society for Traumatic Stress Studies, Dallas, TX."
+    )
+    assert entries["manuscriptNote"] == "Hill, H. (2019). A draft on grounding [Unpublished manuscript]."
+    assert [severity for _, severity in _found("bib.presentation")] == ["note", "note"]

@@ -245,6 +245,11 @@ local function capitalise_after_colon(title, depth)
   return inlines
 end
 
+-- Text as written, kept from the style's change of case (a show, a site, a meeting).
+local function as_written(value)
+  return pandoc.Inlines { pandoc.Span(pandoc.Inlines(value), pandoc.Attr("", { "nocase" })) }
+end
+
 -- APA 10.13's podcast episode, "(No. 115) [Audio podcast episode]. In *Show*. Publisher.": CSL's broadcast, with the
 -- show as its container, kept as written (bib.podcast; pandoc reads a series or maintitle in sentence case and
 -- takes a maintitle for the title).
@@ -257,7 +262,7 @@ local function podcast(ref, show)
     ref["collection-title"] = nil
   end
   ref.type = "broadcast"
-  ref["container-title"] = pandoc.Inlines { pandoc.Span(pandoc.Inlines(show.name), pandoc.Attr("", { "nocase" })) }
+  ref["container-title"] = as_written(show.name)
   if ref.genre ~= nil and pandoc.text.lower(text(ref.genre)):find("podcast", 1, true) then ref.genre = nil end
   ref.medium = "Audio podcast episode"
 end
@@ -322,7 +327,15 @@ local function fix_data(ref, hint, settings)
   podcast(ref, hint.podcast_show)
   if hint.site ~= nil and hint.site ~= "" and LOOSE[text(ref.type)] then
     ref.type = "webpage" -- APA 10.16: "Title. Site. URL.", the site as written (Paperpile's @misc, bib.webpage)
-    ref["container-title"] = pandoc.Inlines { pandoc.Span(pandoc.Inlines(hint.site), pandoc.Attr("", { "nocase" })) }
+    ref["container-title"] = as_written(hint.site)
+  end
+  local talk = hint.presentation
+  if talk ~= nil and talk.field ~= nil then -- APA 10.5: "[Poster presentation]. Meeting, Place." (bib.presentation)
+    ref.type = "speech"
+    ref.genre = talk.description
+    ref["event-title"] = as_written(talk.meeting)
+    ref.event = nil
+    if talk.field == "howpublished" then ref.publisher = nil end
   end
   if hint.prepublished or (hint.preprint_eprint and LOOSE[text(ref.type)]) then
     ref.type = "article" -- APA 10.8: a preprint, "[Preprint]. Server." (CSL's article)
@@ -351,7 +364,7 @@ local function fix_display(ref, hint)
   if hint.eventtitle ~= "" then -- the name of a meeting, as written (pandoc reads it in sentence case)
     for _, name in ipairs { "event", "event-title" } do
       if ref[name] ~= nil then
-        ref[name] = pandoc.Inlines { pandoc.Span(pandoc.Inlines(hint.eventtitle), pandoc.Attr("", { "nocase" })) }
+        ref[name] = as_written(hint.eventtitle)
       end
     end
   end

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from imap.model.items import Reference
-from imap.reading import bib_exports, bib_values
+from imap.reading import bib_exports, bib_kinds, bib_values
 
 # Stands for the names an incomplete author list ("and others") leaves out, until the text says "et al.".
 ET_AL_MARKER: Final = "ETALMARKER"
@@ -50,8 +50,9 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
     a dash, the fields pandoc does not read (eid, eprinttype or archivePrefix, pubstate, the meeting's name as
     written), whether `type` names the kind of reference rather than describing the work (bib.type), an article
     number written as pages (bib.article-number), an edition's number (bib.edition), pages written after "pp."
-    (bib.pages), a preprint server named as the journal (bib.preprint) and a thesis's database named as its publisher,
-    with the university (bib.thesis), a podcast episode's show (bib.podcast) and a web page's site (bib.webpage)."""
+    (bib.pages), a preprint server named as the journal (bib.preprint), a thesis's database named as its publisher,
+    with the university (bib.thesis), a podcast episode's show (bib.podcast), a web page's site (bib.webpage) and
+    a presentation at a meeting (bib.presentation)."""
     raw = inherited(reference, references).raw
     doi = bib_values.normalised_doi(raw.get("doi", ""))
     address = bib_values.url_of(raw.get("url", ""))
@@ -88,17 +89,28 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "thesis_school": reference.fields.get("school") or reference.fields.get("institution", ""),
         # a podcast episode's show, as the checks read it, and the field pandoc read it from (bib.podcast)
         "podcast_show": _podcast_show(reference.entry_type, raw, reference.fields),
+        # a presentation at a meeting, as a note or howpublished says it (bib.presentation)
+        "presentation": _presentation(reference.entry_type, raw, reference.fields),
         # a web page's site, as Paperpile names it in a @misc's booktitle (bib.webpage)
         "site": " ".join(reference.fields.get("booktitle", "").split())
-        if bib_exports.web_site(reference.entry_type, raw)[1]
+        if bib_kinds.web_site(reference.entry_type, raw)[1]
         else "",
     }
 
 
+def _presentation(entry_type: str, raw: Mapping[str, str], fields: Mapping[str, str]) -> dict[str, str]:
+    """A presentation's field, description and meeting, the meeting as the checks read it (LaTeX read), or an empty
+    dict (imap.reading.bib_kinds.presentation)."""
+    name, description, _meeting = bib_kinds.presentation(entry_type, raw)
+    if not name:
+        return {}
+    return {"field": name, "description": description, "meeting": bib_kinds.presentation(entry_type, fields)[2]}
+
+
 def _podcast_show(entry_type: str, raw: Mapping[str, str], fields: Mapping[str, str]) -> dict[str, str]:
     """The field that names a podcast episode's show and the show's name as the checks read it (LaTeX read),
-    or an empty dict for anything else (imap.reading.bib_exports.podcast)."""
-    kind, name, _show = bib_exports.podcast(entry_type, raw)
+    or an empty dict for anything else (imap.reading.bib_kinds.podcast)."""
+    kind, name, _show = bib_kinds.podcast(entry_type, raw)
     return {"field": name, "name": " ".join(fields.get(name, "").split())} if kind == "podcast" else {}
 
 

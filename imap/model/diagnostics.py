@@ -166,6 +166,9 @@ CODES: dict[str, str] = {
     "bib.webpage": "A @misc with an address names its site in booktitle, as Paperpile exports a web page: printed as "
     "one, 'Title. Site. URL', with its full date (a note); or it has a month, which a @misc does not print (a "
     "warning: make a web page @online).",
+    "bib.presentation": "An @unpublished or @misc whose note or howpublished says it was presented at a meeting "
+    "('Poster presented at the Annual Meeting of ...'): printed as APA 10.5's presentation, '[Poster presentation]. "
+    "Meeting.' (a note).",
     "bib.crossref": "A crossref or xdata field names an entry that is not in references.bib.",
     "bib.agreement": "The two readers of references.bib (the checks' and the reference engine's) disagree about an "
     "entry (its type, year or number of authors, how many times it is read, or its title: a warning), so what was "

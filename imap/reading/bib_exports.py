@@ -87,40 +87,6 @@ def original_year(fields: Mapping[str, str]) -> str:
     return found.group(1)
 
 
-# Where an export names the show a podcast episode belongs to: Better BibTeX writes Zotero's "Series Title" as
-# series; other exports and authors use maintitle or booktitle.
-_SHOWS: Final = ("series", "maintitle", "booktitle")
-_PODCAST_MARKS: Final = ("entrysubtype", "type", "howpublished")
-
-
-def podcast(entry_type: str, fields: Mapping[str, str]) -> tuple[str, str, str]:
-    """How an @audio entry reads: ("podcast", show field, show) for a podcast episode, printed as APA 10.13 prints
-    one ("(No. 115) [Audio podcast episode]. In *Show*."); ("ambiguous", field, show) where the export does not say;
-    ("", "", "") for an audio recording. An episode is an @audio entry with a show and either an episode number
-    (Zotero's podcast item has one, its audio recording none: Better BibLaTeX writes both as @audio) or a field that
-    says "podcast" (entrysubtype, type or howpublished). A show without either, or a number without a show, is
-    ambiguous: an album in a series is an audio recording too."""
-    if entry_type != "audio":
-        return "", "", ""
-    shown = next(((name, plain(fields[name])) for name in _SHOWS if plain(fields.get(name, ""))), ("", ""))
-    said = next((name for name in _PODCAST_MARKS if "podcast" in plain(fields.get(name, "")).lower()), "")
-    numbered = bool(plain(fields.get("number", "")))
-    if shown[0] and (said or numbered):
-        return "podcast", *shown
-    if said or numbered or (shown[0] and plain(fields.get("url", ""))):
-        return "ambiguous", shown[0] or said or "number", shown[1]
-    return "", "", ""
-
-
-def web_site(entry_type: str, fields: Mapping[str, str]) -> tuple[bool, str]:
-    """Whether a @misc has an address (url, or \\url in howpublished), and the site its booktitle names ("" for
-    none), as Paperpile exports a web page: "Title. Site. URL" (APA 10.16) where pandoc prints no site."""
-    if entry_type != "misc":
-        return False, ""
-    address = plain(fields.get("url", "")) or "\\url" in fields.get("howpublished", "")
-    return bool(address), plain(fields.get("booktitle", "")) if address else ""
-
-
 _ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
 
 
@@ -203,8 +169,6 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             f"'{entry.key}' names {short(database)} as its publisher beside its university: the reference prints it "
             "as the database the thesis is published in (APA 10.6: '[Doctoral dissertation, University]. Database.')",
         )
-    yield from _podcast(entry)
-    yield from _web_page(entry)
     for name in _LIST_FIELDS:
         parts = [part for part in split_names(fields.get(name, "")) if part]
         if len(parts) > 1 and not (name == "publisher" and database):  # a database's name is printed whole
@@ -239,47 +203,6 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
         )
     yield from _unplaced(entry)
     yield from _html(entry)
-
-
-def _podcast(entry: Entry) -> Iterator[Diagnostic]:
-    """An @audio entry read as a podcast episode (a note), or one the export leaves undecided (a warning)."""
-    kind, name, show = podcast(entry.entry_type, entry.fields)
-    if kind == "podcast":
-        yield note(
-            entry.at(name),
-            "bib.podcast",
-            f"'{entry.key}' is read as a podcast episode of {short(show)} (its {name}): the reference prints it as "
-            "APA 10.13 does, '(No. …) [Audio podcast episode]. In Show. Publisher.'",
-        )
-    elif kind == "ambiguous":
-        has = f"a show in {name} but no episode number" if show else f"no show (series) beside its {name}"
-        yield warning(
-            entry.at(name),
-            "bib.podcast",
-            f"the audio recording '{entry.key}' has {has}: the reference prints it as an audio recording, though "
-            "it may be a podcast episode",
-            "for a podcast episode, give the show in series and entrysubtype = {podcast}",
-        )
-
-
-def _web_page(entry: Entry) -> Iterator[Diagnostic]:
-    """A @misc with an address that names its site (a note), or that has a month the reference does not print."""
-    address, site = web_site(entry.entry_type, entry.fields)
-    if site:
-        yield note(
-            entry.at("booktitle"),
-            "bib.webpage",
-            f"'{entry.key}' has an address and names its site, {short(site)}, in booktitle, as Paperpile exports a web "
-            "page: the reference prints it as one, 'Title. Site. URL', with its full date (APA 10.16)",
-        )
-    elif address and plain(entry.fields.get("month", "")):
-        yield warning(
-            entry.at("month"),
-            "bib.webpage",
-            f"'{entry.key}' is a @misc with an address and a month: the reference prints it as a document, whose "
-            "date is its year alone, so the month is not printed",
-            "if it is a web page, make it @online (with the site's name in organization), which prints its full date",
-        )
 
 
 _TAG_LEFT: Final = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from imap.model.diagnostics import Diagnostic, Location, Severity, error, note, warning
-from imap.reading import bib_case, bib_exports
+from imap.reading import bib_case, bib_exports, bib_kinds
 from imap.reading.bib_case import closing as _closing
 from imap.reading.bib_strings import split_outside
 from imap.reading.bib_values import (
@@ -88,6 +88,7 @@ def check(entry: Raw) -> list[Diagnostic]:
     found.extend(_doi(entry))
     found.extend(_urls(entry))
     found.extend(bib_case.check(entry))
+    found.extend(bib_kinds.check(entry))
     found.extend(bib_exports.check(entry))
     return found
 
