@@ -27,7 +27,9 @@ def _languages(text: str) -> dict[int, str]:
 def test_an_entry_in_another_language_without_langid_is_named_at_its_title() -> None:
     found = _languages(ENTRIES)
     assert sorted(found) == [2, 5, 6, 8], found
-    assert "'de' looks German ('für', 'und', 'zeitschrift')" in found[2]  # the umlaut written in LaTeX too
+    assert (
+        "'de' looks German ('für', 'psychiatrie', 'und', 'zeitschrift')" in found[2]
+    )  # the umlaut written in LaTeX too
     assert "'es' looks Spanish" in found[5]
     assert "'nl' looks Dutch" in found[6]
     assert "'fr' looks French" in found[8]
@@ -50,7 +52,32 @@ def test_english_titles_and_names_of_places_are_not_taken_for_another_language()
                 "Treatment \\emph{und} the Self",  # one word, and a command's name is no word
                 "Pour, Die and Met: Verbs English Shares",
                 "Trauma und Psychotherapie",  # one short word is not enough
+                # name particles and "et al." are no language's words
+                "Gilles de la Tourette syndrome in veterans: A reply to Smith et al.",
+                "A commentary on van der Kolk en route to DSM-5",
+                "Treating da Costa syndrome: di Nicola et al. revisited",
             ]
         )
     )
     assert _languages(text) == {}
+
+
+def test_languages_told_by_their_letters_and_journals() -> None:
+    text = "\n".join(
+        f"@article{{{key}, author = {{Lee, Ann}}, year = {{2020}}, title = {{{title}}}, journal = {{{journal}}}}}"
+        for key, title, journal in [
+            ("no", "Behandling av posttraumatisk stresslidelse", "Tidsskrift for Den norske legeforening"),
+            ("sv", "Behandling av PTSD med exponeringsterapi", "Läkartidningen"),
+            ("pl", "Zespół stresu pourazowego u żołnierzy", "Psychiatria Polska"),
+            ("tr", "Travma sonrası stres bozukluğu ve tedavisi", "Türk Psikiyatri Dergisi"),
+            ("fr", "Les psychédéliques en psychiatrie", "L'Encéphale"),
+        ]
+    )
+    found = _languages(text)
+    assert [message.split(" looks ")[1].split(" ")[0] for message in found.values()] == [
+        "Norsk",
+        "Swedish",
+        "Polish",
+        "Turkish",
+        "French",
+    ], found

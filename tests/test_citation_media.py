@@ -60,7 +60,9 @@ def test_a_music_recording_or_an_undecided_audio_entry_stays_an_audio_recording(
     assert entries["podcastNoNumber"].endswith("Sleep after trauma [Audio recording]. https://example.org/ep2")
     assert entries["podcastNoShow"].endswith("Grounding again (No. 7) [Audio recording]. https://example.org/ep3")
     # read as a podcast: a note at the show; undecided: a warning at the show, or at the number
-    assert _found("bib.podcast") == [(1, "note"), (2, "note"), (3, "note"), (4, "warning"), (5, "warning")]
+    found = _found("bib.podcast")
+    assert found[:5] == [(1, "note"), (2, "note"), (3, "note"), (4, "warning"), (5, "warning")]
+    assert [severity for _, severity in found[5:]] == ["note"]  # Zotero's own export of a podcast (a @misc)
 
 
 def test_a_youtube_video_prints_as_apa_10_12() -> None:
@@ -111,13 +113,17 @@ def test_a_web_page_as_paperpile_exports_it_prints_its_site_and_month() -> None:
         entries["miscMonth"]
         == "World Health Organization. (2020). Guidance on trauma care. https://www.who.int/example"
     )
+    # APA 10.16: a site that is also the author is not repeated
+    assert entries["paperpileByAuthor"] == (
+        "NHS. (2023). Post-traumatic stress disorder. https://www.nhs.uk/mental-health/conditions/ptsd/"
+    )
     assert entries["miscDocument"] == "Trauma Council. (2020). A report on trauma care. https://example.org/report.pdf"
     lines = dict(_found("bib.webpage"))
     text = MEDIA.read_text(encoding="utf-8").splitlines()
     at = {key: next(n for n, line in enumerate(text, 1) if key in line) for key in ("paperpileNhs", "miscMonth")}
     assert lines[at["paperpileNhs"] + 2] == "note"  # at its booktitle
     assert lines[at["miscMonth"] + 1] == "warning"  # at its month
-    assert len(lines) == 3  # the document without a month raises nothing
+    assert len(lines) == 4  # the document without a month raises nothing
 
 
 def test_a_presentation_written_in_a_note_prints_as_apa_10_5() -> None:
@@ -134,3 +140,12 @@ def test_a_presentation_written_in_a_note_prints_as_apa_10_5() -> None:
     )
     assert entries["manuscriptNote"] == "Hill, H. (2019). A draft on grounding [Unpublished manuscript]."
     assert [severity for _, severity in _found("bib.presentation")] == ["note", "note"]
+
+
+def test_zoteros_own_podcast_export_and_placeholder_text_print_as_meant() -> None:
+    entries = _media()[0]
+    assert entries["zoteroPodcast"] == (
+        "Smith, A. (2019). Trauma and the body [Audio podcast episode]. In Therapist Uncensored. https://example.org/p6"
+    )
+    # engine.lua's placeholders for given names in CJK script are letters this bibliography never spells
+    assert entries["placeholderText"] == "王伟, & Doe, imapgivennameaaab. (2018). The imapgivennameaaaa effect. J."

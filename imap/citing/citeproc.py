@@ -190,6 +190,7 @@ def _run(
         "hints": hints or {},
         "marker": ET_AL_MARKER,
         "statuses": list(bib_values.STATUSES),
+        "placeholder": _placeholder(data),
     }
     files = {"settings.json": json.dumps(settings).encode("utf-8")}
     arguments = [*reader, "-t", str(ENGINE), "--metadata=imap-engine:{settings.json}"]
@@ -208,6 +209,18 @@ def _run(
     if not isinstance(read, list) or not isinstance(csl, list) or not isinstance(html_out, str):
         raise pandoc.PandocError("the reference engine's output could not be read: unexpected shape")
     return read, pandoc_html.entries(html_out), csl
+
+
+_PLACEHOLDERS: Final = re.compile(r"imapgivenname(q*)")
+
+
+def _placeholder(data: bytes) -> str:
+    """The start of the placeholders engine.lua gives names in Chinese, Japanese or Korean script while citeproc
+    formats them: letters that the bibliography's letters, in lower case, never spell, so that no text of a
+    contributor's is taken for one."""
+    letters = "".join(char for char in data.decode("utf-8", "replace").lower() if char.isalpha())
+    longest = max((len(found.group(1)) for found in _PLACEHOLDERS.finditer(letters)), default=-1)
+    return "imapgivenname" + "q" * (longest + 1)
 
 
 def _cheap_style() -> bytes | None:

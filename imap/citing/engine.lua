@@ -134,7 +134,6 @@ local BYZANTINE = {
   { 0x0370, 0x03FF }, { 0x0400, 0x052F }, { 0x0590, 0x05D4 }, { 0x05D6, 0x05FF }, { 0x1F00, 0x1FFF },
   { 0x0600, 0x06FF }, { 0x200C, 0x200E }, { 0x2018, 0x2019 }, { 0x021A, 0x021B }, { 0x202A, 0x202E },
 }
-local PLACEHOLDER = "imapgivenname"
 
 local function romanised(value)
   for _, code in utf8.codes(value) do
@@ -260,6 +259,8 @@ local function podcast(ref, show)
     ref["volume-title"] = nil
   elseif show.field == "series" then
     ref["collection-title"] = nil
+  elseif show.field == "howpublished" then
+    ref.publisher = nil -- pandoc reads a @misc's howpublished as its publisher
   end
   ref.type = "broadcast"
   ref["container-title"] = as_written(show.name)
@@ -327,7 +328,9 @@ local function fix_data(ref, hint, settings)
   podcast(ref, hint.podcast_show)
   if hint.site ~= nil and hint.site ~= "" and LOOSE[text(ref.type)] then
     ref.type = "webpage" -- APA 10.16: "Title. Site. URL.", the site as written (Paperpile's @misc, bib.webpage)
-    ref["container-title"] = as_written(hint.site)
+    local authors = type(ref.author) == "table" and ref.author or {}
+    local by_site = #authors == 1 and type(authors[1]) == "table" and text(authors[1].literal) == hint.site
+    ref["container-title"] = not by_site and as_written(hint.site) or nil -- a site that is the author is not repeated
   end
   local talk = hint.presentation
   if talk ~= nil and talk.field ~= nil then -- APA 10.5: "[Poster presentation]. Meeting, Place." (bib.presentation)
@@ -500,7 +503,7 @@ end
 
 -- The given names of unromanised names replaced by placeholders, numbered in the order of the names (so that
 -- citeproc sorts two such authors of one family as it would the names): placeholder code -> given name.
-local function protect_names(refs)
+local function protect_names(refs, prefix)
   local names, seen = {}, {}
   local function collect(person)
     local given = text(person.given)
@@ -519,24 +522,24 @@ local function protect_names(refs)
   end
   local function replace(person)
     local code = unromanised(person) and codes[text(person.given)] or nil
-    if code ~= nil then person.given = PLACEHOLDER .. code end
+    if code ~= nil then person.given = prefix .. code end
   end
   for _, ref in ipairs(refs) do each_person(ref, replace) end
   return protected
 end
 
 -- The formatted text with each placeholder of `protect_names` back as the given name it stands for.
-local function restore_names(doc, protected)
+local function restore_names(doc, protected, prefix)
   if next(protected) == nil then return doc end
   return doc:walk {
     Str = function(str)
-      if not str.text:find(PLACEHOLDER, 1, true) then return nil end
+      if not str.text:find(prefix, 1, true) then return nil end
       local parts, position = {}, 1
       while true do
-        local first, last = str.text:find(PLACEHOLDER, position, true)
+        local first, last = str.text:find(prefix, position, true)
         if first == nil then break end
         local code = str.text:sub(last + 1, last + 4)
-        parts[#parts + 1] = str.text:sub(position, first - 1) .. (protected[code] or (PLACEHOLDER .. code))
+        parts[#parts + 1] = str.text:sub(position, first - 1) .. (protected[code] or (prefix .. code))
         position = last + 5
       end
       parts[#parts + 1] = str.text:sub(position)
@@ -545,14 +548,14 @@ local function restore_names(doc, protected)
   }
 end
 
-local function formatted(refs, style, protected)
+local function formatted(refs, style, protected, prefix)
   local blocks = pandoc.Blocks {}
   for _, ref in ipairs(refs) do
     local key = text(ref.id)
     blocks:insert(pandoc.Para { pandoc.Cite({ pandoc.Str(key) }, { pandoc.Citation(key, "NormalCitation") }) })
   end
   local cited = pandoc.utils.citeproc(pandoc.Pandoc(blocks, { references = refs, csl = style }))
-  return pandoc.write(restore_names(cited, protected), "html", { wrap_text = "none" })
+  return pandoc.write(restore_names(cited, protected, prefix), "html", { wrap_text = "none" })
 end
 
 function Writer(doc, opts)
@@ -578,18 +581,19 @@ function Writer(doc, opts)
   if settings.fix then
     for _, ref in ipairs(kept) do fix_display(ref, settings.hints[text(ref.id)]) end
   end
-  local protected = settings.fix and protect_names(kept) or {}
+  local prefix = settings.placeholder
+  local protected = settings.fix and protect_names(kept, prefix) or {}
   local html
   local cheap = text(doc.meta["imap-cheap-style"])
   if cheap == "" then
-    html = formatted(kept, settings.style, protected)
+    html = formatted(kept, settings.style, protected, prefix)
   else
     local shared = sharing(kept)
     if #shared * 4 > #kept * 3 then -- nearly all references share: once with the style costs less than twice
-      html = formatted(kept, settings.style, protected)
+      html = formatted(kept, settings.style, protected, prefix)
     else
-      html = formatted(kept, cheap, protected)
-        .. (#shared > 0 and formatted(shared, settings.style, protected) or "")
+      html = formatted(kept, cheap, protected, prefix)
+        .. (#shared > 0 and formatted(shared, settings.style, protected, prefix) or "")
     end
   end
   return pandoc.json.encode { read = read, html = html, csl = csl }

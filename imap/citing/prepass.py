@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
+from imap.reading.bib_case import ABBREVIATIONS, HONORIFICS
 from imap.reading.bib_values import VERBATIM, escaped_at, html_as_latex
 
 
@@ -88,14 +89,14 @@ def escape_text(bibtex: str) -> str:
             out[-1] = ("}" if fields or skip or is_string else ",}") if depth == 0 else char
             address = 0 if depth < address else address
             if depth == 1 and not quoted and start >= 0:
-                _finish_value(out, start, dollars, hashes, plain)
+                _finish_value(out, start, dollars, hashes, plain, field)
                 start = -1
         elif depth == 1 and char == '"':
             quoted = not quoted
             if quoted:
                 start, dollars, hashes = len(out), [], []
             elif start >= 0:
-                _finish_value(out, start, dollars, hashes, plain)
+                _finish_value(out, start, dollars, hashes, plain, field)
                 start = -1
         elif depth == 1 and not quoted:
             if char == "=":
@@ -115,8 +116,9 @@ def escape_text(bibtex: str) -> str:
     return "".join(out)
 
 
-def _finish_value(out: list[str], start: int, dollars: list[int], hashes: list[int], plain: bool) -> None:
-    """The end of a field's value (its closing delimiter is the last of `out`): a lone `$` escaped, HTML read."""
+def _finish_value(out: list[str], start: int, dollars: list[int], hashes: list[int], plain: bool, field: str) -> None:
+    """The end of a field's value (its closing delimiter is the last of `out`): a lone `$` escaped, HTML read, and
+    in a title the abbreviations braced."""
     if not plain:
         return
     if len(dollars) % 2:
@@ -138,8 +140,42 @@ def _finish_value(out: list[str], start: int, dollars: list[int], hashes: list[i
         read = protect_formula_words(read)
     if "\\" in read:
         read = protect_styled_groups(read)
+    if field in ("title", "booktitle") and "." in read:
+        read = protect_abbreviations(read)
     if read != value and _balanced(read):  # never a rewriting that moves where a group or the value ends
         out[start:-1] = [read]
+
+
+# An abbreviation followed by a space or ending a clause or the title (U.S., e.g., one of bib_case's), or a title or
+# saint with the name after it (Dr. Yehuda, St. Louis), written bare or braced alone.
+_ABBREVIATION: Final = re.compile(
+    r"(?<![\w\\.])(\{)?((?:[A-Za-z]\.){2,}|(?:" + "|".join(sorted(ABBREVIATIONS)) + r")\.)(?(1)\})"
+    r"(?:( |\\ )(?=\S)|(?=[:;,)?!]|$))"
+)
+_HONORIFIC: Final = re.compile(
+    r"(?<![\w\\.])(\{)?((?:" + "|".join(sorted(HONORIFICS)) + r")\.)(?(1)\})( |\\ )([A-Z][^\s{}\\$]*)"
+)
+
+
+def protect_abbreviations(title: str) -> str:
+    """Each abbreviation in a title (outside braces, or braced alone), braced with the space after it: "{U.S. }veterans"
+    for "U.S. veterans" and "{U.S.} veterans"; a title or saint with the name after it: "{Dr. Yehuda}". pandoc would
+    lower the abbreviation ("u.s.") and take its full stop for a sentence's end, capitalising the next word ("u.s.
+    Veterans"), or lowering a name after it ("dr. yehuda")."""
+    depths = _depths(title)
+    title = _HONORIFIC.sub(lambda m: f"{{{m[2]}{m[3]}{m[4]}}}" if depths[m.start()] == 0 else m[0], title)
+    depths = _depths(title)
+    return _ABBREVIATION.sub(lambda m: f"{{{m[2]}{m[3] or ''}}}" if depths[m.start()] == 0 else m[0], title)
+
+
+def _depths(text: str) -> list[int]:
+    """The depth of braces at each character of the text (braces after a backslash are text)."""
+    depths: list[int] = []
+    depth = 0
+    for char, escaped in _read(text):
+        depths.append(depth)
+        depth += 0 if escaped else 1 if char == "{" else -1 if char == "}" else 0
+    return depths
 
 
 def _escape_hashes(text: str) -> str:

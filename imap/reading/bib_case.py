@@ -10,7 +10,7 @@ from typing import Final
 
 from imap.model.diagnostics import Diagnostic, warning
 from imap.reading.bib_exports import Entry
-from imap.reading.bib_language import accented
+from imap.reading.bib_language import accented, written_in
 from imap.reading.bib_values import html_as_latex
 
 _COMMAND: Final = re.compile(r"\\([A-Za-z]+|.)")
@@ -43,21 +43,26 @@ def _unbraced_words(value: str) -> list[tuple[str, bool]]:
             if word:
                 words.append((word, starts))
                 starts = False
-            if char in ":?!.\u2014\u2013":
-                starts = True
+            if char in ":?!\u2014\u2013" or (char == "." and not (len(word) == 1 or word in ABBREVIATIONS)):
+                starts = True  # a full stop after an abbreviation (U.S., e.g.) ends no sentence
             word = ""
             continue
         word += char
     return words
 
 
+# Abbreviations a title may hold, besides single letters (U.S., e.g.): the full stop after them ends no sentence, and
+# the reference engine reads them so (imap.citing.prepass). After a title or a saint (Dr. Yehuda, St. Louis) comes a
+# name, which the engine keeps as written, as it does a sentence's first word.
+ABBREVIATIONS: Final = frozenset({"Jr", "Sr", "vs", "cf", "etc", "al"})
+HONORIFICS: Final = frozenset({"Dr", "Mr", "Mrs", "Ms", "Prof", "St", "Mt", "Ft"})
 _CAPITALISED: Final = re.compile(r"[A-Z][a-z\u00df-\u00ff]+(?:[-'\u2019][A-Za-z\u00c0-\u00ff]+)*")
 
 
 def check(entry: Entry) -> Iterator[Diagnostic]:
     """The title, and the title of the book or proceedings a part is in, as the reference engine prints them: in
     sentence case, HTML markup read as what it stands for."""
-    if english(entry.fields):
+    if english(entry.fields) and not written_in(entry.fields)[0]:  # another language: bib.language says what to do
         for name in ("title", "booktitle"):
             if entry.fields.get(name, ""):
                 yield from _case_of(entry, name, html_as_latex(entry.fields[name]))
@@ -76,7 +81,12 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
 
 def english(fields: Mapping[str, str]) -> bool:
     """Whether the engine prints the entry's titles in sentence case: English, or no language given."""
-    return fields.get("langid", "english").strip("{} ").lower() in ("english", "american", "british", "en")
+    language = fields.get("langid", "english").strip("{} ").lower().replace("_", "-")
+    return language in _ENGLISH or language.startswith("en-") or language.endswith("english")
+
+
+# BibLaTeX's and BCP 47's names of English, which pandoc prints in sentence case (UKenglish, en-US too).
+_ENGLISH: Final = frozenset({"english", "american", "british", "canadian", "australian", "newzealand", "en"})
 
 
 def _words(title: str) -> list[tuple[str, bool]]:
@@ -88,7 +98,7 @@ def _classes(words: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
     """The capitalised and the lower-case words of four letters or more after a sentence's first word."""
     inner = [w for w, starts in words if not starts and "\0" not in w and len(w) > 3 and w[0].isalpha()]
     capitalised = [w for w in inner if _CAPITALISED.fullmatch(w.rstrip(",;)'\"\u201d\u2019"))]
-    return capitalised, [w for w in inner if w[0].islower()]
+    return capitalised, [w for w in inner if w[0].islower() and not any(c.isupper() for c in w)]  # mTBI, fMRI: names
 
 
 def _braced_one_by_one(title: str, capitalised: list[str], lower: list[str]) -> list[str]:

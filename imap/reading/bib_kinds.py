@@ -30,22 +30,33 @@ _PODCAST_MARKS: Final = ("entrysubtype", "type", "howpublished")
 
 
 def podcast(entry_type: str, fields: Mapping[str, str]) -> tuple[str, str, str]:
-    """How an @audio entry reads: ("podcast", show field, show) for a podcast episode, printed as APA 10.13 prints
-    one ("(No. 115) [Audio podcast episode]. In *Show*."); ("ambiguous", field, show) where the export does not say;
-    ("", "", "") for an audio recording. An episode is an @audio entry with a show and either an episode number
-    (Zotero's podcast item has one, its audio recording none: Better BibLaTeX writes both as @audio) or a field that
-    says "podcast" (entrysubtype, type or howpublished). A show without either, or a number without a show, is
-    ambiguous: an album in a series is an audio recording too."""
+    """How an @audio entry, or a @misc that says it is a podcast, reads: ("podcast", show field, show) for a podcast
+    episode, printed as APA 10.13 prints one ("(No. 115) [Audio podcast episode]. In *Show*."); ("ambiguous", field,
+    show) where the export does not say; ("", "", "") for anything else. An episode is an @audio entry with a show and
+    either an episode number (Zotero's podcast item has one, its audio recording none: Better BibLaTeX writes both as
+    @audio) or a field that says "podcast" (entrysubtype, type or howpublished), or a @misc whose entrysubtype or
+    type says "podcast", with its show in series or howpublished (Zotero's own BibTeX export). An @audio entry with a
+    show but neither, or a number without a show, is ambiguous: an album in a series is an audio recording too."""
+    said = next((name for name in _PODCAST_MARKS if "podcast" in plain(fields.get(name, "")).lower()), "")
+    if entry_type == "misc":
+        shows = ("series", "howpublished") if said in ("entrysubtype", "type") else ()
+        shown = next(((name, plain(fields[name])) for name in shows if _show_in(fields, name)), ("", ""))
+        return ("podcast", *shown) if shown[0] else ("", "", "")
     if entry_type != "audio":
         return "", "", ""
     shown = next(((name, plain(fields[name])) for name in _SHOWS if plain(fields.get(name, ""))), ("", ""))
-    said = next((name for name in _PODCAST_MARKS if "podcast" in plain(fields.get(name, "")).lower()), "")
     numbered = bool(plain(fields.get("number", "")))
     if shown[0] and (said or numbered):
         return "podcast", *shown
-    if said or numbered or (shown[0] and plain(fields.get("url", ""))):
+    if said or numbered or shown[0]:
         return "ambiguous", shown[0] or said or "number", shown[1]
     return "", "", ""
+
+
+def _show_in(fields: Mapping[str, str], name: str) -> bool:
+    """Whether the field names a show: not empty, not an address, and not the word 'podcast' alone."""
+    value = plain(fields.get(name, ""))
+    return bool(value) and "\\url" not in fields.get(name, "") and value.lower() not in ("podcast", "audio podcast")
 
 
 def web_site(entry_type: str, fields: Mapping[str, str]) -> tuple[bool, str]:
@@ -72,8 +83,8 @@ def _podcast(entry: Entry) -> Iterator[Diagnostic]:
         yield warning(
             entry.at(name),
             "bib.podcast",
-            f"the audio recording '{entry.key}' has {has}: the reference prints it as an audio recording, though "
-            "it may be a podcast episode",
+            f"the audio recording '{entry.key}' has {has}: the reference prints it as an audio recording"
+            f"{f', without its {name},' if show else ''} though it may be a podcast episode",
             "for a podcast episode, give the show in series and entrysubtype = {podcast}",
         )
 

@@ -20,20 +20,37 @@ from typing import Final
 _SHORT_WORDS: Final = {
     "german": "und der das für mit bei zur zum eine einer eines einem nach über vom im des den dem auf oder nicht wie "
     "aus ist sind sich",
-    "french": "le la les des du et un une dans avec sur aux au chez est qui",
+    "french": "le la les des du et un une dans avec sur aux au chez est qui en",
     "spanish": "el los las del y con por para una sobre entre desde como en al",
     "italian": "il gli della delle dei degli nel nella di da sul sulla tra fra una",
     "portuguese": "os das dos em uma pelo pela ao nas nos para",
     "dutch": "het een voor bij en naar zijn op van",
+    "swedish": "och av hos med vid för på efter till som inom utan",
+    "norsk": "og av hos med ved på etter til som blant uten",
+    "danish": "og af hos med ved på efter til som blandt uden",
+    "polish": "oraz dla przez się",
+    "czech": "při pro ve se",
+    "turkish": "ve ile bir için",
 }
 _OWN_WORDS: Final = {
-    "german": "zeitschrift nervenarzt fortschritte psychotherapeut störung belastungsstörung",
-    "french": "revue annales encéphale évolution médecine santé",
+    "german": "zeitschrift nervenarzt fortschritte psychotherapeut störung belastungsstörung psychiatrie",
+    "french": "revue annales encéphale évolution médecine santé psychiatrie",
     "spanish": "psiquiatría psicología salud estrés trastorno",
     "italian": "rivista giornale psichiatria psicologia disturbo",
     "portuguese": "psiquiatria saúde psicologia transtorno estresse",
     "dutch": "tijdschrift geneeskunde psychiatrie stoornis",
+    "swedish": "läkartidningen tidskrift",
+    "norsk": "tidsskrift legeforening",
+    "danish": "ugeskrift læger",
+    "polish": "psychiatria",
+    "czech": "psychiatrie",
+    "turkish": "dergisi",
 }
+# Letters that only that language writes: each counts as a word.
+_LETTERS: Final = {"polish": "łąęż", "czech": "řěů", "turkish": "ğış"}
+# Name particles before a capitalised word (van der Kolk, de la Tourette, da Costa) and "et al.": no language's words.
+_PARTICLES: Final = frozenset({"van", "von", "de", "da", "di", "du", "la", "le", "del", "dos", "ten", "ter"})
+_ET_AL: Final = re.compile(r"\bet\s+al\b")
 # A word: a run of letters, not a LaTeX command's name.
 _WORD: Final = re.compile(r"(?<![\\\w])[^\W\d_]+")
 
@@ -44,12 +61,19 @@ def written_in(fields: Mapping[str, str]) -> tuple[str, list[str]]:
     if "langid" in fields or "language" in fields:
         return "", []
     text = accented(" ".join(fields.get(name, "") for name in ("title", "booktitle", "journal", "journaltitle")))
-    words = set(_WORD.findall(text))
-    lower = {word for word in words if word.islower()}
-    folded = {word.casefold() for word in words}
+    tokens = _WORD.findall(_ET_AL.sub(" ", text))
+    lower = {word for index, word in enumerate(tokens) if word.islower() and not _particle(tokens, index)}
+    folded = {word.casefold() for word in tokens}
     scores = sorted(
         (
-            (sorted(lower & set(_SHORT_WORDS[language].split()) | folded & set(_OWN_WORDS[language].split())), language)
+            (
+                sorted(
+                    lower & set(_SHORT_WORDS[language].split())
+                    | folded & set(_OWN_WORDS[language].split())
+                    | {letter for letter in _LETTERS.get(language, "") if letter in text}
+                ),
+                language,
+            )
             for language in _SHORT_WORDS
         ),
         key=lambda score: -len(score[0]),
@@ -58,6 +82,16 @@ def written_in(fields: Mapping[str, str]) -> tuple[str, list[str]]:
     if len(best) >= 2 and len(best) > len(second):
         return language, best
     return "", []
+
+
+def _particle(tokens: list[str], index: int) -> bool:
+    """A name's particle: "van", "de", "da" before a capitalised word, "van der" and "von den" before any."""
+    after = tokens[index + 1] if index + 1 < len(tokens) else ""
+    before = tokens[index - 1] if index > 0 else ""
+    word = tokens[index]
+    if word in ("van", "von") and after in ("der", "den", "de"):
+        return True  # van der Kolk, even before a word in lower case
+    return after[:1].isupper() and (word in _PARTICLES or (word in ("der", "den") and before in ("van", "von")))
 
 
 # LaTeX's accents, as exports write them (T\"urkiye, \c{c}, {\'e}): the letters they make, so that an accent does not

@@ -20,7 +20,7 @@ import pycountry
 
 from imap.model.diagnostics import Diagnostic, Location, warning
 from imap.model.items import Reference
-from imap.reading import bib_case
+from imap.reading import bib_case, bib_language
 
 Phrase = tuple[str, ...]
 
@@ -49,16 +49,36 @@ _PEOPLE_PHRASES: Final = (
     "Puerto Rican",
     "Sri Lankan",
 )
-# "Black" and "White" name peoples (APA 7 5.7) but not in "white matter" or "black box".
-_COLOURS: Final = frozenset({"Black", "White"})
-_NOT_PEOPLES: Final = frozenset(
-    {"Matter", "Box", "Boxes", "Noise", "Paper", "Papers", "Hole", "Holes", "Swan", "Light", "Blood", "Cell", "Cells"}
-)
+# Names that a word after or before them makes a common word: "Black" and "White" name peoples (APA 7 5.7) but not in
+# "white matter" or "black box"; "cold turkey", "guinea pigs", "fine china", "nail polish".
+_COMMON_AFTER: Final = {
+    "Black": frozenset(
+        {"Matter", "Box", "Boxes", "Noise", "Paper", "Papers", "Hole", "Holes", "Swan", "Light", "Blood", "Cell"}
+        | {"Cells", "Collar", "Dog", "Sheep", "Market", "Tar", "And", "Humor", "Humour", "Death", "Out", "Outs"}
+    ),
+    "White": frozenset(
+        {"Matter", "Box", "Boxes", "Noise", "Paper", "Papers", "Hole", "Holes", "Swan", "Light", "Blood", "Cell"}
+        | {"Cells", "Collar", "Coat", "Coats", "Lie", "Lies", "Knuckle", "And", "Space", "Flag"}
+    ),
+    "Guinea": frozenset({"Pig", "Pigs"}),
+}
+_COMMON_BEFORE: Final = {
+    "Turkey": frozenset({"Cold"}),
+    "China": frozenset({"Fine", "Bone"}),
+    "Polish": frozenset({"Nail", "Shoe"}),
+    "White": frozenset({"Black", "And"}),
+    "Black": frozenset({"Jet", "Pitch"}),
+}
+# Words that belong to a name beside them: "Hurricane Katrina", "First World War", "Iraq War", "New York City".
+_JOINS_BEFORE: Final = frozenset({"Hurricane", "First", "Second"})
+_JOINS_AFTER: Final = frozenset({"War", "Wars", "City"})
 _PLACES: Final = (
     "Africa Alberta America Americas Antarctica Asia Baghdad Balkans Basel Beirut Berlin Boston Britain Chernobyl "
     "Chicago Darfur England Europe Fukushima Gaza Geneva Hiroshima Jerusalem Kabul Katrina Kosovo Kurdistan London "
     "Manhattan Manitoba Melbourne Montreal Nagasaki Ontario Oslo Paris Quebec Québec Russia Sarajevo Saskatchewan "
-    "Scandinavia Scotland Srebrenica Sydney Tibet Toronto Turkey Vancouver Wales Zurich Zürich "
+    "Scandinavia Scotland Srebrenica Sydney Tibet Toronto Turkey Vancouver Wales Zurich Zürich Atlanta Baltimore "
+    "Bosnia Christchurch Columbine Dallas Denver Detroit Herzegovina Houston Miami Philadelphia Pittsburgh Saharan "
+    "Seattle Soviet Utøya Wuhan "
     # the states of the United States
     "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho Illinois "
     "Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi Missouri "
@@ -80,6 +100,11 @@ _PLACE_PHRASES: Final = (
     "Los Angeles",
     "San Francisco",
     "Tel Aviv",
+    "Las Vegas",
+    "San Diego",
+    "Sandy Hook",
+    "New South Wales",
+    "Democratic Republic of the Congo",
     "New Hampshire",
     "New Jersey",
     "New Mexico",
@@ -102,6 +127,11 @@ _PLACE_PHRASES: Final = (
     "Veterans Affairs",
     "Veterans Administration",
     "Department of Defense",
+    "Department of Veterans Affairs",
+    "Department of Health and Human Services",
+    "National Center for PTSD",
+    "National Institute of Mental Health",
+    "National Institutes of Health",
     "National Guard",
     "Air Force",
     "Marine Corps",
@@ -128,8 +158,9 @@ _OTHER: Final = (
 # A braced run of capitalised words in a title: a name its author kept ({Rwanda}, {Veterans Affairs}).
 _BRACED_NAME: Final = re.compile(r"\{([A-Z][a-z\u00df-\u00ff]+(?: [A-Z][a-z\u00df-\u00ff]+)*)\}")
 _LOWER_WORD: Final = re.compile(r"(?<![\w{])[a-z][a-z\u00df-\u00ff]+")
-_SPACE_OR_HYPHEN: Final = re.compile(r"[ -]")
-_EDGES: Final = "()[]\"'\u201c\u201d\u2018\u2019,;:.?!"
+# What splits a word into the words of a name: a space, a hyphen or a slash ("Iraq/Afghanistan", "African-American").
+_SPLIT: Final = re.compile(r"[ /\u2010\u2011-]")
+_EDGES: Final = "()[]\"'`\u201c\u201d\u2018\u2019,;:.?!"
 
 
 def problems(references: Mapping[str, Reference]) -> list[Diagnostic]:
@@ -137,8 +168,8 @@ def problems(references: Mapping[str, Reference]) -> list[Diagnostic]:
     lexicon = _lexicon(references)
     found: list[Diagnostic] = []
     for reference in references.values():
-        if not bib_case.english(reference.raw):
-            continue
+        if not bib_case.english(reference.raw) or bib_language.written_in(reference.raw)[0]:
+            continue  # printed as written, or in another language (bib.language says so, and how to keep it)
         for name in ("title", "booktitle"):
             names = _names_in(bib_case.title_case_words(reference.raw.get(name, "")), lexicon)
             if not names:
@@ -158,11 +189,18 @@ def problems(references: Mapping[str, Reference]) -> list[Diagnostic]:
     return found
 
 
-def _lexicon(references: Mapping[str, Reference]) -> dict[str, set[Phrase]]:
-    """The names to look for, by their first word: the fixed ones, ISO 3166's countries, and the names braced in the
-    bibliography's own titles but for a word it also writes in lower case."""
-    names = [*f"{_PEOPLES} {_PLACES} {_OTHER}".split(), *_COLOURS, *_PEOPLE_PHRASES, *_PLACE_PHRASES, *_countries()]
-    phrases: set[Phrase] = {tuple(_SPACE_OR_HYPHEN.split(name)) for name in names}
+def _lexicon(references: Mapping[str, Reference]) -> dict[str, tuple[Phrase, ...]]:
+    """The names to look for, by their first word, longest first: the fixed ones, ISO 3166's countries, and the names
+    braced in the bibliography's own titles, but for words it also writes in lower case and for titles braced whole
+    or word by word (Mendeley's and Zotero's exports, whose braces say nothing of names)."""
+    names = [
+        *f"{_PEOPLES} {_PLACES} {_OTHER}".split(),
+        *_COMMON_AFTER,
+        *_PEOPLE_PHRASES,
+        *_PLACE_PHRASES,
+        *_countries(),
+    ]
+    phrases: set[Phrase] = {tuple(_SPLIT.split(name)) for name in names}
     learned: set[Phrase] = set()
     lower: set[str] = set()
     for reference in references.values():
@@ -170,13 +208,18 @@ def _lexicon(references: Mapping[str, Reference]) -> dict[str, set[Phrase]]:
             title = reference.raw.get(name, "")
             lower.update(_LOWER_WORD.findall(title))
             braced = _BRACED_NAME.findall(title)
-            if braced and not bib_case.braced_word_by_word(title):
-                learned.update(tuple(_SPACE_OR_HYPHEN.split(name)) for name in braced)
+            if braced and not _braced_whole(title) and not bib_case.braced_word_by_word(title):
+                learned.update(tuple(_SPLIT.split(name)) for name in braced)
     phrases.update(p for p in learned if len(p) > 1 or p[0].lower() not in lower)
-    lexicon: dict[str, set[Phrase]] = {}
+    lexicon: dict[str, list[Phrase]] = {}
     for phrase in phrases:
-        lexicon.setdefault(phrase[0], set()).add(phrase)
-    return lexicon
+        lexicon.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(sorted(found, key=len, reverse=True)) for first, found in lexicon.items()}
+
+
+def _braced_whole(title: str) -> bool:
+    whole = title.strip()
+    return whole.startswith("{") and bib_case.closing(whole) == len(whole) - 1
 
 
 def _countries() -> Iterable[str]:
@@ -188,32 +231,44 @@ def _countries() -> Iterable[str]:
                 yield value.split(",")[0].split("(")[0].strip()
 
 
-def _names_in(words: list[tuple[str, bool]], lexicon: Mapping[str, set[Phrase]]) -> list[str]:
+def _names_in(words: list[tuple[str, bool]], lexicon: Mapping[str, tuple[Phrase, ...]]) -> list[str]:
     """The names among a title's words (each with whether a sentence starts with it) that sentence case would lower:
-    a name any of whose capitalised words does not start a sentence."""
+    a name any of whose capitalised words does not start a sentence, with the word before or after it that belongs
+    to it ("Hurricane Katrina", "Vietnam War", "New York City")."""
     tokens = [
         (part, starts and index == 0)
         for word, starts in words
-        for index, part in enumerate(word.strip(_EDGES).split("-"))
+        for index, part in enumerate(_SPLIT.split(word.strip(_EDGES)))
     ]
     bases = [_base(part) for part, _ in tokens]
     found: list[str] = []
     index = 0
     while index < len(tokens):
         word = bases[index]
-        phrases = lexicon.get(word, set()) | (lexicon.get(word[:-1], set()) if word.endswith("s") else set())
-        match = _longest(bases[index:], phrases)
-        if not match:
+        phrases = lexicon.get(word, ()) + (lexicon.get(word[:-1], ()) if word.endswith("s") else ())
+        match = _longest(bases, index, phrases)
+        if not match or _common(bases, index, match):
             index += 1
             continue
-        span = tokens[index : index + len(match)]
-        colour = match[0] in _COLOURS and len(match) == 1 and index + 1 < len(tokens)
-        if not (colour and bases[index + 1] in _NOT_PEOPLES) and any(
-            not starts and _capitalised(_base(word)) for word, starts in span
-        ):
+        first, last = index, index + len(match)
+        if first > 0 and bases[first - 1] in _JOINS_BEFORE:
+            first -= 1
+        if last < len(bases) and bases[last] in _JOINS_AFTER:
+            last += 1
+        span = tokens[first:last]
+        if any(not starts and _capitalised(_base(word)) for word, starts in span):
             found.append(" ".join(written for written, _ in span))
-        index += len(match)
+        index = last
     return found
+
+
+def _common(bases: list[str], index: int, match: Phrase) -> bool:
+    """A name that a word before or after it makes a common word ("White Matter", "Cold Turkey")."""
+    if len(match) > 1:
+        return False
+    after = bases[index + 1] if index + 1 < len(bases) else ""
+    before = bases[index - 1] if index > 0 else ""
+    return after in _COMMON_AFTER.get(match[0], ()) or before in _COMMON_BEFORE.get(match[0], ())
 
 
 def _capitalised(word: str) -> bool:
@@ -229,10 +284,11 @@ def _base(word: str) -> str:
     return word
 
 
-def _longest(words: list[str], phrases: set[Phrase]) -> Phrase:
-    """The longest of the phrases that the words spell from their first (the last word may take a plural s)."""
-    for phrase in sorted(phrases, key=len, reverse=True):
+def _longest(bases: list[str], index: int, phrases: tuple[Phrase, ...]) -> Phrase:
+    """The longest of the phrases (longest first) that the words spell from index (the last may take a plural s)."""
+    for phrase in phrases:
         *head, last = phrase
-        if len(words) >= len(phrase) and words[: len(head)] == head and words[len(head)] in (last, last + "s"):
+        end = index + len(head)
+        if end < len(bases) and bases[index:end] == head and bases[end] in (last, last + "s"):
             return phrase
     return ()
