@@ -77,6 +77,9 @@ def test_a_name_braced_in_one_title_is_looked_for_in_the_others() -> None:
         "@article{c, author = {Lee, Ann}, journal = {J}, year = {2003}, title = {The {Trauma} Clinic}}\n"
         "@article{d, author = {Lee, Ann}, journal = {J}, year = {2004}, title = {Complex trauma in adults}}\n"
         "@article{e, author = {Lee, Ann}, journal = {J}, year = {2005}, title = {Working With Trauma Survivors}}\n"
+        # Zotero's own export braces every capitalised word: its braces name nothing
+        "@article{f, author = {Lee, Ann}, journal = {J}, year = {2006}, title = {{Complex} {Grief}}}\n"
+        "@article{g, author = {Lee, Ann}, journal = {J}, year = {2007}, title = {Working With Complex Grief}}\n"
     )
     found = _names(text)
     assert list(found) == ["references.bib:2"], found

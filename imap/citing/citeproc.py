@@ -212,13 +212,14 @@ def _run(
 
 
 _PLACEHOLDERS: Final = re.compile(r"imapgivenname(q*)")
+_NOT_LETTERS: Final = re.compile(r"[\W\d_]+")
 
 
 def _placeholder(data: bytes) -> str:
     """The start of the placeholders engine.lua gives names in Chinese, Japanese or Korean script while citeproc
     formats them: letters that the bibliography's letters, in lower case, never spell, so that no text of a
     contributor's is taken for one."""
-    letters = "".join(char for char in data.decode("utf-8", "replace").lower() if char.isalpha())
+    letters = _NOT_LETTERS.sub("", data.decode("utf-8", "replace").lower())
     longest = max((len(found.group(1)) for found in _PLACEHOLDERS.finditer(letters)), default=-1)
     return "imapgivenname" + "q" * (longest + 1)
 

@@ -10,7 +10,7 @@ from typing import Final
 
 from imap.model.diagnostics import Diagnostic, warning
 from imap.reading.bib_exports import Entry
-from imap.reading.bib_language import accented, written_in
+from imap.reading.bib_language import accented
 from imap.reading.bib_values import html_as_latex
 
 _COMMAND: Final = re.compile(r"\\([A-Za-z]+|.)")
@@ -59,10 +59,11 @@ HONORIFICS: Final = frozenset({"Dr", "Mr", "Mrs", "Ms", "Prof", "St", "Mt", "Ft"
 _CAPITALISED: Final = re.compile(r"[A-Z][a-z\u00df-\u00ff]+(?:[-'\u2019][A-Za-z\u00c0-\u00ff]+)*")
 
 
-def check(entry: Entry) -> Iterator[Diagnostic]:
+def check(entry: Entry, foreign: str = "") -> Iterator[Diagnostic]:
     """The title, and the title of the book or proceedings a part is in, as the reference engine prints them: in
-    sentence case, HTML markup read as what it stands for."""
-    if english(entry.fields) and not written_in(entry.fields)[0]:  # another language: bib.language says what to do
+    sentence case, HTML markup read as what it stands for. `foreign`: the language the entry looks written in
+    (bib_language.written_in), whose warning (bib.language) says what to do instead."""
+    if english(entry.fields) and not foreign:
         for name in ("title", "booktitle"):
             if entry.fields.get(name, ""):
                 yield from _case_of(entry, name, html_as_latex(entry.fields[name]))
@@ -98,7 +99,7 @@ def _classes(words: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
     """The capitalised and the lower-case words of four letters or more after a sentence's first word."""
     inner = [w for w, starts in words if not starts and "\0" not in w and len(w) > 3 and w[0].isalpha()]
     capitalised = [w for w in inner if _CAPITALISED.fullmatch(w.rstrip(",;)'\"\u201d\u2019"))]
-    return capitalised, [w for w in inner if w[0].islower() and not any(c.isupper() for c in w)]  # mTBI, fMRI: names
+    return capitalised, [w for w in inner if w[0].islower() and w == w.lower()]  # mTBI and fMRI are names
 
 
 def _braced_one_by_one(title: str, capitalised: list[str], lower: list[str]) -> list[str]:

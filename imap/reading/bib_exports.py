@@ -11,7 +11,6 @@ from collections.abc import Iterator, Mapping
 from typing import Final, Protocol
 
 from imap.model.diagnostics import Diagnostic, Location, note, warning
-from imap.reading import bib_language
 from imap.reading.bib_values import (
     HTML_MARKUP,
     PROJECT_FIELDS,
@@ -97,9 +96,10 @@ def _suffix(number: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
-def check(entry: Entry) -> Iterator[Diagnostic]:
+def check(entry: Entry, foreign: tuple[str, list[str]] = ("", [])) -> Iterator[Diagnostic]:
     """What an entry holds, as reference managers write it, that the reference engine would print otherwise than
-    meant, or prints otherwise than written (a note)."""
+    meant, or prints otherwise than written (a note). `foreign`: the language an entry without langid looks written
+    in, with the words that show it (imap.reading.bib_language.written_in)."""
     fields = entry.fields
     kind = fields.get("type", "")
     if kind and reference_kind(kind):
@@ -190,7 +190,7 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
             "in English sentence case",
             "add langid with BibLaTeX's name of the language (langid = {german}), which keeps the title as written",
         )
-    written, words = bib_language.written_in(fields)
+    written, words = foreign
     if written:
         shown = ", ".join(f"'{w}'" for w in words[:4])
         yield warning(

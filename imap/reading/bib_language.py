@@ -48,8 +48,13 @@ _OWN_WORDS: Final = {
 }
 # Letters that only that language writes: each counts as a word.
 _LETTERS: Final = {"polish": "łąęż", "czech": "řěů", "turkish": "ğış"}
+_SHORT: Final = {language: frozenset(words.split()) for language, words in _SHORT_WORDS.items()}
+_OWN: Final = {language: frozenset(_OWN_WORDS[language].split()) for language in _SHORT_WORDS}
+_LETTER_SETS: Final = {language: frozenset(_LETTERS.get(language, "")) for language in _SHORT_WORDS}
+_ALL_LETTERS: Final = frozenset("".join(_LETTERS.values()))
 # Name particles before a capitalised word (van der Kolk, de la Tourette, da Costa) and "et al.": no language's words.
 _PARTICLES: Final = frozenset({"van", "von", "de", "da", "di", "du", "la", "le", "del", "dos", "ten", "ter"})
+_MAYBE_PARTICLES: Final = _PARTICLES | {"der", "den"}
 _ET_AL: Final = re.compile(r"\bet\s+al\b")
 # A word: a run of letters, not a LaTeX command's name.
 _WORD: Final = re.compile(r"(?<![\\\w])[^\W\d_]+")
@@ -61,20 +66,18 @@ def written_in(fields: Mapping[str, str]) -> tuple[str, list[str]]:
     if "langid" in fields or "language" in fields:
         return "", []
     text = accented(" ".join(fields.get(name, "") for name in ("title", "booktitle", "journal", "journaltitle")))
-    tokens = _WORD.findall(_ET_AL.sub(" ", text))
-    lower = {word for index, word in enumerate(tokens) if word.islower() and not _particle(tokens, index)}
+    tokens = _WORD.findall(_ET_AL.sub(" ", text) if "et al" in text else text)
+    lower = {
+        word
+        for index, word in enumerate(tokens)
+        if word.islower() and not (word in _MAYBE_PARTICLES and _particle(tokens, index))
+    }
     folded = {word.casefold() for word in tokens}
+    letters = set(text) & _ALL_LETTERS
     scores = sorted(
         (
-            (
-                sorted(
-                    lower & set(_SHORT_WORDS[language].split())
-                    | folded & set(_OWN_WORDS[language].split())
-                    | {letter for letter in _LETTERS.get(language, "") if letter in text}
-                ),
-                language,
-            )
-            for language in _SHORT_WORDS
+            (sorted(lower & _SHORT[language] | folded & _OWN[language] | _LETTER_SETS[language] & letters), language)
+            for language in _SHORT
         ),
         key=lambda score: -len(score[0]),
     )

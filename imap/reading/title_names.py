@@ -69,8 +69,8 @@ _COMMON_BEFORE: Final = {
     "White": frozenset({"Black", "And"}),
     "Black": frozenset({"Jet", "Pitch"}),
 }
-# Words that belong to a name beside them: "Hurricane Katrina", "First World War", "Iraq War", "New York City".
-_JOINS_BEFORE: Final = frozenset({"Hurricane", "First", "Second"})
+# Words that belong to a name beside them: "Hurricane Katrina", "Iraq War", "New York City".
+_JOINS_BEFORE: Final = frozenset({"Hurricane"})
 _JOINS_AFTER: Final = frozenset({"War", "Wars", "City"})
 _PLACES: Final = (
     "Africa Alberta America Americas Antarctica Asia Baghdad Balkans Basel Beirut Berlin Boston Britain Chernobyl "
@@ -118,6 +118,8 @@ _PLACE_PHRASES: Final = (
     "Nova Scotia",
     "New Brunswick",
     "World War",
+    "First World War",
+    "Second World War",
     "Gulf War",
     "Cold War",
     "Civil War",
@@ -157,6 +159,9 @@ _OTHER: Final = (
 )
 # A braced run of capitalised words in a title: a name its author kept ({Rwanda}, {Veterans Affairs}).
 _BRACED_NAME: Final = re.compile(r"\{([A-Z][a-z\u00df-\u00ff]+(?: [A-Z][a-z\u00df-\u00ff]+)*)\}")
+# A title whose first word is braced alone, as Zotero's own export braces every capitalised word ("{Complex} {Trauma}"):
+# its braces say nothing of names.
+_ZOTERO_FIRST: Final = re.compile(r"\s*\{[A-Z][a-z\u00df-\u00ff]*\}")
 _LOWER_WORD: Final = re.compile(r"(?<![\w{])[a-z][a-z\u00df-\u00ff]+")
 # What splits a word into the words of a name: a space, a hyphen or a slash ("Iraq/Afghanistan", "African-American").
 _SPLIT: Final = re.compile(r"[ /\u2010\u2011-]")
@@ -165,13 +170,17 @@ _EDGES: Final = "()[]\"'`\u201c\u201d\u2018\u2019,;:.?!"
 
 def problems(references: Mapping[str, Reference]) -> list[Diagnostic]:
     """A warning for each title or book title in Title Case whose words that look like names sentence case lowers."""
-    lexicon = _lexicon(references)
+    lexicon: dict[str, tuple[Phrase, ...]] | None = None  # made when a title in Title Case needs it
     found: list[Diagnostic] = []
     for reference in references.values():
-        if not bib_case.english(reference.raw) or bib_language.written_in(reference.raw)[0]:
-            continue  # printed as written, or in another language (bib.language says so, and how to keep it)
+        if not bib_case.english(reference.raw):
+            continue  # printed as written
         for name in ("title", "booktitle"):
-            names = _names_in(bib_case.title_case_words(reference.raw.get(name, "")), lexicon)
+            words = bib_case.title_case_words(reference.raw.get(name, ""))
+            if not words or bib_language.written_in(reference.raw)[0]:
+                continue  # no Title Case, or another language (bib.language says so, and how to keep it)
+            lexicon = _lexicon(references) if lexicon is None else lexicon
+            names = _names_in(words, lexicon)
             if not names:
                 continue
             what = "title" if name == "title" else "book's title"
@@ -192,7 +201,7 @@ def problems(references: Mapping[str, Reference]) -> list[Diagnostic]:
 def _lexicon(references: Mapping[str, Reference]) -> dict[str, tuple[Phrase, ...]]:
     """The names to look for, by their first word, longest first: the fixed ones, ISO 3166's countries, and the names
     braced in the bibliography's own titles, but for words it also writes in lower case and for titles braced whole
-    or word by word (Mendeley's and Zotero's exports, whose braces say nothing of names)."""
+    or from their first word (Mendeley's and Zotero's exports, whose braces say nothing of names)."""
     names = [
         *f"{_PEOPLES} {_PLACES} {_OTHER}".split(),
         *_COMMON_AFTER,
@@ -208,7 +217,8 @@ def _lexicon(references: Mapping[str, Reference]) -> dict[str, tuple[Phrase, ...
             title = reference.raw.get(name, "")
             lower.update(_LOWER_WORD.findall(title))
             braced = _BRACED_NAME.findall(title)
-            if braced and not _braced_whole(title) and not bib_case.braced_word_by_word(title):
+            zotero = _ZOTERO_FIRST.match(title) or bib_case.braced_word_by_word(title)
+            if braced and not _braced_whole(title) and not zotero:
                 learned.update(tuple(_SPLIT.split(name)) for name in braced)
     phrases.update(p for p in learned if len(p) > 1 or p[0].lower() not in lower)
     lexicon: dict[str, list[Phrase]] = {}
