@@ -136,6 +136,7 @@ local BYZANTINE = {
 }
 
 local function romanised(value)
+  if not value:find("[\128-\255]") then return true end -- ASCII only: no code point needs looking at
   for _, code in utf8.codes(value) do
     for _, range in ipairs(BYZANTINE) do
       if code >= range[1] and code <= range[2] then return true end

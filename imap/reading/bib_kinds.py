@@ -37,13 +37,13 @@ def podcast(entry_type: str, fields: Mapping[str, str]) -> tuple[str, str, str]:
     @audio) or a field that says "podcast" (entrysubtype, type or howpublished), or a @misc whose entrysubtype or
     type says "podcast", with its show in series or howpublished (Zotero's own BibTeX export). An @audio entry with a
     show but neither, or a number without a show, is ambiguous: an album in a series is an audio recording too."""
+    if entry_type not in ("misc", "audio"):
+        return "", "", ""
     said = next((name for name in _PODCAST_MARKS if "podcast" in plain(fields.get(name, "")).lower()), "")
     if entry_type == "misc":
         shows = ("series", "howpublished") if said in ("entrysubtype", "type") else ()
         shown = next(((name, plain(fields[name])) for name in shows if _show_in(fields, name)), ("", ""))
         return ("podcast", *shown) if shown[0] else ("", "", "")
-    if entry_type != "audio":
-        return "", "", ""
     shown = next(((name, plain(fields[name])) for name in _SHOWS if plain(fields.get(name, ""))), ("", ""))
     numbered = bool(plain(fields.get("number", "")))
     if shown[0] and (said or numbered):

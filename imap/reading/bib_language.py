@@ -52,6 +52,8 @@ _SHORT: Final = {language: frozenset(words.split()) for language, words in _SHOR
 _OWN: Final = {language: frozenset(_OWN_WORDS[language].split()) for language in _SHORT_WORDS}
 _LETTER_SETS: Final = {language: frozenset(_LETTERS.get(language, "")) for language in _SHORT_WORDS}
 _ALL_LETTERS: Final = frozenset("".join(_LETTERS.values()))
+_ANY_SHORT: Final = frozenset().union(*_SHORT.values())
+_ANY_OWN: Final = frozenset().union(*_OWN.values())
 # Name particles before a capitalised word (van der Kolk, de la Tourette, da Costa) and "et al.": no language's words.
 _PARTICLES: Final = frozenset({"van", "von", "de", "da", "di", "du", "la", "le", "del", "dos", "ten", "ter"})
 _MAYBE_PARTICLES: Final = _PARTICLES | {"der", "den"}
@@ -74,6 +76,8 @@ def written_in(fields: Mapping[str, str]) -> tuple[str, list[str]]:
     }
     folded = {word.casefold() for word in tokens}
     letters = set(text) & _ALL_LETTERS
+    if len(lower & _ANY_SHORT) + len(folded & _ANY_OWN) + len(letters) < 2:
+        return "", []  # fewer than two signs of any language: most English titles stop here
     scores = sorted(
         (
             (sorted(lower & _SHORT[language] | folded & _OWN[language] | _LETTER_SETS[language] & letters), language)

@@ -163,6 +163,8 @@ _BRACED_NAME: Final = re.compile(r"\{([A-Z][a-z\u00df-\u00ff]+(?: [A-Z][a-z\u00d
 # its braces say nothing of names.
 _ZOTERO_FIRST: Final = re.compile(r"\s*\{[A-Z][a-z\u00df-\u00ff]*\}")
 _LOWER_WORD: Final = re.compile(r"(?<![\w{])[a-z][a-z\u00df-\u00ff]+")
+# A capitalised word after a title's first (sentence case lowers none other).
+_INNER_CAPITAL: Final = re.compile(r"[\s/\-}][A-Z\u00c0-\u00de][a-z\u00df-\u00ff]")
 # What splits a word into the words of a name: a space, a hyphen or a slash ("Iraq/Afghanistan", "African-American").
 _SPLIT: Final = re.compile(r"[ /\u2010\u2011-]")
 _EDGES: Final = "()[]\"'`\u201c\u201d\u2018\u2019,;:.?!"
@@ -176,7 +178,10 @@ def problems(references: Mapping[str, Reference]) -> list[Diagnostic]:
         if not bib_case.english(reference.raw):
             continue  # printed as written
         for name in ("title", "booktitle"):
-            words = bib_case.title_case_words(reference.raw.get(name, ""))
+            title = reference.raw.get(name, "")
+            if not _INNER_CAPITAL.search(title):
+                continue  # no capitalised word after the first: nothing sentence case would lower
+            words = bib_case.title_case_words(title)
             if not words or bib_language.written_in(reference.raw)[0]:
                 continue  # no Title Case, or another language (bib.language says so, and how to keep it)
             lexicon = _lexicon(references) if lexicon is None else lexicon
