@@ -147,3 +147,15 @@ def test_abbreviations_in_titles_print_as_written() -> None:
     assert "Suicide among U.S. veterans in B.C. J." in entries["a"], entries["a"]
     assert "Suicide among U.S. veterans. J." in entries["b"], entries["b"]
     assert "A talk by Dr. Yehuda in St. Louis on CBT vs. exposure, e.g. in groups. J." in entries["c"], entries["c"]
+
+
+def test_capital_letters_standing_alone_in_titles_print_as_written() -> None:
+    """pandoc lowers a capital letter that is a word ("phase i", "cluster b", "vitamin d"); "A" is the article but
+    after a word that names with letters."""
+    text = (
+        "@article{a, author = {Lee, Ann}, journal = {J}, year = {2001},\n"
+        "  title = {A Phase I Trial for Type A and Cluster B Traits: What I'm Told of Vitamin D and T-Cells, a Q&A}}\n"
+    )
+    references, _ = bibliography.load("references.bib", text)
+    entry = citeproc.process(text, references).formatted["a"].entry_text
+    assert "A phase I trial for type A and cluster B traits: What I’m told of vitamin D and T-cells, a Q&A. J." in entry

@@ -140,8 +140,8 @@ def _finish_value(out: list[str], start: int, dollars: list[int], hashes: list[i
         read = protect_formula_words(read)
     if "\\" in read:
         read = protect_styled_groups(read)
-    if field in ("title", "booktitle") and "." in read:
-        read = protect_abbreviations(read)
+    if field in ("title", "booktitle"):
+        read = protect_letters(protect_abbreviations(read) if "." in read else read)
     if read != value and _balanced(read):  # never a rewriting that moves where a group or the value ends
         out[start:-1] = [read]
 
@@ -166,6 +166,25 @@ def protect_abbreviations(title: str) -> str:
     title = _HONORIFIC.sub(lambda m: f"{{{m[2]}{m[3]}{m[4]}}}" if depths[m.start()] == 0 else m[0], title)
     depths = _depths(title)
     return _ABBREVIATION.sub(lambda m: f"{{{m[2]}{m[3] or ''}}}" if depths[m.start()] == 0 else m[0], title)
+
+
+# A capital letter standing alone as a word ("Phase I", "Cluster B", "Vitamin D", "I'm", "T-cell"), not an initial
+# (J. K.) or a word's part; "A" only after a word that names with letters or beside a hyphen ("A-B"), since elsewhere
+# it is the article.
+_LABELS: Final = ("Type", "Cluster", "Criterion", "Vitamin", "Group", "Class")
+_LETTER: Final = re.compile(
+    r"(?<![\w\\{}.'\u2019])(?:([B-Z])|(?:"
+    + "|".join(f"(?<={label} )" for label in _LABELS)
+    + r"|(?<=-)|(?<=&))(A)|(A)(?=-[A-Z]))"
+    r"(?![\w.}])"
+)
+
+
+def protect_letters(title: str) -> str:
+    """Each capital letter standing alone in a title, outside braces, braced: pandoc lowers it ("phase i", "cluster
+    b", "vitamin d"), where APA keeps it as written."""
+    depths = _depths(title)
+    return _LETTER.sub(lambda m: f"{{{m[1] or m[2] or m[3]}}}" if depths[m.start()] == 0 else m[0], title)
 
 
 def _depths(text: str) -> list[int]:

@@ -24,7 +24,10 @@ def _unbraced_words(value: str) -> list[tuple[str, bool]]:
     word = ""
     starts = True
     in_math = False
+    last = ""
+    dotted = False  # the word began right after a full stop, as the S of U.S. does
     for char in value + " ":
+        before, last = last, char
         if char == "$":
             in_math = not in_math
             continue
@@ -43,17 +46,19 @@ def _unbraced_words(value: str) -> list[tuple[str, bool]]:
             if word:
                 words.append((word, starts))
                 starts = False
-            if char in ":?!\u2014\u2013" or (char == "." and not (len(word) == 1 or word in ABBREVIATIONS)):
-                starts = True  # a full stop after an abbreviation (U.S., e.g.) ends no sentence
+            abbreviation = word in ABBREVIATIONS or (len(word) == 1 and dotted)
+            if char in ":?!\u2014\u2013" or (char == "." and not abbreviation):
+                starts = True  # a full stop after an abbreviation (U.S., e.g., et al.) ends no sentence
             word = ""
             continue
+        dotted = before == "." if not word else dotted
         word += char
     return words
 
 
-# Abbreviations a title may hold, besides single letters (U.S., e.g.): the full stop after them ends no sentence, and
-# the reference engine reads them so (imap.citing.prepass). After a title or a saint (Dr. Yehuda, St. Louis) comes a
-# name, which the engine keeps as written, as it does a sentence's first word.
+# Abbreviations a title may hold, besides letters with full stops (U.S., e.g.): the full stop after them ends no
+# sentence, and the reference engine reads them so (imap.citing.prepass). After a title or a saint (Dr. Yehuda,
+# St. Louis) comes a name, which the engine keeps as written, as it does a sentence's first word.
 ABBREVIATIONS: Final = frozenset({"Jr", "Sr", "vs", "cf", "etc", "al"})
 HONORIFICS: Final = frozenset({"Dr", "Mr", "Mrs", "Ms", "Prof", "St", "Mt", "Ft"})
 _CAPITALISED: Final = re.compile(r"[A-Z][a-z\u00df-\u00ff]+(?:[-'\u2019][A-Za-z\u00c0-\u00ff]+)*")
