@@ -120,6 +120,7 @@ def titles_differ(
 
 
 _COMMAND: Final = re.compile(r"\\([A-Za-z]+)")
+_NOT_ALNUM: Final = re.compile(r"[\W_]+")
 _ENTRY_KEY: Final = re.compile(r"@[A-Za-z]+\s*[{(]\s*([^\s,{}]+?)\s*,")
 
 
@@ -131,7 +132,7 @@ _VERBATIM_COMMANDS: Final = frozenset({"url", "href", "texttt", "verb", "path"})
 def _letters(text: str) -> str:
     """The letters and digits of a text, case and accents aside (a dotless i as an i)."""
     plain = unicodedata.normalize("NFKD", text.casefold()).replace("\u0131", "i")
-    return "".join(char for char in plain if char.isalnum() and not unicodedata.combining(char))
+    return _NOT_ALNUM.sub("", plain)  # combining marks are no letters (str.isalnum, which \w follows)
 
 
 def _inline_text(value: Any) -> str:
@@ -177,16 +178,20 @@ def _dropped_latex(references: Mapping[str, Reference], by_key: Mapping[str, Any
             )
 
 
-def _raw_latex(value: Any) -> Iterable[str]:
-    if isinstance(value, dict):
-        if value.get("t") in ("RawInline", "RawBlock"):
-            yield str(value.get("c", ["", ""])[1])
-        else:
-            for inner in value.values():
-                yield from _raw_latex(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _raw_latex(inner)
+def _raw_latex(value: Any) -> list[str]:
+    """The raw LaTeX pandoc kept anywhere in a reference as read (walked with a stack: no recursion, however deep)."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("t") in ("RawInline", "RawBlock"):
+                found.append(str(item.get("c", ["", ""])[1]))
+            else:
+                stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _as_raw(reference: Reference) -> bibrules.Raw:

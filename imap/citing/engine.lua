@@ -146,8 +146,10 @@ local function romanised(value)
 end
 
 local function unromanised(person)
-  local family, given = text(person.family), text(person.given)
-  return family ~= "" and given ~= "" and not romanised(family) and not romanised(given)
+  local family = text(person.family)
+  if family == "" or romanised(family) then return false end
+  local given = text(person.given)
+  return given ~= "" and not romanised(given)
 end
 
 local function placeholder(index)
@@ -505,15 +507,20 @@ end
 -- The given names of unromanised names replaced by placeholders, numbered in the order of the names (so that
 -- citeproc sorts two such authors of one family as it would the names): placeholder code -> given name.
 local function protect_names(refs, prefix)
-  local names, seen = {}, {}
+  local names, seen, people = {}, {}, {}
   local function collect(person)
-    local given = text(person.given)
-    if unromanised(person) and not seen[given] then
-      seen[given] = true
-      names[#names + 1] = given
+    if person.given == nil or person.family == nil then return end
+    if unromanised(person) then
+      local given = text(person.given)
+      people[#people + 1] = { person, given }
+      if not seen[given] then
+        seen[given] = true
+        names[#names + 1] = given
+      end
     end
   end
   for _, ref in ipairs(refs) do each_person(ref, collect) end
+  if #names == 0 then return {} end
   table.sort(names)
   local codes, protected = {}, {}
   for index, given in ipairs(names) do
@@ -521,11 +528,10 @@ local function protect_names(refs, prefix)
     codes[given] = placeholder(index - 1)
     protected[codes[given]] = given
   end
-  local function replace(person)
-    local code = unromanised(person) and codes[text(person.given)] or nil
-    if code ~= nil then person.given = prefix .. code end
+  for _, found in ipairs(people) do
+    local code = codes[found[2]]
+    if code ~= nil then found[1].given = prefix .. code end
   end
-  for _, ref in ipairs(refs) do each_person(ref, replace) end
   return protected
 end
 

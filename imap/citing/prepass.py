@@ -19,7 +19,7 @@ Each pass reads the text once (linear time)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 from imap.reading.bib_case import ABBREVIATIONS, HONORIFICS
@@ -162,10 +162,8 @@ def protect_abbreviations(title: str) -> str:
     for "U.S. veterans" and "{U.S.} veterans"; a title or saint with the name after it: "{Dr. Yehuda}". pandoc would
     lower the abbreviation ("u.s.") and take its full stop for a sentence's end, capitalising the next word ("u.s.
     Veterans"), or lowering a name after it ("dr. yehuda")."""
-    depths = _depths(title)
-    title = _HONORIFIC.sub(lambda m: f"{{{m[2]}{m[3]}{m[4]}}}" if depths[m.start()] == 0 else m[0], title)
-    depths = _depths(title)
-    return _ABBREVIATION.sub(lambda m: f"{{{m[2]}{m[3] or ''}}}" if depths[m.start()] == 0 else m[0], title)
+    title = _brace_outside(_HONORIFIC, title, lambda m: f"{{{m[2]}{m[3]}{m[4]}}}")
+    return _brace_outside(_ABBREVIATION, title, lambda m: f"{{{m[2]}{m[3] or ''}}}")
 
 
 # A capital letter standing alone as a word ("Phase I", "Cluster B", "Vitamin D", "I'm", "T-cell"), not an initial
@@ -183,18 +181,27 @@ _LETTER: Final = re.compile(
 def protect_letters(title: str) -> str:
     """Each capital letter standing alone in a title, outside braces, braced: pandoc lowers it ("phase i", "cluster
     b", "vitamin d"), where APA keeps it as written."""
-    depths = _depths(title)
-    return _LETTER.sub(lambda m: f"{{{m[1] or m[2] or m[3]}}}" if depths[m.start()] == 0 else m[0], title)
+    return _brace_outside(_LETTER, title, lambda m: f"{{{m[1] or m[2] or m[3]}}}")
 
 
-def _depths(text: str) -> list[int]:
-    """The depth of braces at each character of the text (braces after a backslash are text)."""
+def _brace_outside(pattern: re.Pattern[str], title: str, braced: Callable[[re.Match[str]], str]) -> str:
+    """The title with each match of the pattern outside braces written as `braced` writes it. The depth of braces
+    is read (once, in one pass) only for a title with a match."""
+    matches = list(pattern.finditer(title))
+    if not matches:
+        return title
     depths: list[int] = []
     depth = 0
-    for char, escaped in _read(text):
+    for char, escaped in _read(title):
         depths.append(depth)
         depth += 0 if escaped else 1 if char == "{" else -1 if char == "}" else 0
-    return depths
+    parts: list[str] = []
+    position = 0
+    for match in matches:
+        if depths[match.start()] == 0:
+            parts += [title[position : match.start()], braced(match)]
+            position = match.end()
+    return "".join([*parts, title[position:]])
 
 
 def _escape_hashes(text: str) -> str:
