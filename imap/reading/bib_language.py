@@ -3,8 +3,10 @@
 The reference engine takes such an entry for English: it prints the title in English sentence case, which lowers a
 German title's nouns ("Trauma und psychotherapie"), and the journal in English title case ("Zeitschrift Für
 Psychiatrie ... Und ..."). Exports write no language more often than not (JabRef, Mendeley, Google Scholar). The
-short words a language cannot do without (articles, conjunctions, prepositions), written in lower case, show it well
-enough to ask for a langid; the entry is not changed.
+short words a language cannot do without (articles, conjunctions, prepositions), written in lower case, words and
+letters only it writes (Zeitschrift, Tidsskrift; ł, ř, ğ) show it well enough to ask for a langid; the entry is not
+changed. Name particles (van der Kolk) and "et al." are no language's words. Also here: LaTeX's accents read as the
+letters they make, for the title checks (`accented`).
 """
 
 from __future__ import annotations
