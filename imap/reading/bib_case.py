@@ -10,7 +10,7 @@ from typing import Final
 
 from imap.model.diagnostics import Diagnostic, warning
 from imap.reading.bib_exports import Entry
-from imap.reading.bib_language import accented
+from imap.reading.bib_language import accented, is_english
 from imap.reading.bib_values import html_as_latex
 
 _COMMAND: Final = re.compile(r"\\([A-Za-z]+|.)")
@@ -87,12 +87,7 @@ def check(entry: Entry, foreign: str = "") -> Iterator[Diagnostic]:
 
 def english(fields: Mapping[str, str]) -> bool:
     """Whether the engine prints the entry's titles in sentence case: English, or no language given."""
-    language = fields.get("langid", "english").strip("{} ").lower().replace("_", "-")
-    return language in _ENGLISH or language.startswith("en-") or language.endswith("english")
-
-
-# BibLaTeX's and BCP 47's names of English, which pandoc prints in sentence case (UKenglish, en-US too).
-_ENGLISH: Final = frozenset({"english", "american", "british", "canadian", "australian", "newzealand", "en"})
+    return is_english(fields.get("langid", "english"))
 
 
 def _words(title: str) -> list[tuple[str, bool]]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Final, Protocol
 
 from imap.model.diagnostics import Diagnostic, Location, note, warning
+from imap.reading.bib_language import is_english
 from imap.reading.bib_values import (
     HTML_MARKUP,
     PROJECT_FIELDS,
@@ -84,9 +85,6 @@ def original_year(fields: Mapping[str, str]) -> str:
     if found is None or year is None or found.group(1) >= year.group(1) or fields.get("origdate", "").strip("{} "):
         return ""
     return found.group(1)
-
-
-_ENGLISH: Final = frozenset({"english", "american", "british", "en", "en-us", "en-gb", "eng", "australian", "canadian"})
 
 
 def _suffix(number: int) -> str:
@@ -181,8 +179,7 @@ def check(entry: Entry, foreign: tuple[str, list[str]] = ("", [])) -> Iterator[D
                 f"brace a name that holds 'and': {{{short(fields[name].strip('{} '))}}}",
             )
     language = fields.get("language", "").strip("{} ").lower()
-    english = language in _ENGLISH or language.replace("_", "-").startswith(("en-", "english"))
-    if language and "langid" not in fields and not english:
+    if language and "langid" not in fields and not is_english(language):
         yield warning(
             entry.at("language"),
             "bib.language",

@@ -64,6 +64,16 @@ _ET_AL: Final = re.compile(r"\bet\s+al\b")
 _WORD: Final = re.compile(r"(?<![\\\w])[^\W\d_]+")
 
 
+def is_english(name: str) -> bool:
+    """Whether a langid or language names English, which pandoc prints in sentence case: BibLaTeX's and BCP 47's
+    names (english, UKenglish, american, en-US, en_GB) and ISO 639-2's (eng)."""
+    name = name.strip("{} ").lower().replace("_", "-")
+    return name in _ENGLISH or name.startswith("en-") or name.endswith("english")
+
+
+_ENGLISH: Final = frozenset({"english", "american", "british", "canadian", "australian", "newzealand", "en", "eng"})
+
+
 def written_in(fields: Mapping[str, str]) -> tuple[str, list[str]]:
     """The language the title, book title or journal of an entry with no langid or language is written in, with the
     lower-case words that show it; ('', []) for English, or when it cannot be told."""
