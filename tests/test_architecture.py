@@ -50,8 +50,11 @@ from imap.citing.manual_citation import Work
 from imap.checking.project import load_project
 from imap.rendering.site import SiteData
 runs = []
-real = pandoc.run
-pandoc.run = lambda *args: runs.append(args[0][:2]) or real(*args)
+real = pandoc.Run.__init__
+def counted(run, arguments, files=None):
+    runs.append(arguments[:2])
+    real(run, arguments, files)
+pandoc.Run.__init__ = counted
 project = load_project(Path({str(SITES / "valid")!r}), Path(sys.argv[1]))
 site = SiteData.create(project.manual, work=Work(version="0.1.0", date="2026-01-15"), cache_dir=Path(sys.argv[1]))
 downloads.data_files(site)

@@ -270,7 +270,7 @@ def test_an_entry_in_parentheses_is_read_and_a_refusal_is_named_at_its_line(monk
     def refuse(*_: object) -> bytes:
         raise pandoc.PandocError("pandoc refused its input: Error at (line 3, column 9): unexpected '('")
 
-    monkeypatch.setattr(pandoc, "run", refuse)
+    monkeypatch.setattr(pandoc.Run, "finish", refuse)
     engine = [p for p in load(text)[1] if p.endswith("[bib.engine]")]
     assert len(engine) == 1 and engine[0].startswith("references.bib:3: error: pandoc refused its input"), engine
 

@@ -24,9 +24,9 @@ def citeproc_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
     real = citeproc._process
 
-    def counting(bibtex: str, references: Any) -> citeproc.Result:
+    def counting(bibtex: str, started: Any, references: Any) -> citeproc.Result:
         runs.append(len(references))
-        return real(bibtex, references)
+        return real(bibtex, started, references)
 
     monkeypatch.setattr(citeproc, "_process", counting)
     return runs
@@ -97,3 +97,48 @@ def test_cite_this_is_reused_until_the_version_or_an_item_changes(
     assert runs == [len(items), len(items)]
     assert "(Version 0.2.0)" in newer["P01"].apa_text
     assert len(list(tmp_path.glob("items-*.json"))) == 1  # the earlier result is dropped
+
+
+def test_pandoc_reads_the_bibliography_while_the_checks_read_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build or `make check` starts pandoc on references.bib before the checks read it, so that the two
+    readings take the time of one (pandoc's writer waits for the fix-ups the checks' reading gives)."""
+    from imap.checking import project
+    from imap.citing import pandoc
+    from tests.conftest import SITES
+
+    events: list[str] = []
+    real_start, real_load = pandoc.Run.__init__, bibliography.load
+
+    def start(run: pandoc.Run, arguments: list[str], files: dict[str, bytes] | None = None) -> None:
+        events.append("pandoc started")
+        real_start(run, arguments, files)
+
+    def load(*args: Any) -> Any:
+        events.append("checks read")
+        return real_load(*args)
+
+    monkeypatch.setattr(pandoc.Run, "__init__", start)
+    monkeypatch.setattr(bibliography, "load", load)
+    references, _text, problems = project.load_references(SITES / "valid")
+    assert events == ["pandoc started", "checks read"]
+    assert references and not [p for p in problems if p.code == "bib.engine"]
+
+
+def test_a_run_whose_result_is_never_asked_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bibliography the checks cannot parse is never formatted: the pandoc started on it is stopped and its
+    temporary folder removed, leaving nothing running."""
+    from imap.citing import pandoc
+
+    runs: list[pandoc.Run] = []
+    real_start = pandoc.Run.__init__
+
+    def start(run: pandoc.Run, arguments: list[str], files: dict[str, bytes] | None = None) -> None:
+        real_start(run, arguments, files)
+        runs.append(run)
+
+    monkeypatch.setattr(pandoc.Run, "__init__", start)
+    with citeproc.Pending(BIB):
+        pass
+    (run,) = runs
+    assert run._process is None
+    assert not Path(run._folder.name).exists()

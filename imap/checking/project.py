@@ -83,7 +83,7 @@ def load_references(
     cache_dir: Path | None = None,
 ) -> tuple[dict[str, Reference], str, list[Diagnostic]]:
     """The references, the text they were read from, and every problem: the checks' own, and what the reference
-    engine would read differently, drop or guess (imap.citing.citeproc.problems, asked only of a file that parses)."""
+    engine would read differently, drop or guess (imap.citing.citeproc.Pending, asked only of a file that parses)."""
     data, problems = inputs.read_input(root, BIB_FILE)
     if data is None:
         if problems or (root / BIB_FILE).is_symlink():  # a link is an error of check_inputs
@@ -92,9 +92,10 @@ def load_references(
     text, problems = frontmatter.decode(BIB_FILE, data)
     if text is None:
         return {}, "", problems
-    references, problems = bibliography.load(BIB_FILE, text, cache)
-    if not any(d.code == "bib.parse" for d in problems):
-        problems.extend(citeproc.problems(text, references, cache_dir))
+    with citeproc.Pending(text, cache_dir) as engine:  # pandoc reads the file while the checks read it
+        references, problems = bibliography.load(BIB_FILE, text, cache)
+        if not any(d.code == "bib.parse" for d in problems):
+            problems.extend(engine.result(references).problems)
     return references, text, problems
 
 

@@ -11,13 +11,14 @@ chapter whose crossref parent is a book takes the book's title as its container;
 "et al.".
 
 The work is one run of pandoc over the whole bibliography (never one per page), with a custom writer, engine.lua:
-pandoc reads the bibliography, the writer keeps that reading for the agreement checks, makes the fix-ups, formats
-every reference and citation at once (so year letters such as 2011a/2011b are worked out for the whole manual) and
-writes CSL-JSON. Because citeproc's rule for APA's initials costs time that grows far faster than the library, the
-writer formats with the style itself only the references whose citations another reference could change, and
-everything else with a copy of the style whose rule is cheap (`_cheap_style`; see engine.lua). The result is kept in
-the cache directory (the site build passes .cache/imap/) under a hash of everything it depends on: the bibliography
-text, the style, pandoc's version and the engine's code.
+pandoc starts reading the bibliography before the checks do (`Pending`: the two readings overlap), and its writer,
+given the fix-ups worked out from the checks' reading, keeps pandoc's reading for the agreement checks, makes the
+fix-ups, formats every reference and citation at once (so year letters such as 2011a/2011b are worked out for the
+whole manual) and writes CSL-JSON. Because citeproc's rule for APA's initials costs time that grows far faster
+than the library, the writer formats with the style itself only the references whose citations another reference
+could change, and everything else with a copy of the style whose rule is cheap (`_cheap_style`; see engine.lua). The
+result is kept in the cache directory (the site build passes .cache/imap/) under a hash of everything it depends on:
+the bibliography text, the style, pandoc's version and the engine's code.
 
 Two readers see each entry, bibtexparser (whose lines the checks report) and pandoc (whose reading is printed);
 `problems` reports every entry they disagree on (its type, year or number of authors), so what was checked is what
@@ -96,20 +97,60 @@ def process(bibtex: str, references: Mapping[str, Reference], cache_dir: Path | 
     from one pandoc run (and then stored in the cache). A missing, unreadable or corrupt cache file is ignored."""
     if not references:
         return Result()
-    path = cache_dir / f"references-{cache_key(bibtex)}.json" if cache_dir is not None else None
-    if path is not None:
-        cached = _read_cache(path, references)
+    with Pending(bibtex, cache_dir) as pending:
+        return pending.result(references)
+
+
+class Pending:
+    """The reference engine started on a bibliography before the checks have read it (imap.checking.project): pandoc
+    reads the file while the project reads it too, and the fix-ups, which come from the checks' reading, are given
+    to pandoc's writer when `result` is asked, so the two readings take the time of one. Nothing is started when the
+    cache holds the result. Used as a context manager, so that a run whose result is never asked is stopped."""
+
+    def __init__(self, bibtex: str, cache_dir: Path | None = None) -> None:
+        self._bibtex = bibtex
+        self._path = cache_dir / f"references-{cache_key(bibtex)}.json" if cache_dir is not None else None
+        # HTML put into pages: only a file this machine wrote (see imap.reading.parsecache)
+        self._cached = read_verified(self._path) if self._path is not None else None
+        self._started: _Started | pandoc.PandocError | None = None
+        if self._cached is None and bibtex:
+            try:
+                self._started = _start(bibtex)
+            except pandoc.PandocError as problem:  # told when the result is asked
+                self._started = problem
+
+    def result(self, references: Mapping[str, Reference]) -> Result:
+        """The references formatted, with the engine's problems; a pandoc that refused the file is a problem at the
+        line pandoc names."""
+        if not references:
+            return Result()
+        cached = _parse_cache(self._cached, references) if self._cached is not None else None
         if cached is not None:
             return cached
-    try:
-        result = _process(bibtex, references)
-    except pandoc.PandocError as problem:
-        line = _PANDOC_LINE.search(str(problem))  # where pandoc stopped reading ("Error at (line 8, column 1)")
-        where = Location("references.bib", int(line.group(1)) if line else 0)
-        return Result(problems=(error(where, "bib.engine", str(problem)),))
-    if path is not None:
-        _write_cache(path, result)
-    return result
+        started, self._started = self._started, None
+        try:
+            if isinstance(started, pandoc.PandocError):
+                raise started
+            started = started or _start(self._bibtex)  # the cache held a result for other references
+            result = _process(self._bibtex, started, references)
+        except pandoc.PandocError as problem:
+            line = _PANDOC_LINE.search(str(problem))  # where pandoc stopped reading ("Error at (line 8, column 1)")
+            where = Location("references.bib", int(line.group(1)) if line else 0)
+            return Result(problems=(error(where, "bib.engine", str(problem)),))
+        finally:
+            if isinstance(started, _Started):
+                started.run.stop()  # whatever happened (a finished run has only its folder left to remove)
+        if self._path is not None:
+            _write_cache(self._path, result)
+        return result
+
+    def __enter__(self) -> Pending:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if isinstance(self._started, _Started):
+            self._started.run.stop()
+        self._started = None
 
 
 def format_csl_items(records: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
@@ -117,7 +158,8 @@ def format_csl_items(records: list[dict[str, Any]]) -> dict[str, tuple[str, str]
     if not records:
         return {}
     keys = [str(r["id"]) for r in records]
-    _read, rendered, _csl = _run(["-f", "csljson"], json.dumps(records).encode("utf-8"), keys, None)
+    started = _start_run(["-f", "csljson"], json.dumps(records).encode("utf-8"))
+    _read, rendered, _csl = _finish(started, keys, None)
     return {key: (entry, pandoc_html.text_of(entry)) for key, (entry, _label) in rendered.items()}
 
 
@@ -149,10 +191,32 @@ def cache_key(data: Any, code: Path | None = None) -> str:
 # The one run
 
 
-def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
-    read, rendered, csl = _run(
-        ["-f", "biblatex"],
-        prepass.for_pandoc(bibtex).encode("utf-8"),
+@dataclass(frozen=True)
+class _Started:
+    run: pandoc.Run
+    placeholder: str  # see _placeholder
+
+
+def _start(bibtex: str) -> _Started:
+    """pandoc started on the bibliography, its writer waiting for its settings (_finish)."""
+    return _start_run(["-f", "biblatex"], prepass.for_pandoc(bibtex).encode("utf-8"))
+
+
+def _start_run(reader: list[str], data: bytes) -> _Started:
+    """pandoc started: it reads `data` (a file in its folder) while the project works out the settings, which
+    engine.lua reads from standard input (_finish)."""
+    files = {"references": data}
+    arguments = [*reader, "-t", str(ENGINE), "{references}"]
+    cheap = _cheap_style()
+    if cheap is not None:
+        files["cheap.csl"] = cheap
+        arguments.append("--metadata=imap-cheap-style:{cheap.csl}")
+    return _Started(pandoc.Run(arguments, files), _placeholder(data))
+
+
+def _process(bibtex: str, started: _Started, references: Mapping[str, Reference]) -> Result:
+    read, rendered, csl = _finish(
+        started,
         list(references),
         {key: fixups.hints(reference, references) for key, reference in references.items()},
     )
@@ -177,12 +241,13 @@ def _process(bibtex: str, references: Mapping[str, Reference]) -> Result:
     return Result(formatted, tuple(found))
 
 
-def _run(
-    reader: list[str], data: bytes, keys: list[str], hints: Mapping[str, Any] | None
+def _finish(
+    started: _Started, keys: list[str], hints: Mapping[str, Any] | None
 ) -> tuple[list[Any], dict[str, tuple[str, str]], list[Any]]:
-    """pandoc reads the references and, in the same run (engine.lua), makes the fix-ups (unless `hints` is None),
-    formats every reference with one in-text citation each and writes CSL-JSON: the references as read (pandoc's
-    JSON metadata), each key's entry and label in reference-list order, and the CSL-JSON items."""
+    """pandoc, having read the references, is given its settings and, in the same run (engine.lua), makes the
+    fix-ups (unless `hints` is None), formats every reference with one in-text citation each and writes CSL-JSON:
+    the references as read (pandoc's JSON metadata), each key's entry and label in reference-list order, and the
+    CSL-JSON items."""
     settings = {
         "style": str(STYLE),
         "keys": keys,
@@ -190,15 +255,9 @@ def _run(
         "hints": hints or {},
         "marker": ET_AL_MARKER,
         "statuses": list(bib_values.STATUSES),
-        "placeholder": _placeholder(data),
+        "placeholder": started.placeholder,
     }
-    files = {"settings.json": json.dumps(settings).encode("utf-8")}
-    arguments = [*reader, "-t", str(ENGINE), "--metadata=imap-engine:{settings.json}"]
-    cheap = _cheap_style()
-    if cheap is not None:
-        files["cheap.csl"] = cheap
-        arguments.append("--metadata=imap-cheap-style:{cheap.csl}")
-    out = pandoc.run(arguments, data, files)
+    out = started.run.finish(json.dumps(settings).encode("utf-8"))
     try:
         result = json.loads(out)
         read = json.loads(result["read"]).get("meta", {}).get("references", {}).get("c", [])
@@ -263,10 +322,7 @@ _PANDOC_LINE: Final = re.compile(r"\bline ([0-9]{1,7})\b")
 # The cache
 
 
-def _read_cache(path: Path, references: Mapping[str, Reference]) -> Result | None:
-    text = read_verified(path)  # HTML put into pages: only a file this machine wrote (see imap.reading.parsecache)
-    if text is None:
-        return None
+def _parse_cache(text: bytes, references: Mapping[str, Reference]) -> Result | None:
     try:
         data = json.loads(text)
         formatted = {entry["key"]: Formatted(**entry) for entry in data["formatted"]}

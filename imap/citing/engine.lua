@@ -9,10 +9,11 @@
 -- otherwise than APA 7 wants it printed: first those about what the reference is (the CSL-JSON is written then), then
 -- those about how APA prints it (hyphenated initials, "No." before a report's number, a thesis's description), which
 -- the published data does not carry. Decisions about what the contributor wrote (is this a DOI, an address) are
--- made in Python from the entry as the checks read it and come in the settings file, as `hints`; this writer only
+-- made in Python from the entry as the checks read it and come in the settings, as `hints`; this writer only
 -- applies them and changes the structure pandoc read. Nothing here evaluates the bibliography's text.
 --
--- Settings: a JSON file named by the metadata field imap-engine, with style (the CSL file), keys (the references to
+-- Settings: JSON on standard input, read once pandoc has read the bibliography (citeproc.py works them out while
+-- pandoc reads), with style (the CSL file), keys (the references to
 -- format, in order), fix (false for CSL-JSON records that need no fix-ups), marker (what an "and others" becomes),
 -- statuses (what a year may say instead of a year) and hints (per key; see fixups.hints). The field imap-cheap-style
 -- names the style with a cheap rule for initials (citeproc.py's _cheap_style); without it, one formatting.
@@ -391,12 +392,10 @@ local function contain(ref, hint, by_key)
   end
 end
 
-local function settings_of(doc)
-  local path = text(doc.meta["imap-engine"])
-  local file = assert(io.open(path, "r"), "the reference engine's settings could not be read")
-  local settings = pandoc.json.decode(file:read("a"), false)
-  file:close()
-  return settings
+local function settings_of()
+  local settings = io.read("a")
+  assert(settings and settings ~= "", "the reference engine's settings could not be read")
+  return pandoc.json.decode(settings, false)
 end
 
 -- pandoc's citeproc gives APA's initials to a first author who shares a family name with another first author
@@ -566,7 +565,7 @@ local function formatted(refs, style, protected, prefix)
 end
 
 function Writer(doc, opts)
-  local settings = settings_of(doc)
+  local settings = settings_of()
   local references = doc.meta.references or pandoc.List {}
   local read = settings.fix and pandoc.write(pandoc.Pandoc({}, { references = references }), "json") or "{}"
   local by_key, wanted, order = {}, {}, {}

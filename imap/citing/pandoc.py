@@ -2,7 +2,8 @@
 
 pandoc comes with the pinned `pypandoc-binary` package, which ships the executable inside the Python package, so a
 fresh machine needs nothing else. It is run as a program with a list of arguments (never through a shell), its input
-on standard input, and nothing a contributor writes ever becomes one of its arguments.
+on standard input or in a file of a private temporary folder, and nothing a contributor writes ever becomes one of
+its arguments.
 """
 
 from __future__ import annotations
@@ -56,30 +57,68 @@ def run(arguments: list[str], data: bytes, files: dict[str, bytes] | None = None
     """pandoc's output for the given arguments and standard input. `files` are written to a private temporary
     folder first (pandoc reads a CSL style or a bibliography from a file); "{name}" in an argument names one of
     them (the arguments are the project's own, never a contributor's text)."""
-    import tempfile
+    with Run(arguments, files) as running:
+        return running.finish(data)
 
-    dated = {"SOURCE_DATE_EPOCH": os.environ["SOURCE_DATE_EPOCH"]} if "SOURCE_DATE_EPOCH" in os.environ else {}
 
-    with tempfile.TemporaryDirectory(prefix="imap-pandoc-") as folder:
-        paths = {name: Path(folder) / name for name in files or {}}
+class Run:
+    """pandoc started, its standard input given later (`finish`): a writer that reads its settings from standard
+    input (imap/citing/engine.lua) waits for them while pandoc reads its input files, so the project can work out
+    the settings meanwhile. Used as a context manager, so that a run never finished is stopped and its folder
+    removed. `files` and the "{name}" arguments are as for `run`."""
+
+    def __init__(self, arguments: list[str], files: dict[str, bytes] | None = None) -> None:
+        import tempfile
+
+        self._folder = tempfile.TemporaryDirectory(prefix="imap-pandoc-")
+        paths = {name: Path(self._folder.name) / name for name in files or {}}
+        args = list(arguments)
         for name, content in (files or {}).items():
             paths[name].write_bytes(content)
-        args = list(arguments)
-        for name, path in paths.items():
-            args = [a.replace("{" + name + "}", str(path)) for a in args]
+            args = [a.replace("{" + name + "}", str(paths[name])) for a in args]
+        dated = {"SOURCE_DATE_EPOCH": os.environ["SOURCE_DATE_EPOCH"]} if "SOURCE_DATE_EPOCH" in os.environ else {}
         try:
-            done = subprocess.run(  # a fixed executable, a list of arguments, no shell
-                [str(executable()), *args],
-                input=data,
-                capture_output=True,
-                timeout=TIMEOUT_SECONDS,
-                check=False,
+            self._process: subprocess.Popen[bytes] | None = subprocess.Popen(  # a fixed executable, a list of
+                [str(executable()), *args],  # arguments, no shell
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 # SOURCE_DATE_EPOCH: an EPUB is dated by the build, not the clock (imap.publishing.editions).
                 env={"LANG": "C.UTF-8", "PATH": os.environ.get("PATH", ""), **dated},
             )
-        except (OSError, subprocess.TimeoutExpired) as problem:
+        except OSError as problem:
+            self._folder.cleanup()
             raise PandocError(f"pandoc could not be run: {problem}") from problem
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", errors="replace").strip() or f"exit status {done.returncode}"
-        raise PandocError(f"pandoc refused its input: {message[:500]}")
-    return done.stdout
+
+    def finish(self, data: bytes) -> bytes:
+        """pandoc's output, once it is given `data` on its standard input (written while its output is read, so
+        that neither waits for the other)."""
+        process, self._process = self._process, None
+        if process is None:
+            raise PandocError("pandoc could not be run: this run was already finished or stopped")
+        try:
+            out, err = process.communicate(data, timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as problem:
+            process.kill()
+            process.communicate()
+            raise PandocError(f"pandoc could not be run: {problem}") from problem
+        finally:
+            self._folder.cleanup()
+        if process.returncode != 0:
+            message = err.decode("utf-8", errors="replace").strip() or f"exit status {process.returncode}"
+            raise PandocError(f"pandoc refused its input: {message[:500]}")
+        return out
+
+    def stop(self) -> None:
+        """pandoc stopped, if it is still running, and its folder removed."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.kill()
+            process.communicate()
+        self._folder.cleanup()
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()

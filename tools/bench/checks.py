@@ -220,8 +220,9 @@ from imap.reading import bibliography
 from imap.citing import citeproc
 text = Path(sys.argv[1]).read_text(encoding="utf-8")
 start = time.perf_counter()
-references, problems = bibliography.load("references.bib", text)
-result = citeproc.process(text, references)
+with citeproc.Pending(text) as engine:  # as imap.checking.project.load_references does
+    references, problems = bibliography.load("references.bib", text)
+    result = engine.result(references)
 print(time.perf_counter() - start)
 assert len(result.formatted) == len(references), [p.format() for p in result.problems][:3]
 """
