@@ -98,6 +98,19 @@ def test_latin_names_beside_cjk_names_keep_their_initials() -> None:
     assert citeproc.format_references(text, references)["a"].entry_text == "Smith, J., & 山田太郎. (2020). T. J, 1."
 
 
+def test_an_incomplete_list_ending_in_a_cjk_name_takes_the_comma_before_et_al() -> None:
+    """The fallback for `and others` (warned of: APA lists every author) puts a comma before "et al." after every
+    name in the reference list, as after initials; in-text, "et al." follows the family name without one."""
+    text = (
+        "@article{a, author = {山田, 太郎 and 鈴木, 花子 and others}, title = {T}, journal = {J}, year = {2020}}\n"
+        "@article{b, author = {Smith, John and 鈴木, 花子 and others}, title = {U}, journal = {J}, year = {2021}}\n"
+    )
+    formatted = citeproc.format_references(text, bibliography.load("references.bib", text)[0])
+    assert formatted["a"].entry_text == "山田太郎, 鈴木花子, et al. (2020). T. J."
+    assert formatted["b"].entry_text == "Smith, J., 鈴木花子, et al. (2021). U. J."
+    assert formatted["a"].label == "山田 et al., 2020"
+
+
 def test_a_web_page_as_paperpile_exports_it_prints_its_site_and_month() -> None:
     """APA 10.16: "Title. Site. URL." with the date as the page gives it; a @misc with a month but no site is a
     document, whose date is its year, and the month it does not print is named."""

@@ -159,3 +159,27 @@ def test_capital_letters_standing_alone_in_titles_print_as_written() -> None:
     references, _ = bibliography.load("references.bib", text)
     entry = citeproc.process(text, references).formatted["a"].entry_text
     assert "A phase I trial for type A and cluster B traits: What I’m told of vitamin D and T-cells, a Q&A. J." in entry
+
+
+def test_a_name_after_a_dash_is_named_where_the_engine_lowers_it() -> None:
+    """pandoc keeps the capital of a word right after an em dash ("context—Iraq"), and lowers it after a spaced dash
+    or an en dash ("context — iraq", "context--iraq" in LaTeX): the checks read dashes as the engine prints them."""
+    titles = {
+        "spaced em dash": "Trauma in Context \u2014 Iraq and the Aftermath of War",
+        "spaced em dash in LaTeX": "Trauma in Context --- Iraq and the Aftermath of War",
+        "spaced en dash": "Trauma in Context \u2013 Iraq and the Aftermath of War",
+        "en dash": "Trauma in Context--Iraq and the Aftermath of War",
+        "em dash": "Trauma in Context\u2014Iraq and the Aftermath of War",
+        "em dash in LaTeX": "Trauma in Context---Iraq and the Aftermath of War",
+    }
+    text = "\n".join(
+        f"@article{{k{n}, author = {{Lee, Ann}}, journal = {{J}}, year = {{2001}}, title = {{{title}}}}}"
+        for n, title in enumerate(titles.values())
+    )
+    found = _names(text)
+    named = {what for n, what in enumerate(titles) if f"references.bib:{n + 1}" in found}
+    assert named == {"spaced em dash", "spaced em dash in LaTeX", "spaced en dash", "en dash"}, found
+    printed = {
+        key: f.entry_text for key, f in citeproc.format_references(text, bibliography.load("r", text)[0]).items()
+    }
+    assert "context \u2014 iraq" in printed["k0"] and "context\u2014Iraq" in printed["k4"]

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from typing import Final
 
 from imap.citing.fixups import ET_AL, ET_AL_MARKER
+from imap.reading.bibrules import CJK
 
 
 def entries(out: str) -> dict[str, tuple[str, str]]:
@@ -26,7 +27,7 @@ def entries(out: str) -> dict[str, tuple[str, str]]:
         label = _et_al(text_of(reader.labels.get(key, ""))).strip()
         if label.startswith("(") and label.endswith(")"):
             label = label[1:-1]
-        result[key] = (_apa_terms(_et_al(" ".join(entry.split()))), label)
+        result[key] = (_apa_terms(_et_al(" ".join(entry.split()), listed=True)), label)
     return result
 
 
@@ -84,6 +85,11 @@ class _Reader(HTMLParser):
             self._parts.append(html.escape(data, quote=False))
 
 
+# A name in Chinese, Japanese or Korean script, printed whole, just before an incomplete list's end: the comma that
+# follows every name of a reference list before "et al." ("Smith, J., et al.") follows it too.
+_CJK_BEFORE_ET_AL: Final = re.compile(
+    "([" + "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK) + "])(?= " + re.escape(ET_AL_MARKER) + ")"
+)
 _TAG: Final = re.compile(r"<[^>]+>")
 
 
@@ -106,9 +112,12 @@ def _apa_terms(entry: str) -> str:
 _RETRIEVED_ALONE: Final = re.compile(r"Retrieved (?=https?://)")
 
 
-def _et_al(text: str) -> str:
-    """The marker of an incomplete author list as "et al.", with the comma APA puts before it after a name."""
+def _et_al(text: str, listed: bool = False) -> str:
+    """The marker of an incomplete author list as "et al.", with the comma a reference list puts before it after a
+    name (`listed`: "Smith, J., et al.", "山田太郎, et al."; in-text, "Smith et al.")."""
     for before in (", &amp; ", ", & ", " &amp; ", " & ", ", "):
         text = text.replace(before + ET_AL_MARKER, " " + ET_AL_MARKER)
+    if listed:
+        text = _CJK_BEFORE_ET_AL.sub(r"\1,", text)
     text = re.sub(r"\. " + ET_AL_MARKER, "., " + ET_AL, text)  # after initials: "Jerome, L., et al."
     return text.replace(" " + ET_AL_MARKER, " " + ET_AL).replace(ET_AL_MARKER, ET_AL).replace("et al..", "et al.")

@@ -17,8 +17,9 @@ _COMMAND: Final = re.compile(r"\\([A-Za-z]+|.)")
 
 
 def _unbraced_words(value: str) -> list[tuple[str, bool]]:
-    """The words of a title outside braces and math, each with whether a sentence starts with it (the first word,
-    or one after a colon, a question or exclamation mark, a full stop or a dash)."""
+    """The words of a title outside braces and math, each with whether the reference engine keeps its capital as a
+    sentence's first (the first word, or one after a colon, a question or exclamation mark, a full stop, or an em
+    dash written without a space after it: pandoc lowers the word after a spaced dash or an en dash)."""
     words: list[tuple[str, bool]] = []
     depth = 0
     word = ""
@@ -26,7 +27,8 @@ def _unbraced_words(value: str) -> list[tuple[str, bool]]:
     in_math = False
     last = ""
     dotted = False  # the word began right after a full stop, as the S of U.S. does
-    for char in value + " ":
+    value = value.replace("---", "\u2014").replace("--", "\u2013") + " "
+    for at, char in enumerate(value):
         before, last = last, char
         if char == "$":
             in_math = not in_math
@@ -47,8 +49,10 @@ def _unbraced_words(value: str) -> list[tuple[str, bool]]:
                 words.append((word, starts))
                 starts = False
             abbreviation = word in ABBREVIATIONS or (len(word) == 1 and dotted)
-            if char in ":?!\u2014\u2013" or (char == "." and not abbreviation):
+            if char in ":?!" or (char == "." and not abbreviation):
                 starts = True  # a full stop after an abbreviation (U.S., e.g., et al.) ends no sentence
+            elif char == "\u2014" and not value[at + 1].isspace():
+                starts = True
             word = ""
             continue
         dotted = before == "." if not word else dotted

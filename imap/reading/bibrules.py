@@ -141,13 +141,13 @@ def _names(entry: Raw, field: str) -> Iterator[Diagnostic]:
 
 
 # Han, kana and Hangul: the scripts whose names are written family name first (and which citeproc does not initialise).
-_CJK: Final = ((0x1100, 0x11FF), (0x3005, 0x3007), (0x3040, 0x30FF), (0x3130, 0x318F), (0x31F0, 0x31FF),
+CJK: Final = ((0x1100, 0x11FF), (0x3005, 0x3007), (0x3040, 0x30FF), (0x3130, 0x318F), (0x31F0, 0x31FF),
                (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))  # fmt: skip
 
 
 def _cjk(word: str) -> bool:
     """Whether every character of a word is of those scripts."""
-    return all(any(low <= ord(char) <= high for low, high in _CJK) for char in word)
+    return all(any(low <= ord(char) <= high for low, high in CJK) for char in word)
 
 
 def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Diagnostic | None:
