@@ -539,3 +539,30 @@ def test_a_note_does_not_hide_an_error_later_in_a_name_list_and_an_entity_beside
     formatted = format_references(text)
     assert "Guide &#8212; see https://x.org for more" in formatted["a"].entry_text
     assert "{x}" in formatted["b"].entry_text and "&#" not in formatted["b"].entry_text
+
+
+def test_an_entry_without_a_key_is_refused_at_its_line_and_the_others_are_printed() -> None:
+    """R's citation() writes `@Manual{,`: pandoc refused the whole file for it, and every reference vanished. The
+    entry is refused at its line; the rest of the bibliography prints, and no message names a temporary folder."""
+    text = (
+        "@article{a, author = {A, B}, title = {T}, journal = {J}, year = {2020}}\n\n"
+        "@Manual{,\n  title = {R: A Language and Environment for Statistical Computing},\n"
+        "  author = {{R Core Team}}, year = {2023}, url = {https://www.R-project.org/},\n}\n\n"
+        "@article{b, author = {C, D}, title = {U}, journal = {J}, year = {2021}}\n"
+    )
+    problems = load(text)[1]
+    assert problems == [
+        "references.bib:3: error: an @manual entry has no key (R: A Language and Environment for Statistical "
+        "Computing), so it was not loaded (give it a key after the opening brace, as in @manual{rcoreteam2023, which "
+        "citations name it by) [bib.parse]"
+    ]
+    formatted = format_references(text)
+    assert [f.entry_text for f in formatted.values()] == ["A, B. (2020). T. J.", "C, D. (2021). U. J."]
+
+
+def test_pandoc_s_refusal_names_the_bibliography_not_a_temporary_file() -> None:
+    text = "@article{a, author = {A, B}, title = {T}, journal = {J}, year = {2020}}\n@article{b, title = {x"
+    references, _ = bibliography.load("references.bib", text)
+    (problem,) = citeproc.problems(text, references)
+    assert problem.code == "bib.engine" and '"references.bib"' in problem.message
+    assert "imap-pandoc" not in problem.message and "/tmp" not in problem.message

@@ -205,8 +205,8 @@ def _start(bibtex: str) -> _Started:
 def _start_run(reader: list[str], data: bytes) -> _Started:
     """pandoc started: it reads `data` (a file in its folder) while the project works out the settings, which
     engine.lua reads from standard input (_finish)."""
-    files = {"references": data}
-    arguments = [*reader, "-t", str(ENGINE), "{references}"]
+    files = {"references.bib": data}
+    arguments = [*reader, "-t", str(ENGINE), "{references.bib}"]
     cheap = _cheap_style()
     if cheap is not None:
         files["cheap.csl"] = cheap

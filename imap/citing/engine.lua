@@ -272,6 +272,23 @@ local function podcast(ref, show)
   ref.medium = "Audio podcast episode"
 end
 
+-- pandoc adds a booksubtitle to the maintitle as well as to the booktitle ("Main: Sub: Vol. 2. Book: Sub"): the
+-- maintitle (the container) without it, when it ends in the subtitle (bib.booksubtitle).
+local function without_booksubtitle(container, subtitle)
+  local inlines = pandoc.Inlines(container)
+  local whole = stringify(inlines)
+  local suffix = ": " .. subtitle
+  if #whole <= #suffix or pandoc.text.lower(whole:sub(-#suffix)) ~= pandoc.text.lower(suffix) then return container end
+  local kept = whole:sub(1, #whole - #suffix)
+  while #inlines > 0 and #stringify(inlines) > #kept + 1 do inlines:remove(#inlines) end
+  local last = inlines[#inlines]
+  if last ~= nil and last.t == "Str" and last.text:sub(-1) == ":" and stringify(inlines) == kept .. ":" then
+    last.text = last.text:sub(1, -2)
+    return inlines
+  end
+  return container
+end
+
 -- What the reference is, where pandoc reads it otherwise than written: also what the CSL-JSON download says.
 local function fix_data(ref, hint, settings)
   if ref.doi ~= nil then
@@ -319,6 +336,12 @@ local function fix_data(ref, hint, settings)
       if number == hint.article_number then ref.page = nil end
     end
   end
+  if hint.issue ~= "" and text(ref.type) == "article-journal" then
+    ref.issue = hint.issue -- BibLaTeX's issue, which pandoc drops (alone) or joins to number (bib.issue)
+  end
+  if hint.booksubtitle ~= "" and ref["container-title"] ~= nil and ref["volume-title"] ~= nil then
+    ref["container-title"] = without_booksubtitle(ref["container-title"], hint.booksubtitle)
+  end
   if hint.revised_edition ~= "" then
     ref.edition = hint.revised_edition -- "5th, text rev." as APA writes the DSM's, "5th ed., text rev."
   elseif hint.edition == "1" then
@@ -328,6 +351,8 @@ local function fix_data(ref, hint, settings)
   end
   if hint.arxiv and hint.url == "" and ref.doi == nil then -- an arXiv preprint's address, from its identifier only
     ref.url = hint.eprint_url ~= "" and hint.eprint_url or nil
+  elseif hint.eprint_url ~= "" and hint.url == "" and ref.doi == nil and ref.url == nil then
+    ref.url = hint.eprint_url -- a work given by its identifier on OSF's servers, a handle or JSTOR (bib.eprint)
   end
   podcast(ref, hint.podcast_show)
   if hint.site ~= nil and hint.site ~= "" and LOOSE[text(ref.type)] then
@@ -378,6 +403,9 @@ local function fix_display(ref, hint)
   if text(ref.type) == "paper-conference" and ref["container-title"] ~= nil then
     ref.type = "chapter" -- APA 10.5: a paper in published proceedings is a chapter of a book, cited without its meeting
     for _, name in ipairs { "event", "event-title", "event-place", "event-date" } do ref[name] = nil end
+  end
+  if CHAPTERS[text(ref.type)] and hint.eid ~= "" and ref.number == nil and ref.page == nil then
+    ref.number = "Article " .. hint.eid -- a paper's article number (ACM's articleno), where a chapter's pages go
   end
   if text(ref.type) == "pamphlet" and ref.genre == nil then
     ref.genre = "Brochure" -- APA 10.2: a booklet is a brochure

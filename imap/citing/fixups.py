@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any, Final
 
 from imap.model.items import Reference
-from imap.reading import bib_exports, bib_kinds, bib_values
+from imap.reading import bib_exports, bib_fields, bib_kinds, bib_values
 
 # Stands for the names an incomplete author list ("and others") leaves out, until the text says "et al.".
 ET_AL_MARKER: Final = "ETALMARKER"
@@ -51,8 +51,9 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
     written), whether `type` names the kind of reference rather than describing the work (bib.type), an article
     number written as pages (bib.article-number), an edition's number (bib.edition), pages written after "pp."
     (bib.pages), a preprint server named as the journal (bib.preprint), a thesis's database named as its publisher,
-    with the university (bib.thesis), a podcast episode's show (bib.podcast), a web page's site (bib.webpage) and
-    a presentation at a meeting (bib.presentation)."""
+    with the university (bib.thesis), a podcast episode's show (bib.podcast), a web page's site (bib.webpage),
+    a presentation at a meeting (bib.presentation), an article's issue (bib.issue), the address of a work given by
+    its identifier on a server (bib.eprint) and a booksubtitle (bib.booksubtitle)."""
     raw = inherited(reference, references).raw
     doi = bib_values.normalised_doi(raw.get("doi", ""))
     address = bib_values.url_of(raw.get("url", ""))
@@ -78,7 +79,12 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "revised_edition": bib_values.revised_edition(raw.get("edition", "")),
         "arxiv": server.lower() == "arxiv",
         "preprint_eprint": server.lower() in bib_values.PREPRINT_SERVERS,
-        "eprint_url": _arxiv_address(raw.get("eprint", "")),
+        "eprint_url": _arxiv_address(raw.get("eprint", "")) or bib_fields.eprint_address(raw),
+        "issue": bib_fields.issue(reference.entry_type, reference.fields)[0],  # (bib.issue)
+        # a booksubtitle pandoc adds to the maintitle too, as the checks read it (bib.booksubtitle)
+        "booksubtitle": " ".join(reference.fields.get("booksubtitle", "").split())
+        if reference.fields.get("maintitle") and not reference.fields.get("mainsubtitle")
+        else "",
         "prepublished": raw.get("pubstate", "").strip("{} ").lower() == "prepublished",
         "eventtitle": " ".join(reference.fields.get("eventtitle", "").split()),
         "crossref": raw.get("crossref", "").strip(),

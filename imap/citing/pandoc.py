@@ -106,6 +106,7 @@ class Run:
             self._folder.cleanup()
         if process.returncode != 0:
             message = err.decode("utf-8", errors="replace").strip() or f"exit status {process.returncode}"
+            message = message.replace(self._folder.name + os.sep, "")  # a file is named as given, not where it was
             raise PandocError(f"pandoc refused its input: {message[:500]}")
         return out
 

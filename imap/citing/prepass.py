@@ -11,6 +11,7 @@ checks and the author, each change keeping every line where it was (pandoc's err
   `<scp>PTSD</scp>`, `&amp;`) is read as the LaTeX it stands for; bib.html notes it.
 - Styled text (`\\emph{Escherichia coli}`) keeps its capitals, as the checks read it: pandoc keeps the capitals of
   a braced group only when the braces are outside the command.
+- An entry with no key (`@Manual{,`) is a comment: pandoc refuses the whole file for it; the checks refuse it.
 - An entry written in parentheses (`@article(key, ...)`, which BibTeX reads and pandoc does not) is written in
   braces.
 
@@ -27,7 +28,12 @@ from imap.reading.bib_values import VERBATIM, escaped_at, html_as_latex
 
 
 def for_pandoc(bibtex: str) -> str:
-    return escape_text(_DASHES.sub(lambda m: _DASH[m.group(1)], bibtex))
+    return escape_text(_KEYLESS.sub(r"\1comment\2", _DASHES.sub(lambda m: _DASH[m.group(1)], bibtex)))
+
+
+# An entry with no key (`@Manual{,`, as R's citation() writes one), which pandoc refuses with the whole file: made a
+# comment, which pandoc skips; the checks refuse it at its line (bib.parse), so nothing is dropped without a word.
+_KEYLESS: Final = re.compile(r"(?m)^([ \t]*@[ \t]*)[A-Za-z]+([ \t]*[{(][ \t]*,)")
 
 
 _DASHES: Final = re.compile(r"\\text(en|em)dash(?![A-Za-z])(?:\{\}| )?")

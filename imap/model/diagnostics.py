@@ -169,6 +169,14 @@ CODES: dict[str, str] = {
     "bib.presentation": "An @unpublished or @misc whose note or howpublished says it was presented at a meeting "
     "('Poster presented at the Annual Meeting of ...'): printed as APA 10.5's presentation, '[Poster presentation]. "
     "Meeting.' (a note).",
+    "bib.issue": "An article's issue is written in BibLaTeX's issue (printed as its number, a note), is not an issue's "
+    "number (not printed), or is a month written in number (printed as the issue).",
+    "bib.eprint": "A work is given by its identifier on a server (eprint): printed with its address there (a note), or "
+    "not printed, where the server is not one the engine knows.",
+    "bib.booksubtitle": "A chapter's booksubtitle, which pandoc adds to the maintitle too, is printed after the "
+    "booktitle only (a note).",
+    "bib.note": "A note or addendum says what the reference should show (a retraction, a trial's registration number), "
+    "and notes are never printed.",
     "bib.crossref": "A crossref or xdata field names an entry that is not in references.bib.",
     "bib.agreement": "The two readers of references.bib (the checks' and the reference engine's) disagree about an "
     "entry (its type, year or number of authors, how many times it is read, or its title: a warning), so what was "

@@ -204,7 +204,9 @@ def _parse(path: str, text: str, decoders: _Decoders) -> tuple[ParsedBlock, ...]
     strings = bib_strings.definitions([(str(block.key), str(block.value)) for block in library.strings])
     found: list[ParsedBlock] = []
     for block in library.blocks:
-        if isinstance(block, Entry):
+        if isinstance(block, Entry) and not str(block.key).strip():
+            found.append(ParsedBlock("", 0, None, (_keyless(path, block),)))
+        elif isinstance(block, Entry):
             reference, problems = _entry(path, block, decoders, strings)
             found.append(ParsedBlock(block.key, _line(block), reference, tuple(problems)))
         elif isinstance(block, DuplicateBlockKeyBlock):
@@ -235,6 +237,16 @@ def _parse(path: str, text: str, decoders: _Decoders) -> tuple[ParsedBlock, ...]
 def _line(block: Block) -> int:
     """bibtexparser counts lines from 0."""
     return (block.start_line or 0) + 1
+
+
+def _keyless(path: str, block: Entry) -> Diagnostic:
+    title = next((str(f.value).strip('{}" ') for f in block.fields if f.key.lower() == "title"), "")
+    return error(
+        Location(path, _line(block)),
+        "bib.parse",
+        f"an @{block.entry_type.lower()} entry has no key{f' ({title[:60]})' if title else ''}, so it was not loaded",
+        "give it a key after the opening brace, as in @manual{rcoreteam2023, which citations name it by",
+    )
 
 
 def _failed(path: str, block: Block) -> Diagnostic:

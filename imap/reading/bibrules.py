@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from imap.model.diagnostics import Diagnostic, Location, Severity, error, note, warning
-from imap.reading import bib_case, bib_exports, bib_kinds, bib_language
+from imap.reading import bib_case, bib_exports, bib_fields, bib_kinds, bib_language
 from imap.reading.bib_case import closing as _closing
 from imap.reading.bib_strings import split_outside
 from imap.reading.bib_values import (
@@ -90,6 +90,7 @@ def check(entry: Raw) -> list[Diagnostic]:
     foreign = bib_language.written_in(entry.fields)  # the language an entry without langid looks written in
     found.extend(bib_case.check(entry, foreign[0]))
     found.extend(bib_kinds.check(entry))
+    found.extend(bib_fields.check(entry))
     found.extend(bib_exports.check(entry, foreign))
     return found
 

@@ -1,0 +1,198 @@
+"""Fields that pandoc's reader drops or reads otherwise than exports mean them, read as meant: an article's issue in
+BibLaTeX's `issue` (as APA PsycNet exports it), a preprint's identifier on a server other than arXiv, an article
+number of a paper in proceedings, a year and a date that disagree, a retraction or a registration number written in
+a note, an addendum. The reference engine's fix-ups (imap.citing.fixups, engine.lua) print what can be printed as APA
+7 does; the checks here name each change, and each field the reference does not print, at its line. Part of the
+checks of imap.reading.bibrules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Final
+
+from imap.model.diagnostics import Diagnostic, note, warning
+from imap.reading.bib_exports import Entry
+from imap.reading.bib_values import EID_FIELDS, plain, short, url_of
+
+# An issue's number as journals print it: 2, 1-2, 3/4, S1, Suppl 2, Suppl. 1, Special Issue 2 is not one.
+_ISSUE_NUMBER: Final = re.compile(
+    r"(?:[Ss]uppl?\.?\s?)?[A-Za-z]?[0-9]{1,5}[A-Za-z]?(?:\s?[-/\u2013]{1,2}\s?[0-9]{1,5})?"
+)
+_RANGE_DASH: Final = re.compile(r"(?<=[0-9])\s?(?:--|-|\u2013)\s?(?=[0-9])")
+_MONTHS: Final = frozenset(
+    {
+        *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+        *("january", "february", "march", "april", "june", "july", "august", "september", "october", "november"),
+        "december",
+    }
+)
+
+
+def issue(entry_type: str, fields: Mapping[str, str]) -> tuple[str, str]:
+    """The issue an article prints, where pandoc's reader does not print it as meant (an issue in `issue`, which it
+    drops alone and joins to `number` otherwise; a range written with a hyphen), and the text of `issue` it leaves
+    out: ("", "") when there is nothing to change. `fields` as the checks read them (LaTeX read)."""
+    if entry_type != "article":
+        return "", ""
+    number = plain(fields.get("number", ""))
+    written = plain(fields.get("issue", ""))
+    if written and not number:
+        return (_RANGE_DASH.sub("\u2013", written), "") if _ISSUE_NUMBER.fullmatch(written) else ("", written)
+    if written:
+        return _RANGE_DASH.sub("\u2013", number), written
+    return (_RANGE_DASH.sub("\u2013", number), "") if _RANGE_DASH.search(number) else ("", "")
+
+
+# Servers whose preprints (and other works) an identifier in `eprint` names, and the address it has there; arXiv's
+# is imap.citing.fixups's. PsyArXiv, SocArXiv and the other OSF servers share OSF's identifiers.
+_EPRINT_ADDRESSES: Final = {
+    **dict.fromkeys(("psyarxiv", "osf", "osf preprints", "socarxiv", "edarxiv", "metaarxiv", "sportrxiv"),
+                    "https://osf.io/{}"),
+    "hdl": "https://hdl.handle.net/{}",
+    "handle": "https://hdl.handle.net/{}",
+    "jstor": "https://www.jstor.org/stable/{}",
+}  # fmt: skip
+_EPRINT_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_:-]{0,99}")
+# Identifiers APA does not print: the reference needs no address made from them.
+_UNPRINTED_EPRINTS: Final = frozenset({"pubmed", "pmid", "pmcid", "pmc", "googlebooks", "arxiv"})
+
+
+def eprint_address(fields: Mapping[str, str]) -> str:
+    """The address of a work given by its server and identifier (`eprinttype = {PsyArXiv}`, `eprint = {u9z2k}`),
+    or "" when the server is not one the engine knows or the identifier is not one."""
+    server = plain(fields.get("eprinttype") or fields.get("archiveprefix") or "").lower()
+    identifier = plain(fields.get("eprint", ""))
+    pattern = _EPRINT_ADDRESSES.get(server)
+    return pattern.format(identifier) if pattern is not None and _EPRINT_ID.fullmatch(identifier) else ""
+
+
+def check(entry: Entry) -> Iterator[Diagnostic]:
+    """Each field pandoc's reader drops or reads otherwise, with what the reference prints."""
+    fields = {name: plain(value) for name, value in entry.fields.items()}
+    yield from _issue(entry, fields)
+    yield from _eprint(entry, fields)
+    yield from _dates(entry, fields)
+    yield from _notes(entry, fields)
+    eid = next((fields[name] for name in EID_FIELDS if fields.get(name)), "")
+    if eid and entry.entry_type in ("inproceedings", "incollection", "inbook", "conference"):
+        yield note(
+            entry.at(next(name for name in EID_FIELDS if fields.get(name))),
+            "bib.article-number",
+            f"'{entry.key}' has the article number {short(eid)}: the reference prints '(Article {short(eid)})' after "
+            "the book's title, where a chapter's pages go",
+        )
+    if fields.get("booksubtitle") and fields.get("maintitle") and not fields.get("mainsubtitle"):
+        yield note(
+            entry.at("booksubtitle"),
+            "bib.booksubtitle",
+            f"the booksubtitle of '{entry.key}' belongs to its booktitle: the reference prints it there only, where "
+            "the reference engine also added it to the maintitle",
+        )
+
+
+def _issue(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
+    printed, left_out = issue(entry.entry_type, fields)
+    number = fields.get("number", "")
+    if left_out:
+        shown = f"prints the issue number {short(number)} only" if number else "does not print it"
+        yield warning(
+            entry.at("issue"),
+            "bib.issue",
+            f"the issue of '{entry.key}', '{short(left_out)}', is not an issue's number, and the reference {shown}: "
+            "APA prints an article's volume and issue number",
+            "write the issue's number in number; a season belongs in the date: month = {Winter}, or date = 2016-24",
+        )
+    elif printed and "issue" in fields:
+        yield note(
+            entry.at("issue"),
+            "bib.issue",
+            f"the issue of '{entry.key}' is written in issue (as APA PsycNet and BibLaTeX write it), which the "
+            f"reference engine would drop: the reference prints it as the issue, ({printed})",
+        )
+    if entry.entry_type == "article" and number.lower().rstrip(".") in _MONTHS:
+        yield warning(
+            entry.at("number"),
+            "bib.issue",
+            f"the number of '{entry.key}', '{short(number)}', is a month (as Mendeley exports one): the reference "
+            f"prints it as the issue, ({short(number)})",
+            "write the month in month, and the issue's number, if it has one, in number",
+        )
+
+
+def _eprint(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
+    server = (fields.get("eprinttype") or fields.get("archiveprefix") or "").lower()
+    if not fields.get("eprint") or server in _UNPRINTED_EPRINTS or fields.get("url") or fields.get("doi"):
+        return
+    address = eprint_address(fields)
+    if address:
+        yield note(
+            entry.at("eprint"),
+            "bib.eprint",
+            f"'{entry.key}' is given by its identifier on {short(server)}: the reference prints its address, {address}",
+        )
+    else:
+        yield warning(
+            entry.at("eprint"),
+            "bib.eprint",
+            f"the eprint of '{entry.key}', '{short(fields['eprint'])}'"
+            f"{f' on {short(server)}' if server else ''}, is not printed: the reference engine makes an address only "
+            "from an identifier on arXiv, the OSF servers (PsyArXiv, SocArXiv), a handle or JSTOR",
+            "add the work's address in url (or its DOI in doi)",
+        )
+
+
+_YEAR: Final = re.compile(r"[0-9]{4}")
+
+
+def _dates(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
+    year, date = _YEAR.match(fields.get("year", "")), _YEAR.match(fields.get("date", ""))
+    if year is not None and date is not None and year.group(0) != date.group(0):
+        yield warning(
+            entry.at("year"),
+            "bib.date",
+            f"'{entry.key}' has the year {year.group(0)} and the date {short(fields['date'])}: the reference prints "
+            f"the date's year, {date.group(0)}, and leaves the year out",
+            "keep the one the record shows",
+        )
+
+
+_RETRACTION: Final = re.compile(r"\bretract", re.IGNORECASE)
+_REGISTRATION: Final = re.compile(
+    r"\b(?:NCT[0-9]{8}|ISRCTN[0-9]{8}|ACTRN[0-9]{14}|DRKS[0-9]{8}|ChiCTR[-0-9A-Za-z]{6,20}|CTRI/[0-9/]{6,20}|"
+    r"EUCTR[-0-9A-Za-z]{6,25}|[0-9]{4}-[0-9]{6}-[0-9]{2})\b"
+)
+
+
+def _notes(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
+    """A note is never printed (nor published): named where it says what the reference should show."""
+    text = fields.get("note", "")
+    if _RETRACTION.search(text) and not fields.get("retracted"):
+        yield warning(
+            entry.at("note"),
+            "bib.note",
+            f"the note of '{entry.key}' says the work was retracted, and a note is never printed: the reference and "
+            "its citations would not show the retraction",
+            "write the retraction notice in retracted = {...}, which every page that cites the work shows",
+        )
+    registration = _REGISTRATION.search(text)
+    where = fields.get("url", "") + url_of(entry.fields.get("howpublished", "")) + fields.get("title", "")
+    if registration and entry.entry_type in _RECORDS and registration.group(0) not in where:
+        yield warning(
+            entry.at("note"),
+            "bib.note",
+            f"the note of '{entry.key}' gives the registration number {registration.group(0)}, and a note is never "
+            "printed: the reference would not show it",
+            "add the registry's address of the record in url, which holds the number",
+        )
+    if fields.get("addendum"):
+        yield warning(
+            entry.at("addendum"),
+            "bib.note",
+            f"the addendum of '{entry.key}', '{short(fields['addendum'])}', is not printed",
+            "write what the reference must show in its own field: a date of update in date, a number in number",
+        )
+
+
+# Entry types that may be a trial's registration record (a web page, a data set, a document).
+_RECORDS: Final = frozenset({"online", "www", "misc", "electronic", "dataset", "report", "techreport", "unpublished"})

@@ -1,0 +1,107 @@
+"""Fields pandoc's reader drops or reads otherwise than exports mean them: each printed as APA 7 wants it where it
+can be, and named at its line where the reference does not print it (imap/reading/bib_fields.py)."""
+
+from __future__ import annotations
+
+from imap.citing import citeproc
+from imap.reading import bibliography
+
+
+def _run(text: str) -> tuple[dict[str, str], list[str]]:
+    references, problems = bibliography.load("references.bib", text)
+    result = citeproc.process(text, references)
+    return {k: f.entry_text for k, f in result.formatted.items()}, [p.format() for p in [*problems, *result.problems]]
+
+
+def _coded(problems: list[str], code: str) -> list[str]:
+    return [p for p in problems if p.endswith(f"[{code}]")]
+
+
+def test_an_issue_written_in_issue_is_printed_and_one_that_is_no_number_is_named() -> None:
+    """APA PsycNet and BibLaTeX write the issue in `issue`, which pandoc dropped without a word (APA 10.1 wants
+    "13(2)"); a named issue is left out with a warning, a range takes an en dash, a month in number is named."""
+    text = (
+        "@article{a, author = {A, B}, title = {T}, journal = {J}, year = {2021}, volume = {13},\n"
+        "  issue = {2}, pages = {179--188}}\n"
+        "@article{b, author = {C, D}, title = {T}, journal = {J}, year = {2021}, volume = {13}, number = {2},\n"
+        "  issue = {Special Issue on Psychedelics}}\n"
+        "@article{c, author = {E, F}, title = {T}, journal = {J}, year = {2021}, volume = {13}, number = {1-2}}\n"
+        "@article{d, author = {G, H}, title = {T}, journal = {J}, year = {2021}, volume = {13},\n"
+        "  number = {MAR}}\n"
+    )
+    printed, problems = _run(text)
+    assert printed["a"] == "A, B. (2021). T. J, 13(2), 179–188."
+    assert printed["b"] == "C, D. (2021). T. J, 13(2)."
+    assert printed["c"] == "E, F. (2021). T. J, 13(1–2)."
+    issues = _coded(problems, "bib.issue")
+    assert [p.split(": ", 2)[:2] for p in issues] == [
+        ["references.bib:2", "note"],
+        ["references.bib:4", "warning"],
+        ["references.bib:7", "warning"],
+    ], issues
+    assert "'Special Issue on Psychedelics'" in issues[1] and "'MAR', is a month" in issues[2]
+
+
+def test_a_preprint_given_by_its_identifier_on_an_osf_server_prints_its_address() -> None:
+    text = (
+        "@online{a, author = {A, B}, title = {Preprint}, year = {2022}, eprint = {u9z2k}, eprinttype = {PsyArXiv}}\n"
+        "@online{b, author = {C, D}, title = {Work}, year = {2022},\n  eprint = {x1}, eprinttype = {figshare}}\n"
+    )
+    printed, problems = _run(text)
+    assert printed["a"] == "A, B. (2022). Preprint [Preprint]. PsyArXiv. https://osf.io/u9z2k"
+    eprints = _coded(problems, "bib.eprint")
+    assert len(eprints) == 2 and eprints[0].startswith("references.bib:1: note:")
+    assert eprints[1].startswith("references.bib:3: warning: the eprint of 'b', 'x1' on figshare, is not printed")
+
+
+def test_a_paper_s_article_number_prints_where_a_chapter_s_pages_go() -> None:
+    """ACM exports a paper's article number as articleno; it was dropped without a word."""
+    text = (
+        "@inproceedings{a, author = {Lee, Ann}, title = {Paper}, year = {2021},\n"
+        "  booktitle = {Proceedings of the 2021 {CHI} Conference on Human Factors in Computing Systems},\n"
+        "  publisher = {Association for Computing Machinery}, articleno = {412}, numpages = {14}}\n"
+    )
+    printed, problems = _run(text)
+    assert printed["a"] == (
+        "Lee, A. (2021). Paper. In Proceedings of the 2021 CHI conference on human factors in computing systems "
+        "(Article 412). Association for Computing Machinery."
+    )
+    assert _coded(problems, "bib.article-number")[0].startswith("references.bib:3: note:")
+
+
+def test_a_booksubtitle_is_printed_after_the_book_s_title_only() -> None:
+    text = (
+        "@incollection{a, author = {Lee, Cy}, title = {Chapter}, booktitle = {Handbook of Psychedelic Medicine},\n"
+        "  booksubtitle = {Clinical Applications}, maintitle = {Psychedelic Medicine}, volume = {2},\n"
+        "  editor = {Ed, Ed}, publisher = {P}, year = {2020}, pages = {1--20}}\n"
+    )
+    printed, problems = _run(text)
+    assert printed["a"] == (
+        "Lee, C. (2020). Chapter. In E. Ed (Ed.), Psychedelic medicine: Vol. 2. Handbook of psychedelic medicine: "
+        "Clinical applications (pp. 1–20). P."
+    )
+    assert _coded(problems, "bib.booksubtitle")[0].startswith("references.bib:2: note:")
+
+
+def test_what_a_note_or_a_second_date_holds_that_the_reference_leaves_out_is_named() -> None:
+    """A note is never printed: a retraction written there (PubMed's export) and a registry record's number are
+    named, as are an addendum and a year that the date overrides."""
+    text = (
+        "@article{a, author = {A, B}, title = {T}, journal = {Science}, year = {2002}, volume = {297},\n"
+        "  note = {Retraction published Science. 2003;301(5639):1479}}\n"
+        "@misc{b, author = {C, D}, title = {A trial}, year = {2023}, note = {Identifier: NCT03537014}}\n"
+        "@online{c, author = {E, F}, title = {A trial}, year = {2023}, url = {https://clinicaltrials.gov/study/NCT05624268},\n"
+        "  note = {ClinicalTrials.gov ID: NCT05624268}, addendum = {Last updated 2024-02-01}}\n"
+        "@article{d, author = {G, H}, title = {T}, journal = {J}, volume = {1},\n  year = {2019}, date = {2020-02-01}}\n"
+        "@article{e, author = {I, J}, title = {T}, journal = {J}, year = {2019}, volume = {1},\n"
+        "  note = {RETRACTED 2024.}, retracted = {Retracted by J in 2024.}}\n"
+    )
+    printed, problems = _run(text)
+    notes = _coded(problems, "bib.note")
+    assert [p.split(": ", 1)[0] for p in notes] == ["references.bib:2", "references.bib:3", "references.bib:5"], notes
+    assert "says the work was retracted" in notes[0] and "NCT03537014" in notes[1] and "addendum of 'c'" in notes[2]
+    assert printed["d"] == "G, H. (2020). T. J, 1."
+    assert _coded(problems, "bib.date") == [
+        "references.bib:7: warning: 'd' has the year 2019 and the date 2020-02-01: the reference prints the date's "
+        "year, 2020, and leaves the year out (keep the one the record shows) [bib.date]"
+    ]
