@@ -105,3 +105,41 @@ def test_what_a_note_or_a_second_date_holds_that_the_reference_leaves_out_is_nam
         "references.bib:7: warning: 'd' has the year 2019 and the date 2020-02-01: the reference prints the date's "
         "year, 2020, and leaves the year out (keep the one the record shows) [bib.date]"
     ]
+
+
+def test_names_as_plos_endnote_and_better_biblatex_export_them() -> None:
+    """PLOS separates names with an upper-case AND, which BibTeX reads as "and"; Better BibLaTeX's extended name
+    format is read as one name, not refused; EndNote's suffix written last is named with the form that works."""
+    text = (
+        '@article{a, author = {Sch{\\"a}fer, Ingo AND Hopchet, Marianne AND Vandamme, Nicole}, title = {T},\n'
+        "  journal = {J}, year = {2020}}\n"
+        "@article{b, author = {family=Kolk, given=Bessel A., prefix=van der, useprefix=true}, title = {T},\n"
+        "  journal = {J}, year = {2021}}\n"
+        "@article{c, author = {Smith, A. B., III and Lee, C.}, title = {T}, journal = {J}, year = {2022}}\n"
+        "@article{d, author = {Garc{\\'\\i}a, Jos{\\'e}}, title = {T}, journal = {npj Schizophrenia}, year = {2023}}\n"
+    )
+    printed, problems = _run(text)
+    assert printed["a"] == "Schäfer, I., Hopchet, M., & Vandamme, N. (2020). T. J."
+    assert printed["b"] == "van der Kolk, B. A. (2021). T. J."
+    assert printed["d"] == "García, J. (2023). T. npj Schizophrenia."  # í, not a dotless i with an accent
+    assert problems == [
+        "references.bib:5: error: the author list of 'c' has 'Smith, A. B., III', its suffix last (as EndNote writes "
+        "it): 'III' would print as initials (write the suffix second: Smith, III, A. B.) [bib.name]"
+    ]
+
+
+def test_editions_versions_months_and_google_scholar_s_arxiv_as_apa_writes_them() -> None:
+    text = (
+        "@book{a, author = {A, B}, title = {T}, edition = {Revised}, publisher = {P}, year = {2020}}\n"
+        "@book{b, author = {C, D}, title = {T}, edition = {2nd revised}, publisher = {P}, year = {2020}}\n"
+        "@software{c, author = {Rosseel, Yves}, title = {lavaan}, version = {0.6-15}, year = {2023}}\n"
+        "@article{d, author = {E, F}, title = {Deep trauma}, journal = {arXiv preprint arXiv:2203.04567}, year = {2022}}\n"
+        "@article{e, author = {G, H}, title = {T}, journal = {J}, year = {2020}, month = {Spring}}\n"
+    )
+    printed, problems = _run(text)
+    assert printed["a"] == "A, B. (2020). T (Rev. ed.). P."
+    assert printed["b"] == "C, D. (2020). T (2nd rev. ed.). P."
+    assert printed["c"] == "Rosseel, Y. (2023). Lavaan (Version 0.6\u201115) [Computer software]."  # not "Versions"
+    assert printed["d"] == "E, F. (2022). Deep trauma [Preprint]. arXiv. https://arxiv.org/abs/2203.04567"
+    assert [p.split(": ", 1)[0] for p in _coded(problems, "bib.date")] == ["references.bib:5"]
+    assert _coded(problems, "bib.preprint")[0].startswith("references.bib:4: note:")

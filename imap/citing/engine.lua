@@ -407,6 +407,9 @@ local function fix_display(ref, hint)
   if CHAPTERS[text(ref.type)] and hint.eid ~= "" and ref.number == nil and ref.page == nil then
     ref.number = "Article " .. hint.eid -- a paper's article number (ACM's articleno), where a chapter's pages go
   end
+  if ref.version ~= nil and text(ref.version):find("%d%-%d") then -- "0.6-15" is one version, not a range ("Versions")
+    ref.version = (text(ref.version):gsub("(%d)%-(%d)", "%1\u{2011}%2"))
+  end
   if text(ref.type) == "pamphlet" and ref.genre == nil then
     ref.genre = "Brochure" -- APA 10.2: a booklet is a brochure
   end

@@ -73,13 +73,14 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "server": server,
         "drop_genre": bib_values.reference_kind(raw.get("type", "")),
         "article_number": bib_values.article_number(raw.get("pages", "")) if reference.entry_type == "article" else "",
-        "pages": bib_values.pages_without_prefix(reference.fields.get("pages", "")),  # read as LaTeX (12--34)
+        "pages": bib_exports.pages_without_prefix(reference.fields.get("pages", "")),  # read as LaTeX (12--34)
         "preprint_server": bib_values.preprint_server(reference.entry_type, raw)[1],
         "edition": bib_values.edition_number(raw.get("edition", "")),
-        "revised_edition": bib_values.revised_edition(raw.get("edition", "")),
+        "revised_edition": bib_values.revised_edition(raw.get("edition", ""))
+        or bib_exports.described_edition(raw.get("edition", "")),
         "arxiv": server.lower() == "arxiv",
         "preprint_eprint": server.lower() in bib_values.PREPRINT_SERVERS,
-        "eprint_url": _arxiv_address(raw.get("eprint", "")) or bib_fields.eprint_address(raw),
+        "eprint_url": _arxiv_address(raw.get("eprint", "")) or bib_fields.eprint_address(raw) or _scholar_arxiv(raw),
         "issue": bib_fields.issue(reference.entry_type, reference.fields)[0],  # (bib.issue)
         # a booksubtitle pandoc adds to the maintitle too, as the checks read it (bib.booksubtitle)
         "booksubtitle": " ".join(reference.fields.get("booksubtitle", "").split())
@@ -128,6 +129,12 @@ def _arxiv_address(eprint: str) -> str:
     writes a PubMed Central ID there, which has no arXiv address)."""
     identifier = eprint.strip("{} ")
     return f"https://arxiv.org/abs/{identifier}" if _ARXIV_ID.fullmatch(identifier) else ""
+
+
+def _scholar_arxiv(raw: Mapping[str, str]) -> str:
+    """The arXiv address of a preprint Google Scholar exports with its identifier in the journal."""
+    scholar = bib_values.SCHOLAR_ARXIV.fullmatch(bib_values.plain(raw.get("journal", "")))
+    return _arxiv_address(scholar.group(1)) if scholar else ""
 
 
 def inherited(reference: Reference, references: Mapping[str, Reference]) -> Reference:

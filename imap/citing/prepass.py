@@ -25,6 +25,7 @@ from typing import Final
 
 from imap.reading.bib_case import ABBREVIATIONS, HONORIFICS
 from imap.reading.bib_values import VERBATIM, escaped_at, html_as_latex
+from imap.reading.bibrules import NAME_FIELDS
 
 
 def for_pandoc(bibtex: str) -> str:
@@ -148,8 +149,20 @@ def _finish_value(out: list[str], start: int, dollars: list[int], hashes: list[i
         read = protect_styled_groups(read)
     if field in ("title", "booktitle"):
         read = protect_letters(protect_abbreviations(read) if "." in read else read)
+    if field in NAME_FIELDS and "AND" in read:  # PLOS's separator, which BibTeX and the checks read as "and"
+        read = _brace_outside(_UPPER_AND, read, lambda m: "and")
+    if "\\i" in read:  # Google Scholar's {\'\i}: the accented letter, not a dotless i and an accent
+        read = _DOTLESS_I.sub(r"\1i", read)
+    if field in ("journal", "journaltitle") and _LOWER_START.match(read) and _CAPITAL_WORD.search(read):
+        read = _LOWER_START.sub(r"{\1}", read, count=1)  # "npj Schizophrenia" as written, not "Npj"
     if read != value and _balanced(read):  # never a rewriting that moves where a group or the value ends
         out[start:-1] = [read]
+
+
+_UPPER_AND: Final = re.compile(r"(?<=\s)AND(?=\s)")
+_DOTLESS_I: Final = re.compile(r"(\\[`'^\"~=.uvH]\s?\{?)\\i(?![A-Za-z]) ?")
+_LOWER_START: Final = re.compile(r"([a-z]+)(?=[\s:])")
+_CAPITAL_WORD: Final = re.compile(r"\s[A-Z]")
 
 
 # An abbreviation followed by a space or ending a clause or the title (U.S., e.g., one of bib_case's), or a title or

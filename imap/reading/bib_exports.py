@@ -21,7 +21,6 @@ from imap.reading.bib_values import (
     html_as_latex,
     is_doi,
     normalised_doi,
-    pages_without_prefix,
     plain,
     preprint_server,
     reference_kind,
@@ -131,7 +130,7 @@ def check(entry: Entry, foreign: tuple[str, list[str]] = ("", [])) -> Iterator[D
             f"the pages of '{entry.key}', {number}, are an article number: the reference prints 'Article {number}'",
         )
     edition = fields.get("edition", "")
-    revised = revised_edition(edition)
+    revised = revised_edition(edition) or described_edition(edition)
     if revised and revised != " ".join(edition.strip("{} ").split()):
         yield note(
             entry.at("edition"),
@@ -255,3 +254,35 @@ def _unplaced(entry: Entry) -> Iterator[Diagnostic]:
         "wants them, or 'Advance online publication' for an article published online ahead of its issue",
         "add volume and pages as the record shows them, or pubstate = {Advance online publication}",
     )
+
+
+_PAGES_PREFIX: Final = re.compile(r"(?:pp?\.|pages?)\s*(?=[0-9A-Za-z])", re.IGNORECASE)
+
+
+def pages_without_prefix(pages: str) -> str:
+    """The pages of a `pages` field written with "pp." or "p." before them ("pp. 12-34"), without it; or ""."""
+    text = pages.replace("{", "").replace("}", "").strip()
+    prefix = _PAGES_PREFIX.match(text)
+    return text[prefix.end() :].replace("---", "\u2013").replace("--", "\u2013") if prefix else ""
+
+
+# Editions described in words, as APA writes them (9.20: "Rev. ed."); an ordinal before "revised" ("2nd rev. ed.").
+_EDITION_WORDS: Final = {
+    "revised": "Rev.", "rev.": "Rev.", "rev": "Rev.", "updated": "Updated", "expanded": "Expanded",
+    "enlarged": "Enlarged", "abridged": "Abridged", "special": "Special", "international": "International",
+    "anniversary": "Anniversary", "student": "Student", "illustrated": "Illustrated",
+}  # fmt: skip
+
+
+def described_edition(value: str) -> str:
+    """An edition written in words ("Revised", "Updated edition", "2nd revised") as APA writes it ("Rev. ed.",
+    "Updated ed.", "2nd rev. ed."); "" for any other."""
+    words = " ".join(value.replace("{", "").replace("}", "").split()).strip(". ").lower().split()
+    if words and words[-1].strip(".") in ("ed", "edn", "edition"):
+        words = words[:-1]
+    if len(words) == 1 and words[0] in _EDITION_WORDS:
+        return f"{_EDITION_WORDS[words[0]]} ed."
+    number = edition_number(words[0]) if len(words) == 2 else ""
+    if number and _EDITION_WORDS.get(words[1]) == "Rev.":
+        return f"{number}{_suffix(int(number))} rev. ed."
+    return ""

@@ -155,6 +155,16 @@ def _dates(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
             f"the date's year, {date.group(0)}, and leaves the year out",
             "keep the one the record shows",
         )
+    month = fields.get("month", "").lower().rstrip(".")
+    if month and month not in _MONTHS and not (month.isdigit() and 1 <= int(month) <= 12):
+        yield warning(
+            entry.at("month"),
+            "bib.date",
+            f"the month of '{entry.key}', '{short(fields['month'])}', is not a month the reference engine reads, so "
+            "the reference does not print it",
+            "write the month's number or name, as in month = 3 or month = mar; a season goes in the date, as in "
+            "date = 2020-21 for spring (22 summer, 23 autumn, 24 winter)",
+        )
 
 
 _RETRACTION: Final = re.compile(r"\bretract", re.IGNORECASE)

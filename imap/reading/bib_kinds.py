@@ -13,7 +13,7 @@ from typing import Final
 
 from imap.model.diagnostics import Diagnostic, note, warning
 from imap.reading.bib_exports import Entry
-from imap.reading.bib_values import plain, short
+from imap.reading.bib_values import plain, preprint_server, short
 
 
 def check(entry: Entry) -> Iterator[Diagnostic]:
@@ -90,7 +90,8 @@ def _podcast(entry: Entry) -> Iterator[Diagnostic]:
 
 
 def _web_page(entry: Entry) -> Iterator[Diagnostic]:
-    """A @misc with an address that names its site (a note), or that has a month the reference does not print."""
+    """A @misc with an address that names its site (a note), or that has a month the reference does not print (a
+    preprint, which APA dates by its year, aside)."""
     address, site = web_site(entry.entry_type, entry.fields)
     if site:
         yield note(
@@ -99,7 +100,7 @@ def _web_page(entry: Entry) -> Iterator[Diagnostic]:
             f"'{entry.key}' has an address and names its site, {short(site)}, in booktitle, as Paperpile exports a web "
             "page: the reference prints it as one, 'Title. Site. URL', with its full date (APA 10.16)",
         )
-    elif address and plain(entry.fields.get("month", "")):
+    elif address and plain(entry.fields.get("month", "")) and not preprint_server("misc", entry.fields)[1]:
         yield warning(
             entry.at("month"),
             "bib.webpage",
@@ -136,7 +137,7 @@ def presentation(entry_type: str, fields: Mapping[str, str]) -> tuple[str, str, 
         if found is not None:
             kind = found.group(1).lower()
             description = _DESCRIPTIONS.get(kind, "Keynote address" if kind.startswith("keynote") else "")
-            meeting = found.group(2).strip().rstrip(".").strip()
+            meeting = found.group(2).strip().rstrip(".").strip().replace("---", "\u2014").replace("--", "\u2013")
             return name, description or "Conference presentation", meeting
     return "", "", ""
 

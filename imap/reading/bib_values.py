@@ -381,16 +381,10 @@ def preprint_server(entry_type: str, fields: Mapping[str, str]) -> tuple[str, st
         names = ("publisher", "howpublished", "organization")
     for field in names:
         name = plain(fields.get(field, ""))
-        if name.lower() in PREPRINT_SERVERS:
-            return field, name
+        scholar = SCHOLAR_ARXIV.fullmatch(name)  # Google Scholar's "arXiv preprint arXiv:2203.04567"
+        if name.lower() in PREPRINT_SERVERS or scholar:
+            return field, "arXiv" if scholar else name
     return "", ""
 
 
-_PAGES_PREFIX: Final = re.compile(r"(?:pp?\.|pages?)\s*(?=[0-9A-Za-z])", re.IGNORECASE)
-
-
-def pages_without_prefix(pages: str) -> str:
-    """The pages of a `pages` field written with "pp." or "p." before them ("pp. 12-34"), without it; or ""."""
-    text = pages.replace("{", "").replace("}", "").strip()
-    prefix = _PAGES_PREFIX.match(text)
-    return text[prefix.end() :].replace("---", "\u2013").replace("--", "\u2013") if prefix else ""
+SCHOLAR_ARXIV: Final = re.compile(r"arXiv preprint arXiv:(\S{1,40})", re.IGNORECASE)

@@ -151,6 +151,9 @@ def _cjk(word: str) -> bool:
     return all(any(low <= ord(char) <= high for low, high in CJK) for char in word)
 
 
+_EXTENDED_NAME: Final = re.compile(r"\s*(?:family|given|prefix|suffix)\s*=", re.IGNORECASE)
+
+
 def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Diagnostic | None:
     """What one name of a list holds that the reference engine would print otherwise than meant, or None."""
     if len(parts) > 1 and not parts[-1]:
@@ -168,6 +171,16 @@ def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Di
             f"{what} has '{short(name)}', which reads as the given name '{name.split()[0]}' and the family name "
             f"'{name.split()[-1]}' (initials after the family name, as PubMed writes them)",
             "write Family, Given: Johnson, M. W.",
+        )
+    if _EXTENDED_NAME.match(name):  # Better BibLaTeX's family=..., given=..., which pandoc reads too
+        return None
+    if len(parts) == 3 and parts[1].lower() not in _SUFFIXES and parts[2].strip().lower() in _SUFFIXES:
+        suffix, family, given = parts[2].strip(), parts[0].strip(), parts[1].strip()
+        return error(
+            where,
+            "bib.name",
+            f"{what} has '{short(name)}', its suffix last (as EndNote writes it): '{suffix}' would print as initials",
+            f"write the suffix second: {family}, {suffix}, {given}",
         )
     if len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES):
         return error(
