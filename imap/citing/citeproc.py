@@ -181,7 +181,8 @@ def cache_key(data: Any, code: Path | None = None) -> str:
         bib_values.__file__,
     ):
         digest.update(Path(module).read_bytes())
-    digest.update(ENGINE.read_bytes())
+    for lua in sorted(ENGINE.parent.glob("*.lua")):  # engine.lua and the files it reads (names.lua, sharing.lua)
+        digest.update(lua.read_bytes())
     if code is not None:
         digest.update(code.read_bytes())
     return digest.hexdigest()[:32]
