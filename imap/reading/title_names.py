@@ -160,8 +160,8 @@ _OTHER: Final = (
 # A braced run of capitalised words in a title: a name its author kept ({Rwanda}, {Veterans Affairs}).
 _BRACED_NAME: Final = re.compile(r"\{([A-Z][a-z\u00df-\u00ff]+(?: [A-Z][a-z\u00df-\u00ff]+)*)\}")
 # A title whose first word is braced alone, as Zotero's own export braces every capitalised word ("{Complex} {Trauma}"):
-# its braces say nothing of names.
-_ZOTERO_FIRST: Final = re.compile(r"\s*\{[A-Z][a-z\u00df-\u00ff]*\}")
+# its braces say nothing of names. A capital braced alone at the start of a word ({V}ietnam) is classic BibTeX's.
+_ZOTERO_FIRST: Final = re.compile(r"\s*\{[A-Z][a-z\u00df-\u00ff]*\}(?!\w)")
 _LOWER_WORD: Final = re.compile(r"(?<![\w{])[a-z][a-z\u00df-\u00ff]+")
 # A capitalised word after a title's first (sentence case lowers none other).
 _INNER_CAPITAL: Final = re.compile(r"[\s/\-}][A-Z\u00c0-\u00de][a-z\u00df-\u00ff]")
