@@ -208,3 +208,20 @@ def test_a_word_begun_with_a_braced_capital_is_a_protected_word() -> None:
     assert "'Lykos'" in _names(text)["references.bib:8"]
     entry = citeproc.process(text, references).formatted["a"].entry_text
     assert "Trauma and the Vietnam war generation: Report of findings from the national Vietnam veterans" in entry
+
+
+def test_only_a_brace_group_written_directly_in_a_title_names_a_word_for_the_others() -> None:
+    """Better BibLaTeX braces a title's capitals twice ({{International Conference}}), and a LaTeX command's argument
+    is braced by the command (\\mkbibquote{{Ecstasy}}, \\emph{Molly}): such braces keep that title's capitals, and do
+    not make the words names in the other titles."""
+    text = (
+        "@inproceedings{a, author = {Lee, Ann}, year = {2001}, booktitle = {Proceedings},\n"
+        "  title = {Papers of the {{International Conference}} on \\mkbibquote{{Ecstasy}} and \\emph{Molly} Use}}\n"
+        "@article{b, author = {Lee, Ann}, journal = {J}, year = {2002},\n"
+        "  title = {Recreational Ecstasy and Molly Use at the International Conference}}\n"
+        "@article{c, author = {Lee, Ann}, journal = {J}, year = {2003}, title = {Therapy by {Lykos} Clinicians}}\n"
+        "@article{d, author = {Lee, Ann}, journal = {J}, year = {2004}, title = {Why Lykos Ended Its Trial}}\n"
+    )
+    found = _names(text)
+    assert list(found) == ["references.bib:6"], found  # a single brace group in a title still names a word
+    assert "'Lykos'" in found["references.bib:6"]

@@ -157,8 +157,8 @@ _OTHER: Final = (
     "Kohut Korsakoff Lacan Lacanian Likert Markov Maslow Parkinson Pavlov Pavlovian Piaget Piagetian Rasch Rogerian "
     "Rogers Rorschach Skinner Skinnerian Socratic Stroop Tourette Vygotsky Wechsler Wernicke Winnicott"
 )
-# A braced run of capitalised words in a title: a name its author kept ({Rwanda}, {Veterans Affairs}).
-_BRACED_NAME: Final = re.compile(r"\{([A-Z][a-z\u00df-\u00ff]+(?: [A-Z][a-z\u00df-\u00ff]+)*)\}")
+# A run of capitalised words, as a title braces a name its author kept ({Rwanda}, {Veterans Affairs}).
+_NAME: Final = re.compile(r"[A-Z][a-z\u00df-\u00ff]+(?: [A-Z][a-z\u00df-\u00ff]+)*")
 # A title whose first word is braced alone, as Zotero's own export braces every capitalised word ("{Complex} {Trauma}"):
 # its braces say nothing of names. A capital braced alone at the start of a word ({V}ietnam) is classic BibTeX's.
 _ZOTERO_FIRST: Final = re.compile(r"\s*\{[A-Z][a-z\u00df-\u00ff]*\}(?!\w)")
@@ -221,7 +221,7 @@ def _lexicon(references: Mapping[str, Reference]) -> dict[str, tuple[Phrase, ...
         for name in ("title", "booktitle"):
             title = reference.raw.get(name, "")
             lower.update(_LOWER_WORD.findall(title))
-            braced = _BRACED_NAME.findall(title)
+            braced = _braced_names(title)
             zotero = _ZOTERO_FIRST.match(title) or bib_case.braced_word_by_word(title)
             if braced and not _braced_whole(title) and not zotero:
                 learned.update(tuple(_SPLIT.split(name)) for name in braced)
@@ -230,6 +230,40 @@ def _lexicon(references: Mapping[str, Reference]) -> dict[str, tuple[Phrase, ...
     for phrase in phrases:
         lexicon.setdefault(phrase[0], []).append(phrase)
     return {first: tuple(sorted(found, key=len, reverse=True)) for first, found in lexicon.items()}
+
+
+def _braced_names(title: str) -> list[str]:
+    """The names a title braces: each group of braces written directly in it that holds capitalised words only
+    ({Rwanda}, {Veterans Affairs}). A group inside another ({{International Conference}}, as Better BibLaTeX braces
+    a title's capitals) or a LaTeX command's argument (\\mkbibquote{Ecstasy}) keeps the capitals of that title and
+    names nothing."""
+    names: list[str] = []
+    depth = start = 0
+    argument_at = -1  # where a group would be the argument of the command before it
+    argument = False  # whether the group open at the top is a command's argument
+    index = 0
+    while index < len(title):
+        char = title[index]
+        if char == "\\":
+            end = index + 1
+            while end < len(title) and title[end].isalpha():
+                end += 1
+            argument_at = end if end > index + 1 else end + 1  # \mkbibquote {..} or \"{u}
+            while end > index + 1 and argument_at < len(title) and title[argument_at].isspace():
+                argument_at += 1
+            index = max(end, index + 2)
+            continue
+        if char == "{":
+            if depth == 0:
+                start, argument = index + 1, index == argument_at
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0 and not argument and _NAME.fullmatch(title, start, index):
+                names.append(title[start:index])
+            argument_at = index + 1 if depth == 0 and argument else argument_at  # \href{..}{..}: the next one too
+        index += 1
+    return names
 
 
 def _braced_whole(title: str) -> bool:
