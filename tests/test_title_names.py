@@ -225,3 +225,22 @@ def test_only_a_brace_group_written_directly_in_a_title_names_a_word_for_the_oth
     found = _names(text)
     assert list(found) == ["references.bib:6"], found  # a single brace group in a title still names a word
     assert "'Lykos'" in found["references.bib:6"]
+
+
+def test_generic_terms_are_names_only_as_a_name_makes_them() -> None:
+    """APA lowercases a generic term ("the armed forces", "a civil war"); a name before it makes it a name, named as
+    a whole so that one pair of braces keeps it ("American Civil War"), and U.S. keeps its own capitals."""
+    titles = [
+        "Women Serving in the Armed Forces After Civil War",
+        "Stress in the Army and Navy Reserves and the Air Force",
+        "Veterans of the American Civil War and the Canadian Armed Forces",
+        "Suicide Among U.S. Army Soldiers and Royal Navy Sailors",
+    ]
+    text = "\n".join(
+        f"@article{{k{n}, author = {{Lee, Ann}}, journal = {{J}}, year = {{2001}}, title = {{{title}}}}}"
+        for n, title in enumerate(titles)
+    )
+    found = _names(text)
+    assert sorted(found) == ["references.bib:3", "references.bib:4"], found
+    assert "print 'American Civil War', 'Canadian Armed Forces' in lower case" in found["references.bib:3"]
+    assert "print 'Army', 'Royal Navy' in lower case" in found["references.bib:4"]
