@@ -81,3 +81,22 @@ def test_languages_told_by_their_letters_and_journals() -> None:
         "Turkish",
         "French",
     ], found
+
+
+def test_an_english_title_is_not_taken_for_another_language_by_its_names_or_its_journal() -> None:
+    """A title that writes English's short words (the, and, among) is English, though names in it write Turkish
+    letters and its journal is Spanish: the title checks read it as English, and a title in another language is still
+    named."""
+    text = (
+        "@article{tr, author = {Lee, Ann}, journal = {J}, year = {2024},\n"
+        "  title = {Posttraumatic Stress Among Survivors of the 2023 Kahramanmaraş Earthquakes in Hatay and Adıyaman}}\n"
+        "@article{en, author = {Lee, Ann}, year = {2021}, journal = {Revista de Psiquiatría y Salud Mental},\n"
+        "  title = {Burnout Among Health Workers in Spain After the First Wave of COVID-19}}\n"
+        "@article{es, author = {Garcia, Ana}, year = {2019}, journal = {Revista de Psiquiatría y Salud Mental},\n"
+        "  title = {Estrés postraumático en trabajadores sanitarios}}\n"
+    )
+    found = _languages(text)
+    assert list(found) == [6], found
+    assert "'es' looks Spanish" in found[6]
+    names = [d for d in bibliography.load("references.bib", text)[1] if d.code == "bib.title-name"]
+    assert [(d.location.line, "'Spain'" in d.message) for d in names] == [(4, True)], names

@@ -183,3 +183,64 @@ def test_a_name_after_a_dash_is_named_where_the_engine_lowers_it() -> None:
         key: f.entry_text for key, f in citeproc.format_references(text, bibliography.load("r", text)[0]).items()
     }
     assert "context \u2014 iraq" in printed["k0"] and "context\u2014Iraq" in printed["k4"]
+
+
+def test_a_word_begun_with_a_braced_capital_is_a_protected_word() -> None:
+    """Classic BibTeX braces a capital alone ({V}ietnam, {M}DMA): pandoc prints the word as written, so the title is
+    read as the Title Case it is (not as sentence case with a word 'ietnam'), and its names are looked for."""
+    text = (
+        "@article{a, author = {Lee, Ann}, journal = {J}, year = {2001},\n"
+        "  title = {Trauma and the {V}ietnam War Generation: Report of Findings from the National {V}ietnam Veterans "
+        "Readjustment Study}}\n"
+        "@article{b, author = {Lee, Ann}, journal = {J}, year = {2002},\n"
+        "  title = {Use of {M}DMA Among {V}ietnam Veterans in Texas}}\n"
+        "@article{c, author = {Lee, Ann}, journal = {J}, year = {2003},\n"
+        "  title = {Use of {M}DMA among {V}ietnam veterans in Texas}}\n"
+        # a title that begins so still teaches the names it braces
+        "@article{d, author = {Lee, Ann}, journal = {J}, year = {2004}, title = {{V}ietnam Veterans and {Lykos}}}\n"
+        "@article{e, author = {Lee, Ann}, journal = {J}, year = {2005}, title = {Why Lykos Ended Its Trial}}\n"
+    )
+    references, problems = bibliography.load("references.bib", text)
+    found = {(p.location.line, p.code) for p in problems if p.code.startswith("bib.title")}
+    assert found == {(4, "bib.title-name"), (6, "bib.title-case"), (8, "bib.title-name")}, problems
+    assert "will print 'Texas' in lower case" in _names(text)["references.bib:4"]
+    assert "capitalises 'Texas':" in next(p.message for p in problems if p.location.line == 6)
+    assert "'Lykos'" in _names(text)["references.bib:8"]
+    entry = citeproc.process(text, references).formatted["a"].entry_text
+    assert "Trauma and the Vietnam war generation: Report of findings from the national Vietnam veterans" in entry
+
+
+def test_only_a_brace_group_written_directly_in_a_title_names_a_word_for_the_others() -> None:
+    """Better BibLaTeX braces a title's capitals twice ({{International Conference}}), and a LaTeX command's argument
+    is braced by the command (\\mkbibquote{{Ecstasy}}, \\emph{Molly}): such braces keep that title's capitals, and do
+    not make the words names in the other titles."""
+    text = (
+        "@inproceedings{a, author = {Lee, Ann}, year = {2001}, booktitle = {Proceedings},\n"
+        "  title = {Papers of the {{International Conference}} on \\mkbibquote{{Ecstasy}} and \\emph{Molly} Use}}\n"
+        "@article{b, author = {Lee, Ann}, journal = {J}, year = {2002},\n"
+        "  title = {Recreational Ecstasy and Molly Use at the International Conference}}\n"
+        "@article{c, author = {Lee, Ann}, journal = {J}, year = {2003}, title = {Therapy by {Lykos} Clinicians}}\n"
+        "@article{d, author = {Lee, Ann}, journal = {J}, year = {2004}, title = {Why Lykos Ended Its Trial}}\n"
+    )
+    found = _names(text)
+    assert list(found) == ["references.bib:6"], found  # a single brace group in a title still names a word
+    assert "'Lykos'" in found["references.bib:6"]
+
+
+def test_generic_terms_are_names_only_as_a_name_makes_them() -> None:
+    """APA lowercases a generic term ("the armed forces", "a civil war"); a name before it makes it a name, named as
+    a whole so that one pair of braces keeps it ("American Civil War"), and U.S. keeps its own capitals."""
+    titles = [
+        "Women Serving in the Armed Forces After Civil War",
+        "Stress in the Army and Navy Reserves and the Air Force",
+        "Veterans of the American Civil War and the Canadian Armed Forces",
+        "Suicide Among U.S. Army Soldiers and Royal Navy Sailors",
+    ]
+    text = "\n".join(
+        f"@article{{k{n}, author = {{Lee, Ann}}, journal = {{J}}, year = {{2001}}, title = {{{title}}}}}"
+        for n, title in enumerate(titles)
+    )
+    found = _names(text)
+    assert sorted(found) == ["references.bib:3", "references.bib:4"], found
+    assert "print 'American Civil War', 'Canadian Armed Forces' in lower case" in found["references.bib:3"]
+    assert "print 'Army', 'Royal Navy' in lower case" in found["references.bib:4"]

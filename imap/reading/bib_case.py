@@ -19,7 +19,9 @@ _COMMAND: Final = re.compile(r"\\([A-Za-z]+|.)")
 def _unbraced_words(value: str) -> list[tuple[str, bool]]:
     """The words of a title outside braces and math, each with whether the reference engine keeps its capital as a
     sentence's first (the first word, or one after a colon, a question or exclamation mark, a full stop, or an em
-    dash written without a space after it: pandoc lowers the word after a spaced dash or an en dash)."""
+    dash written without a space after it: pandoc lowers the word after a spaced dash or an en dash). A word with a
+    braced part carries "\0", so it is protected as a whole, as is one that begins with a braced part ({V}ietnam,
+    {M}DMA: a capital braced alone, as classic BibTeX writes it); a word braced whole is no word here."""
     words: list[tuple[str, bool]] = []
     depth = 0
     word = ""
@@ -56,7 +58,7 @@ def _unbraced_words(value: str) -> list[tuple[str, bool]]:
             word = ""
             continue
         dotted = before == "." if not word else dotted
-        word += char
+        word += "\0" + char if not word and before == "}" else char  # {V}ietnam: begun braced
     return words
 
 

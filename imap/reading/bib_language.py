@@ -5,8 +5,9 @@ German title's nouns ("Trauma und psychotherapie"), and the journal in English t
 Psychiatrie ... Und ..."). Exports write no language more often than not (JabRef, Mendeley, Google Scholar). The
 short words a language cannot do without (articles, conjunctions, prepositions), written in lower case, words and
 letters only it writes (Zeitschrift, Tidsskrift; ł, ř, ğ) show it well enough to ask for a langid; the entry is not
-changed. Name particles (van der Kolk) and "et al." are no language's words. Also here: LaTeX's accents read as the
-letters they make, for the title checks (`accented`).
+changed. Name particles (van der Kolk) and "et al." are no language's words, and a title that writes English's own
+short words (the, and, among) is told by its words alone, not by the letters of its names or its journal's name.
+Also here: LaTeX's accents read as the letters they make, for the title checks (`accented`).
 """
 
 from __future__ import annotations
@@ -60,6 +61,14 @@ _ANY_OWN: Final = frozenset().union(*_OWN.values())
 _PARTICLES: Final = frozenset({"van", "von", "de", "da", "di", "du", "la", "le", "del", "dos", "ten", "ter"})
 _MAYBE_PARTICLES: Final = _PARTICLES | {"der", "den"}
 _ET_AL: Final = re.compile(r"\bet\s+al\b")
+# English's short words that none of those languages writes (not in, of, for, an, is or was, which German, Dutch,
+# Italian, Norwegian or Danish write): a title that writes one in lower case is English, whatever its names and its
+# journal's name.
+_ENGLISH_SHORT_WORDS: Final = (
+    "the and with among amongst after from between during their its into about against through toward towards "
+    "within without that which what how why who does are were this these those"
+)
+_ENGLISH_WORDS: Final = frozenset(_ENGLISH_SHORT_WORDS.split())
 # A word: a run of letters, not a LaTeX command's name.
 _WORD: Final = re.compile(r"(?<![\\\w])[^\W\d_]+")
 
@@ -76,18 +85,17 @@ _ENGLISH: Final = frozenset({"english", "american", "british", "canadian", "aust
 
 def written_in(fields: Mapping[str, str]) -> tuple[str, list[str]]:
     """The language the title, book title or journal of an entry with no langid or language is written in, with the
-    lower-case words that show it; ('', []) for English, or when it cannot be told."""
+    lower-case words that show it; ('', []) for English, or when it cannot be told. A title that writes English's
+    own short words is told by its words alone: an English article on a Turkish city, in Revista de Psiquiatría y
+    Salud Mental, is English."""
     if "langid" in fields or "language" in fields:
         return "", []
-    text = accented(" ".join(fields.get(name, "") for name in ("title", "booktitle", "journal", "journaltitle")))
-    tokens = _WORD.findall(_ET_AL.sub(" ", text) if "et al" in text else text)
-    lower = {
-        word
-        for index, word in enumerate(tokens)
-        if word.islower() and not (word in _MAYBE_PARTICLES and _particle(tokens, index))
-    }
-    folded = {word.casefold() for word in tokens}
-    letters = set(text) & _ALL_LETTERS
+    lower, folded, letters = _signs(" ".join(fields.get(name, "") for name in ("title", "booktitle")))
+    if lower & _ENGLISH_WORDS:
+        letters = set()  # an English title: its names' letters and its journal's name tell nothing
+    else:
+        journal = _signs(" ".join(fields.get(name, "") for name in ("journal", "journaltitle")))
+        lower, folded, letters = lower | journal[0], folded | journal[1], letters | journal[2]
     if len(lower & _ANY_SHORT) + len(folded & _ANY_OWN) + len(letters) < 2:
         return "", []  # fewer than two signs of any language: most English titles stop here
     scores = sorted(
@@ -101,6 +109,19 @@ def written_in(fields: Mapping[str, str]) -> tuple[str, list[str]]:
     if len(best) >= 2 and len(best) > len(second):
         return language, best
     return "", []
+
+
+def _signs(text: str) -> tuple[set[str], set[str], set[str]]:
+    """The words of a text in lower case but name particles, all its words case-folded, and the letters only a
+    language writes."""
+    text = accented(text)
+    tokens = _WORD.findall(_ET_AL.sub(" ", text) if "et al" in text else text)
+    lower = {
+        word
+        for index, word in enumerate(tokens)
+        if word.islower() and not (word in _MAYBE_PARTICLES and _particle(tokens, index))
+    }
+    return lower, {word.casefold() for word in tokens}, set(text) & _ALL_LETTERS
 
 
 def _particle(tokens: list[str], index: int) -> bool:

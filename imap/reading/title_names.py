@@ -72,6 +72,14 @@ _COMMON_BEFORE: Final = {
 # Words that belong to a name beside them: "Hurricane Katrina", "Iraq War", "New York City".
 _JOINS_BEFORE: Final = frozenset({"Hurricane"})
 _JOINS_AFTER: Final = frozenset({"War", "Wars", "City"})
+# Generic terms, which APA lowercases ("women in the armed forces", "after a civil war"), but for the name they make
+# after a name or a country's abbreviation ("American Civil War", "Canadian Armed Forces", "U.S. Army", "Royal Navy").
+# Longest first, as _longest takes them.
+_GENERIC: Final = tuple(
+    tuple(term.split())
+    for term in ("Civil War", "Armed Forces", "Air Force", "Defence Force", "Defense Force", "Army", "Navy")
+)
+_QUALIFIERS: Final = frozenset({"US", "UK", "Royal"})
 _PLACES: Final = (
     "Africa Alberta America Americas Antarctica Asia Baghdad Balkans Basel Beirut Berlin Boston Britain Chernobyl "
     "Chicago Darfur England Europe Fukushima Gaza Geneva Hiroshima Jerusalem Kabul Katrina Kosovo Kurdistan London "
@@ -122,7 +130,6 @@ _PLACE_PHRASES: Final = (
     "Second World War",
     "Gulf War",
     "Cold War",
-    "Civil War",
     "Operation Enduring Freedom",
     "Operation Iraqi Freedom",
     "Operation New Dawn",
@@ -135,10 +142,8 @@ _PLACE_PHRASES: Final = (
     "National Institute of Mental Health",
     "National Institutes of Health",
     "National Guard",
-    "Air Force",
     "Marine Corps",
     "Coast Guard",
-    "Armed Forces",
     "United Nations",
     "World Health Organization",
     "Food and Drug Administration",
@@ -151,17 +156,17 @@ _OTHER: Final = (
     "Judaism Koran Mormon Muslim Passover Protestant Quaker Quran Ramadan Sabbath Shoah Sikh Talmud Torah Zen "
     "January February April June July September October November December "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
-    "Holocaust Army Navy Medicare Medicaid "
+    "Holocaust Medicare Medicaid "
     "Adler Adlerian Alzheimer Asperger Bayes Bayesian Beck Bowlby Broca Cartesian Cronbach Darwin Darwinian Erikson "
     "Ericksonian Frankl Freud Freudian Gaussian Gestalt Hebbian Huntington Janet Jung Jungian Kantian Klein Kleinian "
     "Kohut Korsakoff Lacan Lacanian Likert Markov Maslow Parkinson Pavlov Pavlovian Piaget Piagetian Rasch Rogerian "
     "Rogers Rorschach Skinner Skinnerian Socratic Stroop Tourette Vygotsky Wechsler Wernicke Winnicott"
 )
-# A braced run of capitalised words in a title: a name its author kept ({Rwanda}, {Veterans Affairs}).
-_BRACED_NAME: Final = re.compile(r"\{([A-Z][a-z\u00df-\u00ff]+(?: [A-Z][a-z\u00df-\u00ff]+)*)\}")
+# A run of capitalised words, as a title braces a name its author kept ({Rwanda}, {Veterans Affairs}).
+_NAME: Final = re.compile(r"[A-Z][a-z\u00df-\u00ff]+(?: [A-Z][a-z\u00df-\u00ff]+)*")
 # A title whose first word is braced alone, as Zotero's own export braces every capitalised word ("{Complex} {Trauma}"):
-# its braces say nothing of names.
-_ZOTERO_FIRST: Final = re.compile(r"\s*\{[A-Z][a-z\u00df-\u00ff]*\}")
+# its braces say nothing of names. A capital braced alone at the start of a word ({V}ietnam) is classic BibTeX's.
+_ZOTERO_FIRST: Final = re.compile(r"\s*\{[A-Z][a-z\u00df-\u00ff]*\}(?!\w)")
 _LOWER_WORD: Final = re.compile(r"(?<![\w{])[a-z][a-z\u00df-\u00ff]+")
 # A capitalised word after a title's first (sentence case lowers none other).
 _INNER_CAPITAL: Final = re.compile(r"[\s/\-}][A-Z\u00c0-\u00de][a-z\u00df-\u00ff]")
@@ -221,7 +226,7 @@ def _lexicon(references: Mapping[str, Reference]) -> dict[str, tuple[Phrase, ...
         for name in ("title", "booktitle"):
             title = reference.raw.get(name, "")
             lower.update(_LOWER_WORD.findall(title))
-            braced = _BRACED_NAME.findall(title)
+            braced = _braced_names(title)
             zotero = _ZOTERO_FIRST.match(title) or bib_case.braced_word_by_word(title)
             if braced and not _braced_whole(title) and not zotero:
                 learned.update(tuple(_SPLIT.split(name)) for name in braced)
@@ -230,6 +235,40 @@ def _lexicon(references: Mapping[str, Reference]) -> dict[str, tuple[Phrase, ...
     for phrase in phrases:
         lexicon.setdefault(phrase[0], []).append(phrase)
     return {first: tuple(sorted(found, key=len, reverse=True)) for first, found in lexicon.items()}
+
+
+def _braced_names(title: str) -> list[str]:
+    """The names a title braces: each group of braces written directly in it that holds capitalised words only
+    ({Rwanda}, {Veterans Affairs}). A group inside another ({{International Conference}}, as Better BibLaTeX braces
+    a title's capitals) or a LaTeX command's argument (\\mkbibquote{Ecstasy}) keeps the capitals of that title and
+    names nothing."""
+    names: list[str] = []
+    depth = start = 0
+    argument_at = -1  # where a group would be the argument of the command before it
+    argument = False  # whether the group open at the top is a command's argument
+    index = 0
+    while index < len(title):
+        char = title[index]
+        if char == "\\":
+            end = index + 1
+            while end < len(title) and title[end].isalpha():
+                end += 1
+            argument_at = end if end > index + 1 else end + 1  # \mkbibquote {..} or \"{u}
+            while end > index + 1 and argument_at < len(title) and title[argument_at].isspace():
+                argument_at += 1
+            index = max(end, index + 2)
+            continue
+        if char == "{":
+            if depth == 0:
+                start, argument = index + 1, index == argument_at
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+            if depth == 0 and not argument and _NAME.fullmatch(title, start, index):
+                names.append(title[start:index])
+            argument_at = index + 1 if depth == 0 and argument else argument_at  # \href{..}{..}: the next one too
+        index += 1
+    return names
 
 
 def _braced_whole(title: str) -> bool:
@@ -249,7 +288,8 @@ def _countries() -> Iterable[str]:
 def _names_in(words: list[tuple[str, bool]], lexicon: Mapping[str, tuple[Phrase, ...]]) -> list[str]:
     """The names among a title's words (each with whether a sentence starts with it) that sentence case would lower:
     a name any of whose capitalised words does not start a sentence, with the word before or after it that belongs
-    to it ("Hurricane Katrina", "Vietnam War", "New York City")."""
+    to it ("Hurricane Katrina", "Vietnam War", "New York City") and the generic term it names ("American Civil
+    War")."""
     tokens = [
         (part, starts and index == 0)
         for word, starts in words
@@ -262,13 +302,19 @@ def _names_in(words: list[tuple[str, bool]], lexicon: Mapping[str, tuple[Phrase,
         word = bases[index]
         phrases = lexicon.get(word, ()) + (lexicon.get(word[:-1], ()) if word.endswith("s") else ())
         match = _longest(bases, index, phrases)
-        if not match or _common(bases, index, match):
+        match = () if match and _common(bases, index, match) else match
+        qualifier = word in _QUALIFIERS or (index > 0 and bases[index - 1] + word in _QUALIFIERS)  # U.S. is U, S
+        head = match or ((word,) if qualifier else ())
+        generic = _longest(bases, index + len(head), _GENERIC) if head else ()
+        if not match and not generic:
             index += 1
             continue
-        first, last = index, index + len(match)
+        first, last = index, index + len(head) + len(generic)
+        if not match and not _capitalised(word):
+            first += 1  # U.S. keeps its capitals: the term after it is named
         if first > 0 and bases[first - 1] in _JOINS_BEFORE:
             first -= 1
-        if last < len(bases) and bases[last] in _JOINS_AFTER:
+        if not generic and last < len(bases) and bases[last] in _JOINS_AFTER:
             last += 1
         span = tokens[first:last]
         if any(not starts and _capitalised(_base(word)) for word, starts in span):
