@@ -244,3 +244,23 @@ def test_generic_terms_are_names_only_as_a_name_makes_them() -> None:
     assert sorted(found) == ["references.bib:3", "references.bib:4"], found
     assert "print 'American Civil War', 'Canadian Armed Forces' in lower case" in found["references.bib:3"]
     assert "print 'Army', 'Royal Navy' in lower case" in found["references.bib:4"]
+
+
+def test_a_meeting_s_name_in_a_book_s_title_is_named() -> None:
+    """IEEE and ACM export proceedings with the meeting's name in booktitle, a proper name that sentence case would
+    lower ("… annual international conference of the IEEE engineering in medicine …"); a handbook's title is not."""
+    text = (
+        "@inproceedings{a, author = {Park, J.}, title = {T}, year = {2020},\n"
+        "  booktitle = {2020 42nd Annual International Conference of the IEEE Engineering in Medicine Society (EMBC)}}\n"
+        "@inproceedings{b, author = {Lee, Ann}, title = {Paper}, year = {2021},\n"
+        "  booktitle = {Proceedings of the 2021 {CHI} Conference on Human Factors in Computing Systems}}\n"
+        "@incollection{c, author = {Lee, Bo}, title = {Chapter}, booktitle = {Handbook of Trauma Treatment},\n"
+        "  publisher = {P}, year = {2020}}\n"
+    )
+    found = _names(text)
+    assert set(found) == {"references.bib:2", "references.bib:4"}, found
+    assert (
+        "'2020 42nd Annual International Conference of the IEEE Engineering in Medicine Society EMBC'"
+        in (found["references.bib:2"])
+    )
+    assert "'2021 Conference on Human Factors in Computing Systems'" in found["references.bib:4"]  # not Proceedings

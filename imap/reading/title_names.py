@@ -190,7 +190,7 @@ def problems(references: Mapping[str, Reference]) -> list[Diagnostic]:
             if not words or bib_language.written_in(reference.raw)[0]:
                 continue  # no Title Case, or another language (bib.language says so, and how to keep it)
             lexicon = _lexicon(references) if lexicon is None else lexicon
-            names = _names_in(words, lexicon)
+            names = _names_in(words, lexicon) + (_meetings(words) if name == "booktitle" else [])
             if not names:
                 continue
             what = "title" if name == "title" else "book's title"
@@ -283,6 +283,39 @@ def _countries() -> Iterable[str]:
             value = getattr(country, attribute, None)
             if isinstance(value, str):
                 yield value.split(",")[0].split("(")[0].strip()
+
+
+# The words that end a meeting's name ("Annual International Conference of the IEEE Engineering in Medicine and
+# Biology Society"), a proper name in the title of its proceedings, which sentence case would lower; and the short
+# words a name's capitalised words may hold between them.
+_MEETINGS: Final = frozenset({"Conference", "Symposium", "Congress", "Meeting", "Workshop", "Convention", "Colloquium"})
+_WITHIN: Final = frozenset({"of", "the", "on", "and", "for", "in", "&", "\\&"})
+
+
+def _meetings(words: list[tuple[str, bool]]) -> list[str]:
+    """The names of meetings in a book's title: each run of capitalised words (numbers, and the short words between
+    them) holding a meeting's word, in one pass."""
+    plain = [word.strip(_EDGES) for word, _ in words]
+    named = [p[:1].isupper() or p[:1].isdigit() for p in plain]
+    found: list[str] = []
+    index = done = 0
+    while index < len(plain):
+        if plain[index] not in _MEETINGS or "\0" in words[index][0]:
+            index += 1
+            continue
+        first = index
+        while first > done and (named[first - 1] or plain[first - 1] in _WITHIN):
+            first -= 1
+        last = index
+        while last + 1 < len(plain) and (named[last + 1] or plain[last + 1] in _WITHIN):
+            last += 1
+        while plain[first] in _WITHIN or plain[first] in ("Proceedings", "Proc"):  # the book's, not the meeting's
+            first += 1
+        while plain[last] in _WITHIN:
+            last -= 1
+        found.append(" ".join(plain[first : last + 1]))
+        index = done = last + 1
+    return found
 
 
 def _names_in(words: list[tuple[str, bool]], lexicon: Mapping[str, tuple[Phrase, ...]]) -> list[str]:
