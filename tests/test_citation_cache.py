@@ -124,9 +124,9 @@ def test_pandoc_reads_the_bibliography_while_the_checks_read_it(monkeypatch: pyt
     assert references and not [p for p in problems if p.code == "bib.engine"]
 
 
-def test_a_run_whose_result_is_never_asked_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bibliography the checks cannot parse is never formatted: the pandoc started on it is stopped and its
-    temporary folder removed, leaving nothing running."""
+@pytest.fixture
+def pandoc_runs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every pandoc run started (imap.citing.pandoc.Run), to look at once it is over."""
     from imap.citing import pandoc
 
     runs: list[pandoc.Run] = []
@@ -137,8 +137,29 @@ def test_a_run_whose_result_is_never_asked_is_stopped(monkeypatch: pytest.Monkey
         runs.append(run)
 
     monkeypatch.setattr(pandoc.Run, "__init__", start)
+    return runs
+
+
+def test_a_run_whose_result_is_never_asked_is_stopped(pandoc_runs: list[Any]) -> None:
+    """A bibliography the checks cannot parse is never formatted: the pandoc started on it is stopped and its
+    temporary folder removed, leaving nothing running."""
     with citeproc.Pending(BIB):
         pass
-    (run,) = runs
+    (run,) = pandoc_runs
     assert run._process is None
     assert not Path(run._folder.name).exists()
+
+
+def test_a_run_past_its_time_is_stopped_and_its_message_names_no_file(
+    monkeypatch: pytest.MonkeyPatch, pandoc_runs: list[Any]
+) -> None:
+    from imap.citing import pandoc
+
+    monkeypatch.setattr(pandoc, "TIMEOUT_SECONDS", 0.001)
+    references, _ = bibliography.load("references.bib", BIB)
+    (problem,) = citeproc.problems(BIB, references)
+    assert problem.format() == (
+        "references.bib: error: pandoc took longer than 0.001 seconds and was stopped [bib.engine]"
+    )
+    (run,) = pandoc_runs
+    assert run._process is None and not Path(run._folder.name).exists()

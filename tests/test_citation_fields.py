@@ -143,3 +143,60 @@ def test_editions_versions_months_and_google_scholar_s_arxiv_as_apa_writes_them(
     assert printed["d"] == "E, F. (2022). Deep trauma [Preprint]. arXiv. https://arxiv.org/abs/2203.04567"
     assert [p.split(": ", 1)[0] for p in _coded(problems, "bib.date")] == ["references.bib:5"]
     assert _coded(problems, "bib.preprint")[0].startswith("references.bib:4: note:")
+
+
+def test_what_a_hostile_review_of_these_readings_found_is_read_as_meant() -> None:
+    """An extended name list with names left after commas is refused, not cut; a letter accent on a dotless i
+    stays that accent; a month written in full or with a full stop is printed; a journal in lower case is
+    capitalised as before; an identifier that is no identifier makes no address; "retractor" is no retraction;
+    a number and an issue both given are named as such."""
+    text = (
+        "@article{a, author = {family=Smith, given=John, Doe, Jane}, title = {T}, journal = {J}, year = {2021}}\n"
+        "@article{b, author = {B, B}, title = {With \\u\\i{} and \\v\\i{}}, journal = {J}, year = {2020}}\n"
+        "@online{c, author = {C, C}, title = {T}, year = {2020}, month = {January}, url = {https://x.org/c}}\n"
+        "@online{d, author = {D, D}, title = {T}, year = {2020}, month = {sept.}, url = {https://x.org/d}}\n"
+        "@article{e, author = {E, E}, title = {T}, journal = {journal of Personality}, year = {2020}}\n"
+        "@online{f, author = {F, F}, title = {T}, year = {2020}, eprint = {a/../../evil.example/x},\n"
+        "  eprinttype = {psyarxiv}}\n"
+        "@article{g, author = {G, G}, title = {T}, journal = {J}, year = {2020}, note = {A new retractor design}}\n"
+        "@article{h, author = {H, H}, title = {T}, journal = {J}, year = {2020}, volume = {1}, number = {3},\n"
+        "  issue = {4}}\n"
+    )
+    printed, problems = _run(text)
+    assert [p for p in problems if "'a'" in p] == [
+        "references.bib:1: error: the author list of 'a' has names separated by commas: 'family=Smith, given=John, "
+        "Doe, Jane' (separate the names with 'and' (Family, Given and Family, Given)) [bib.name]"
+    ]
+    assert printed["b"] == "B, B. (2020). With \u012d and \u01d0. J."
+    assert printed["c"] == "C, C. (2020, January). T. https://x.org/c"
+    assert printed["d"] == "D, D. (2020, September). T. https://x.org/d"
+    assert printed["e"] == "E, E. (2020). T. Journal of Personality."
+    assert printed["f"] == "F, F. (2020). T [Preprint]. psyarxiv."
+    assert [p.split(": ")[1] for p in _coded(problems, "bib.eprint")] == ["warning"]
+    assert not _coded(problems, "bib.note")
+    assert _coded(problems, "bib.issue") == [
+        "references.bib:10: warning: 'h' has both a number, 3, and an issue, '4': the reference prints the number "
+        "as the issue, (3), and leaves '4' out (keep the issue's number in number; APA prints an article's volume "
+        "and issue number only) [bib.issue]"
+    ]
+
+
+def test_text_that_looks_like_an_entry_but_is_not_read_as_one_is_named() -> None:
+    """`@ misc {` (a space after @) and `@misc{` with its comma on the next line: bibtexparser reads the first as a
+    comment and pandoc refused the whole file for either; each is refused at its line, the rest prints."""
+    text = (
+        " @ misc { ,\n title = {X}, year = {2020}}\n"
+        "@misc{\n, title = {Y}, year = {2021}}\n"
+        "@article{a, author = {A, B}, title = {T}, journal = {J}, year = {2020}}\n"
+    )
+    printed, problems = _run(text)
+    assert printed == {"a": "A, B. (2020). T. J."}
+    assert [p.split(": ", 1)[0] for p in _coded(problems, "bib.parse")] == ["references.bib:1", "references.bib:3"]
+
+
+def test_an_editor_list_in_cjk_script_takes_no_comma_before_et_al() -> None:
+    text = (
+        "@incollection{a, author = {Brown, B.}, title = {A chapter}, booktitle = {A book},\n"
+        "  editor = {山田, 太郎 and others}, publisher = {Pub}, year = {2020}, pages = {1--2}}\n"
+    )
+    assert _run(text)[0]["a"] == "Brown, B. (2020). A chapter. In 山田太郎 et al. (Eds.), A book (pp. 1–2). Pub."

@@ -41,7 +41,7 @@ from imap.citing.agreement import _agreement, _dropped_latex
 from imap.citing.fixups import ET_AL, ET_AL_MARKER, _string
 from imap.model.diagnostics import Diagnostic, Location, Severity, error
 from imap.model.items import Reference
-from imap.reading import bib_case, bib_exports, bib_values, bibrules
+from imap.reading import bib_values, bibrules
 from imap.reading.parsecache import read_verified, write_verified
 
 STYLE: Final = Path(__file__).parent / "styles" / "apa.csl"  # see imap/citing/styles/README.md
@@ -169,18 +169,9 @@ def cache_key(data: Any, code: Path | None = None) -> str:
     digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     digest.update(STYLE.read_bytes())
     digest.update(pandoc.version().encode("utf-8"))
-    for module in (
-        __file__,
-        fixups.__file__,
-        pandoc_html.__file__,
-        prepass.__file__,
-        agreement.__file__,
-        bibrules.__file__,
-        bib_exports.__file__,
-        bib_case.__file__,
-        bib_values.__file__,
-    ):
-        digest.update(Path(module).read_bytes())
+    reading = Path(bibrules.__file__).parent  # the checks whose reading the fix-ups and the agreement take
+    for module in (*sorted(Path(__file__).parent.glob("*.py")), *sorted(reading.glob("bib*.py"))):
+        digest.update(module.read_bytes())
     for lua in sorted(ENGINE.parent.glob("*.lua")):  # engine.lua and the files it reads (names.lua, sharing.lua)
         digest.update(lua.read_bytes())
     if code is not None:

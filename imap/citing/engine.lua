@@ -154,14 +154,20 @@ local function without_booksubtitle(container, subtitle)
   local whole = stringify(inlines)
   local suffix = ": " .. subtitle
   if #whole <= #suffix or pandoc.text.lower(whole:sub(-#suffix)) ~= pandoc.text.lower(suffix) then return container end
-  local kept = whole:sub(1, #whole - #suffix)
-  while #inlines > 0 and #stringify(inlines) > #kept + 1 do inlines:remove(#inlines) end
-  local last = inlines[#inlines]
-  if last ~= nil and last.t == "Str" and last.text:sub(-1) == ":" and stringify(inlines) == kept .. ":" then
-    last.text = last.text:sub(1, -2)
-    return inlines
+  local kept, length, count = whole:sub(1, #whole - #suffix), 0, 0
+  for index, inline in ipairs(inlines) do -- the inlines up to the colon, in one pass
+    length = length + #stringify(inline)
+    if length >= #kept + 1 then
+      count = length == #kept + 1 and index or 0
+      break
+    end
   end
-  return container
+  local last = inlines[count]
+  if last == nil or last.t ~= "Str" or last.text:sub(-1) ~= ":" then return container end
+  local result = pandoc.Inlines {}
+  for index = 1, count do result:insert(inlines[index]) end
+  result[count] = pandoc.Str(last.text:sub(1, -2))
+  return result
 end
 
 -- What the reference is, where pandoc reads it otherwise than written: also what the CSL-JSON download says.

@@ -69,7 +69,14 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "howpublished_url": published_at if published_at is not None and bib_values.is_url(published_at) else "",
         "dash": _DASH_CAPITAL.search(raw.get("title", "")) is not None,
         "colon": _COLON_LOWER.search(raw.get("title", "")) is not None,
-        "eid": next((raw[name].strip("{} ") for name in bib_values.EID_FIELDS if raw.get(name, "").strip("{} ")), ""),
+        "eid": next(  # as the checks read it (LaTeX read)
+            (
+                bib_values.plain(reference.fields[n])
+                for n in bib_values.EID_FIELDS
+                if reference.fields.get(n, "").strip()
+            ),
+            "",
+        ),
         "server": server,
         "drop_genre": bib_values.reference_kind(raw.get("type", "")),
         "article_number": bib_values.article_number(raw.get("pages", "")) if reference.entry_type == "article" else "",

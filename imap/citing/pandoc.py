@@ -70,16 +70,18 @@ class Run:
     def __init__(self, arguments: list[str], files: dict[str, bytes] | None = None) -> None:
         import tempfile
 
+        program = executable()  # before the folder is made: a missing pandoc leaves nothing behind
+        self._process: subprocess.Popen[bytes] | None = None
         self._folder = tempfile.TemporaryDirectory(prefix="imap-pandoc-")
-        paths = {name: Path(self._folder.name) / name for name in files or {}}
-        args = list(arguments)
-        for name, content in (files or {}).items():
-            paths[name].write_bytes(content)
-            args = [a.replace("{" + name + "}", str(paths[name])) for a in args]
-        dated = {"SOURCE_DATE_EPOCH": os.environ["SOURCE_DATE_EPOCH"]} if "SOURCE_DATE_EPOCH" in os.environ else {}
         try:
-            self._process: subprocess.Popen[bytes] | None = subprocess.Popen(  # a fixed executable, a list of
-                [str(executable()), *args],  # arguments, no shell
+            args = list(arguments)
+            for name, content in (files or {}).items():
+                path = Path(self._folder.name) / name
+                path.write_bytes(content)
+                args = [a.replace("{" + name + "}", str(path)) for a in args]
+            dated = {"SOURCE_DATE_EPOCH": os.environ["SOURCE_DATE_EPOCH"]} if "SOURCE_DATE_EPOCH" in os.environ else {}
+            self._process = subprocess.Popen(  # a fixed executable, a list of arguments, no shell
+                [str(program), *args],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -88,22 +90,24 @@ class Run:
             )
         except OSError as problem:
             self._folder.cleanup()
-            raise PandocError(f"pandoc could not be run: {problem}") from problem
+            raise PandocError(f"pandoc could not be run: {problem.strerror or type(problem).__name__}") from None
+        except BaseException:
+            self._folder.cleanup()
+            raise
 
     def finish(self, data: bytes) -> bytes:
         """pandoc's output, once it is given `data` on its standard input (written while its output is read, so
-        that neither waits for the other)."""
-        process, self._process = self._process, None
+        that neither waits for the other). Whatever happens, pandoc is not left running and the folder is removed.
+        No message names the folder or the command."""
+        process = self._process
         if process is None:
             raise PandocError("pandoc could not be run: this run was already finished or stopped")
         try:
             out, err = process.communicate(data, timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired as problem:
-            process.kill()
-            process.communicate()
-            raise PandocError(f"pandoc could not be run: {problem}") from problem
+        except subprocess.TimeoutExpired:
+            raise PandocError(f"pandoc took longer than {TIMEOUT_SECONDS} seconds and was stopped") from None
         finally:
-            self._folder.cleanup()
+            self.stop()
         if process.returncode != 0:
             message = err.decode("utf-8", errors="replace").strip() or f"exit status {process.returncode}"
             message = message.replace(self._folder.name + os.sep, "")  # a file is named as given, not where it was
@@ -114,8 +118,12 @@ class Run:
         """pandoc stopped, if it is still running, and its folder removed."""
         process, self._process = self._process, None
         if process is not None:
-            process.kill()
-            process.communicate()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            for stream in (process.stdin, process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
         self._folder.cleanup()
 
     def __enter__(self) -> Run:

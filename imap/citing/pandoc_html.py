@@ -117,7 +117,8 @@ def _et_al(text: str, listed: bool = False) -> str:
     name (`listed`: "Smith, J., et al.", "山田太郎, et al."; in-text, "Smith et al.")."""
     for before in (", &amp; ", ", & ", " &amp; ", " & ", ", "):
         text = text.replace(before + ET_AL_MARKER, " " + ET_AL_MARKER)
-    if listed:
-        text = _CJK_BEFORE_ET_AL.sub(r"\1,", text)
+    if listed:  # in the author list, before the date: not an editor's in "In 山田太郎 et al. (Eds.)"
+        authors, date, rest = text.partition(" (")
+        text = _CJK_BEFORE_ET_AL.sub(r"\1,", authors) + date + rest
     text = re.sub(r"\. " + ET_AL_MARKER, "., " + ET_AL, text)  # after initials: "Jerome, L., et al."
     return text.replace(" " + ET_AL_MARKER, " " + ET_AL).replace(ET_AL_MARKER, ET_AL).replace("et al..", "et al.")

@@ -29,12 +29,12 @@ from imap.reading.bibrules import NAME_FIELDS
 
 
 def for_pandoc(bibtex: str) -> str:
-    return escape_text(_KEYLESS.sub(r"\1comment\2", _DASHES.sub(lambda m: _DASH[m.group(1)], bibtex)))
+    return escape_text(_KEYLESS.sub(r"\1@comment{\2,", _DASHES.sub(lambda m: _DASH[m.group(1)], bibtex)))
 
 
 # An entry with no key (`@Manual{,`, as R's citation() writes one), which pandoc refuses with the whole file: made a
 # comment, which pandoc skips; the checks refuse it at its line (bib.parse), so nothing is dropped without a word.
-_KEYLESS: Final = re.compile(r"(?m)^([ \t]*@[ \t]*)[A-Za-z]+([ \t]*[{(][ \t]*,)")
+_KEYLESS: Final = re.compile(r"(?m)^([ \t]*)@[ \t]*[A-Za-z]+[ \t]*[{(](\s*),")
 
 
 _DASHES: Final = re.compile(r"\\text(en|em)dash(?![A-Za-z])(?:\{\}| )?")
@@ -152,17 +152,25 @@ def _finish_value(out: list[str], start: int, dollars: list[int], hashes: list[i
     if field in NAME_FIELDS and "AND" in read:  # PLOS's separator, which BibTeX and the checks read as "and"
         read = _brace_outside(_UPPER_AND, read, lambda m: "and")
     if "\\i" in read:  # Google Scholar's {\'\i}: the accented letter, not a dotless i and an accent
-        read = _DOTLESS_I.sub(r"\1i", read)
-    if field in ("journal", "journaltitle") and _LOWER_START.match(read) and _CAPITAL_WORD.search(read):
-        read = _LOWER_START.sub(r"{\1}", read, count=1)  # "npj Schizophrenia" as written, not "Npj"
+        read = _DOTLESS_I.sub(lambda m: m[1] + ("i" if m[1].endswith("{") else "{i}"), read)
+    if field in ("journal", "journaltitle") and _BRAND.match(read):
+        read = _BRAND.sub(r"{\1}", read, count=1)  # "npj Schizophrenia" as written, not "Npj"
+    if field == "month" and read.strip().lower().rstrip(".") in _MONTH_NAMES:  # pandoc reads jan or 1, not January
+        read = _MONTH_NAMES[read.strip().lower().rstrip(".")]
     if read != value and _balanced(read):  # never a rewriting that moves where a group or the value ends
         out[start:-1] = [read]
 
 
 _UPPER_AND: Final = re.compile(r"(?<=\s)AND(?=\s)")
 _DOTLESS_I: Final = re.compile(r"(\\[`'^\"~=.uvH]\s?\{?)\\i(?![A-Za-z]) ?")
-_LOWER_START: Final = re.compile(r"([a-z]+)(?=[\s:])")
-_CAPITAL_WORD: Final = re.compile(r"\s[A-Z]")
+# A journal whose name starts with a word in lower case that is its brand, which title case would capitalise.
+_BRAND: Final = re.compile(r"(npj)(?=\s)")
+_MONTH_NAMES: Final = {
+    name: name[:3]
+    for name in ("january", "february", "march", "april", "june", "july", "august", "september", "october",
+                 "november", "december", "sept", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                 "nov", "dec")
+}  # fmt: skip
 
 
 # An abbreviation followed by a space or ending a clause or the title (U.S., e.g., one of bib_case's), or a title or

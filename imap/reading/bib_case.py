@@ -53,7 +53,7 @@ def _unbraced_words(value: str) -> list[tuple[str, bool]]:
             abbreviation = word in ABBREVIATIONS or (len(word) == 1 and dotted)
             if char in ":?!" or (char == "." and not abbreviation):
                 starts = True  # a full stop after an abbreviation (U.S., e.g., et al.) ends no sentence
-            elif char == "\u2014" and not value[at + 1].isspace():
+            elif char == "\u2014" and value[at + 1].isalpha():  # not a quotation mark or a bracket: pandoc lowers
                 starts = True
             word = ""
             continue

@@ -46,14 +46,15 @@ def issue(entry_type: str, fields: Mapping[str, str]) -> tuple[str, str]:
 
 # Servers whose preprints (and other works) an identifier in `eprint` names, and the address it has there; arXiv's
 # is imap.citing.fixups's. PsyArXiv, SocArXiv and the other OSF servers share OSF's identifiers.
+_OSF_ID: Final = re.compile(r"[a-z0-9]{5,8}(?:_v[0-9]{1,3})?")
+_HANDLE: Final = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})*/[A-Za-z0-9_-]+(?:[./][A-Za-z0-9_-]+){0,20}")
 _EPRINT_ADDRESSES: Final = {
     **dict.fromkeys(("psyarxiv", "osf", "osf preprints", "socarxiv", "edarxiv", "metaarxiv", "sportrxiv"),
-                    "https://osf.io/{}"),
-    "hdl": "https://hdl.handle.net/{}",
-    "handle": "https://hdl.handle.net/{}",
-    "jstor": "https://www.jstor.org/stable/{}",
+                    ("https://osf.io/{}", _OSF_ID)),
+    "hdl": ("https://hdl.handle.net/{}", _HANDLE),
+    "handle": ("https://hdl.handle.net/{}", _HANDLE),
+    "jstor": ("https://www.jstor.org/stable/{}", re.compile(r"[0-9]{1,12}")),
 }  # fmt: skip
-_EPRINT_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_:-]{0,99}")
 # Identifiers APA does not print: the reference needs no address made from them.
 _UNPRINTED_EPRINTS: Final = frozenset({"pubmed", "pmid", "pmcid", "pmc", "googlebooks", "arxiv"})
 
@@ -63,8 +64,8 @@ def eprint_address(fields: Mapping[str, str]) -> str:
     or "" when the server is not one the engine knows or the identifier is not one."""
     server = plain(fields.get("eprinttype") or fields.get("archiveprefix") or "").lower()
     identifier = plain(fields.get("eprint", ""))
-    pattern = _EPRINT_ADDRESSES.get(server)
-    return pattern.format(identifier) if pattern is not None and _EPRINT_ID.fullmatch(identifier) else ""
+    address, form = _EPRINT_ADDRESSES.get(server, ("", None))
+    return address.format(identifier) if form is not None and form.fullmatch(identifier) else ""
 
 
 def check(entry: Entry) -> Iterator[Diagnostic]:
@@ -74,13 +75,23 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
     yield from _eprint(entry, fields)
     yield from _dates(entry, fields)
     yield from _notes(entry, fields)
-    eid = next((fields[name] for name in EID_FIELDS if fields.get(name)), "")
+    eid = next((name for name in EID_FIELDS if fields.get(name)), "")
     if eid and entry.entry_type in ("inproceedings", "incollection", "inbook", "conference"):
-        yield note(
-            entry.at(next(name for name in EID_FIELDS if fields.get(name))),
-            "bib.article-number",
-            f"'{entry.key}' has the article number {short(eid)}: the reference prints '(Article {short(eid)})' after "
-            "the book's title, where a chapter's pages go",
+        number = short(fields[eid])
+        yield (
+            warning(
+                entry.at(eid),
+                "bib.article-number",
+                f"'{entry.key}' has pages and the article number {number}: the reference prints the pages only",
+                "keep the one the record shows",
+            )
+            if fields.get("pages")
+            else note(
+                entry.at(eid),
+                "bib.article-number",
+                f"'{entry.key}' has the article number {number}: the reference prints '(Article {number})' after the "
+                "book's title, where a chapter's pages go",
+            )
         )
     if fields.get("booksubtitle") and fields.get("maintitle") and not fields.get("mainsubtitle"):
         yield note(
@@ -94,13 +105,20 @@ def check(entry: Entry) -> Iterator[Diagnostic]:
 def _issue(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
     printed, left_out = issue(entry.entry_type, fields)
     number = fields.get("number", "")
-    if left_out:
-        shown = f"prints the issue number {short(number)} only" if number else "does not print it"
+    if left_out and number:
         yield warning(
             entry.at("issue"),
             "bib.issue",
-            f"the issue of '{entry.key}', '{short(left_out)}', is not an issue's number, and the reference {shown}: "
-            "APA prints an article's volume and issue number",
+            f"'{entry.key}' has both a number, {short(number)}, and an issue, '{short(left_out)}': the reference "
+            f"prints the number as the issue, ({short(number)}), and leaves '{short(left_out)}' out",
+            "keep the issue's number in number; APA prints an article's volume and issue number only",
+        )
+    elif left_out:
+        yield warning(
+            entry.at("issue"),
+            "bib.issue",
+            f"the issue of '{entry.key}', '{short(left_out)}', is not an issue's number, and the reference does not "
+            "print it: APA prints an article's volume and issue number",
             "write the issue's number in number; a season belongs in the date: month = {Winter}, or date = 2016-24",
         )
     elif printed and "issue" in fields:
@@ -167,7 +185,7 @@ def _dates(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
         )
 
 
-_RETRACTION: Final = re.compile(r"\bretract", re.IGNORECASE)
+_RETRACTION: Final = re.compile(r"\bretract(?:ed|ion|s)?\b", re.IGNORECASE)
 _REGISTRATION: Final = re.compile(
     r"\b(?:NCT[0-9]{8}|ISRCTN[0-9]{8}|ACTRN[0-9]{14}|DRKS[0-9]{8}|ChiCTR[-0-9A-Za-z]{6,20}|CTRI/[0-9/]{6,20}|"
     r"EUCTR[-0-9A-Za-z]{6,25}|[0-9]{4}-[0-9]{6}-[0-9]{2})\b"
@@ -186,8 +204,8 @@ def _notes(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
             "write the retraction notice in retracted = {...}, which every page that cites the work shows",
         )
     registration = _REGISTRATION.search(text)
-    where = fields.get("url", "") + url_of(entry.fields.get("howpublished", "")) + fields.get("title", "")
-    if registration and entry.entry_type in _RECORDS and registration.group(0) not in where:
+    where = (fields.get("url", "") + url_of(entry.fields.get("howpublished", "")) + fields.get("title", "")).lower()
+    if registration and entry.entry_type in _RECORDS and registration.group(0).lower() not in where:
         yield warning(
             entry.at("note"),
             "bib.note",

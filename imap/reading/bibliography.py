@@ -20,6 +20,7 @@ from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
+    ImplicitComment,
     ParsingFailedBlock,
 )
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -28,6 +29,7 @@ from pylatexenc.latexwalker import get_default_latex_context_db as get_default_p
 from imap.model.diagnostics import Diagnostic, Location, error, warning
 from imap.model.items import Reference
 from imap.reading import bib_strings, bib_values, bibrules, title_names
+from imap.reading.bib_values import short
 from imap.reading.parsecache import ParseCache, digest
 
 _NAME_ROLES: Final = {"author", "editor"}
@@ -231,12 +233,31 @@ def _parse(path: str, text: str, decoders: _Decoders) -> tuple[ParsedBlock, ...]
             )
         elif isinstance(block, ParsingFailedBlock):
             found.append(ParsedBlock("", 0, None, (_failed(path, block),)))
+        elif isinstance(block, ImplicitComment) and "@" in (block.raw or ""):
+            found.extend(ParsedBlock("", 0, None, (problem,)) for problem in _unread(path, block))
     return tuple(found)
 
 
 def _line(block: Block) -> int:
     """bibtexparser counts lines from 0."""
     return (block.start_line or 0) + 1
+
+
+_ENTRY_HEAD: Final = re.compile(r"(?m)^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]")
+
+
+def _unread(path: str, block: Block) -> Iterator[Diagnostic]:
+    """Text outside entries (a comment, to BibTeX) that looks like an entry the reader could not take for one, such
+    as `@ misc{` with a space after @: named, since it would otherwise be dropped without a word."""
+    raw = block.raw or ""
+    for head in _ENTRY_HEAD.finditer(raw):
+        yield error(
+            Location(path, _line(block) + raw.count("\n", 0, head.start())),
+            "bib.parse",
+            f"'{short(head.group(0).strip())}' looks like the start of an @{head.group(1).lower()} entry but could "
+            "not be read as one, so it was not loaded",
+            "write @type{key, with no space after @ and a key before the first comma",
+        )
 
 
 def _keyless(path: str, block: Entry) -> Diagnostic:

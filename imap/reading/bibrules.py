@@ -151,7 +151,7 @@ def _cjk(word: str) -> bool:
     return all(any(low <= ord(char) <= high for low, high in CJK) for char in word)
 
 
-_EXTENDED_NAME: Final = re.compile(r"\s*(?:family|given|prefix|suffix)\s*=", re.IGNORECASE)
+_EXTENDED_NAME: Final = re.compile(r"\s*(?:family|given|prefix|suffix|useprefix)(?:-i)?\s*=", re.IGNORECASE)
 
 
 def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Diagnostic | None:
@@ -172,9 +172,8 @@ def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Di
             f"'{name.split()[-1]}' (initials after the family name, as PubMed writes them)",
             "write Family, Given: Johnson, M. W.",
         )
-    if _EXTENDED_NAME.match(name):  # Better BibLaTeX's family=..., given=..., which pandoc reads too
-        return None
-    if len(parts) == 3 and parts[1].lower() not in _SUFFIXES and parts[2].strip().lower() in _SUFFIXES:
+    extended = all(_EXTENDED_NAME.match(part) for part in parts)  # Better BibLaTeX's family=..., given=...
+    if not extended and len(parts) == 3 and parts[1].lower() not in _SUFFIXES and parts[2].strip().lower() in _SUFFIXES:
         suffix, family, given = parts[2].strip(), parts[0].strip(), parts[1].strip()
         return error(
             where,
@@ -182,7 +181,7 @@ def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Di
             f"{what} has '{short(name)}', its suffix last (as EndNote writes it): '{suffix}' would print as initials",
             f"write the suffix second: {family}, {suffix}, {given}",
         )
-    if len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES):
+    if not extended and (len(parts) > 3 or (len(parts) == 3 and parts[1].lower() not in _SUFFIXES)):
         return error(
             where,
             "bib.name",

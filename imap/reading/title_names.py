@@ -313,7 +313,8 @@ def _meetings(words: list[tuple[str, bool]]) -> list[str]:
             first += 1
         while plain[last] in _WITHIN:
             last -= 1
-        found.append(" ".join(plain[first : last + 1]))
+        if first < index or last > index:  # "the Conference" alone names no meeting
+            found.append(" ".join(plain[first : last + 1]))
         index = done = last + 1
     return found
 
