@@ -200,3 +200,65 @@ def test_an_editor_list_in_cjk_script_takes_no_comma_before_et_al() -> None:
         "  editor = {山田, 太郎 and others}, publisher = {Pub}, year = {2020}, pages = {1--2}}\n"
     )
     assert _run(text)[0]["a"] == "Brown, B. (2020). A chapter. In 山田太郎 et al. (Eds.), A book (pp. 1–2). Pub."
+
+
+def test_kinds_of_work_a_fifth_export_test_found_read_as_meant() -> None:
+    """From a test of guidelines, encyclopedias, packages, presentations, translations and legal sources as their
+    exports write them (APA 10.3, 10.5, 10.10, 9.38, 11.5)."""
+    text = (
+        "@InCollection{sep, author = {Graham, George}, title = {{Behaviorism}}, year = {2019},\n"
+        "  booktitle = {The {Stanford} Encyclopedia of Philosophy}, editor = {Edward N. Zalta},\n"
+        "  howpublished = {\\url{https://plato.stanford.edu/archives/spr2019/entries/behaviorism/}},\n"
+        "  edition = {{S}pring 2019}, publisher = {Metaphysics Research Lab, Stanford University}}\n"
+        "@Manual{psych, title = {psych: Procedures for Personality Research}, author = {William Revelle},\n"
+        "  organization = {Northwestern University}, year = {2023}, note = {R package version 2.3.3},\n"
+        "  url = {https://CRAN.R-project.org/package=psych}}\n"
+        "@unpublished{talk, author = {Kim, Hana}, title = {A talk}, eventtitle = {Annual Meeting of ISTSS},\n"
+        "  eventdate = {2022-11-03}, venue = {Atlanta, GA}, type = {Paper presentation}}\n"
+        "@book{janet, author = {Janet, Pierre}, title = {L'automatisme psychologique}, langid = {french},\n"
+        "  titleaddon = {[Psychological automatism]}, publisher = {Alcan}, year = {1889}}\n"
+        "@legislation{act, title = {Veterans Health Care Act}, date = {1992}, number = {102-585}}\n"
+        "@article{mcnally, author = {Smith, Jane}, title = {Essays for R. J. McNally on Memory ... and Vitamin D.},\n"
+        "  journal = {J}, volume = {1}, pages = {1--2}, year = {2010}}\n"
+        "@incollection{doi, author = {A, B}, title = {T}, booktitle = {B}, publisher = {Springer}, year = {2013},\n"
+        "  doi = {10.1007/978-3-642-35068-9{\\textunderscore }3}}\n"
+    )
+    printed, problems = _run(text)
+    assert printed["sep"] == (
+        "Graham, G. (2019). Behaviorism. In E. N. Zalta (Ed.), The Stanford encyclopedia of philosophy (Spring 2019 "
+        "ed.). Metaphysics Research Lab, Stanford University. "
+        "https://plato.stanford.edu/archives/spr2019/entries/behaviorism/"
+    )
+    assert printed["psych"] == (
+        "Revelle, W. (2023). Psych: Procedures for personality research (Version 2.3.3) [Computer software]. "
+        "Northwestern University. https://CRAN.R-project.org/package=psych"
+    )
+    assert (
+        printed["talk"]
+        == "Kim, H. (2022, November 3). A talk [Paper presentation]. Annual Meeting of ISTSS, Atlanta, GA."
+    )
+    assert printed["janet"] == "Janet, P. (1889). L\u2019automatisme psychologique [Psychological automatism]. Alcan."
+    assert printed["act"] == "Veterans Health Care Act, Pub. L. No. 102\u2011585 (1992)."
+    assert printed["mcnally"].startswith("Smith, J. (2010). Essays for R. J. McNally on memory \u2026 and vitamin D.")
+    assert printed["doi"].endswith("https://doi.org/10.1007/978-3-642-35068-9_3")
+    assert _coded(problems, "bib.note")[0].startswith("references.bib:6: note: the note of 'psych' gives")
+
+
+def test_organisations_and_fields_the_engine_does_not_print_are_named() -> None:
+    text = (
+        "@techreport{rand, author = {RAND Corporation}, title = {Invisible wounds}, institution = {RAND}, year = {2008}}\n"
+        "@techreport{iom, author = {Institute of Medicine}, title = {Treatment}, institution = {NAP}, year = {2008}}\n"
+        "@online{icd, author = {{World Health Organization}}, title = {ICD}, edition = {11}, date = {2019},\n"
+        "  url = {https://icd.who.int/}}\n"
+        "@book{dsm, author = {{American Psychiatric Association}}, title = {DSM}, shorthand = {DSM-5-TR},\n"
+        "  publisher = {APA}, year = {2022}}\n"
+        "@book{comp, editor = {Smith, Jane}, editortype = {compiler}, title = {Texts}, publisher = {P}, year = {2020}}\n"
+        "@book{film, editor = {Smith, Jo}, editortype = {director}, title = {A film}, publisher = {P}, year = {2021}}\n"
+    )
+    printed, problems = _run(text)
+    names = [p.split(": ", 1)[0] for p in _coded(problems, "bib.name")]
+    assert names == ["references.bib:1", "references.bib:2"]
+    notes = [p.split(": ", 1)[0] for p in _coded(problems, "bib.note")]
+    assert notes == ["references.bib:3", "references.bib:5", "references.bib:7"], problems
+    assert printed["film"] == "Smith, J. (Director). (2021). A film. P."  # no false disagreement of the readers
+    assert not _coded(problems, "bib.agreement")

@@ -47,6 +47,8 @@ def _agreement(references: Mapping[str, Reference], by_key: Mapping[str, Any]) -
                 _CHECK,
             )
         for role in ("author", "editor"):
+            if role == "editor" and reference.raw.get("editortype", "").strip("{} ").lower() not in ("", "editor"):
+                continue  # a compiler's, director's or other role, which pandoc reads under that role
             names = [n for n in bib_values.split_names(reference.raw.get(role, "")) if n]
             read = meta.get(role, {}).get("c", []) if isinstance(meta.get(role), dict) else []
             if len(names) != len(read):

@@ -179,7 +179,7 @@ local function fix_data(ref, hint, settings)
     ref.url = hint.url ~= "" and hint.url or nil -- the DOI's own address (printed once, as the DOI) or not one
   end
   if hint.howpublished and ref.url == nil then
-    ref.publisher = nil -- \url in howpublished is an address, not a publisher
+    ref.publisher = hint.publisher ~= "" and hint.publisher or nil -- \url in howpublished is no publisher
     if hint.howpublished_url ~= "" then ref.url = hint.howpublished_url end
   end
   each_person(ref, fix_name, settings.marker)
@@ -217,6 +217,10 @@ local function fix_data(ref, hint, settings)
       if number == hint.article_number then ref.page = nil end
     end
   end
+  if hint.package_version ~= "" then -- R's citation(): "(Version 2.3.3) [Computer software]" (APA 10.10)
+    ref.version = hint.package_version
+    ref.type = "software"
+  end
   if hint.issue ~= "" and text(ref.type) == "article-journal" then
     ref.issue = hint.issue -- BibLaTeX's issue, which pandoc drops (alone) or joins to number (bib.issue)
   end
@@ -242,6 +246,10 @@ local function fix_data(ref, hint, settings)
     local by_site = #authors == 1 and type(authors[1]) == "table" and text(authors[1].literal) == hint.site
     ref["container-title"] = not by_site and as_written(hint.site) or nil -- a site that is the author is not repeated
   end
+  if ref.issued == nil and ref["event-date"] ~= nil and text(ref.type) == "speech" then
+    ref.issued = ref["event-date"] -- APA 10.5: a presentation is dated by its meeting (once)
+    ref["event-date"] = nil
+  end
   local talk = hint.presentation
   if talk ~= nil and talk.field ~= nil then -- APA 10.5: "[Poster presentation]. Meeting, Place." (bib.presentation)
     ref.type = "speech"
@@ -257,8 +265,24 @@ local function fix_data(ref, hint, settings)
   end
 end
 
+-- A translated title given in titleaddon in brackets follows the title with no full stop between (APA 9.38):
+-- "L'automatisme psychologique [Psychological automatism]".
+local function join_bracketed(title)
+  local inlines = pandoc.Inlines(title)
+  for i = 1, #inlines - 2 do
+    local before, space, after = inlines[i], inlines[i + 1], inlines[i + 2]
+    if before.t == "Str" and before.text:sub(-1) == "." and space.t == "Space" and after.t == "Str"
+        and after.text:sub(1, 1) == "[" then
+      inlines[i] = pandoc.Str(before.text:sub(1, -2))
+      return inlines
+    end
+  end
+  return title
+end
+
 -- How APA 7 prints the reference, where the style prints it otherwise: only for the formatted reference.
 local function fix_display(ref, hint)
+  if hint.bracketed_addon and ref.title ~= nil then ref.title = join_bracketed(ref.title) end
   each_person(ref, print_name)
   if text(ref.type) == "thesis" then fix_thesis(ref, hint) end
   print_report_number(ref)
@@ -288,8 +312,10 @@ local function fix_display(ref, hint)
   if CHAPTERS[text(ref.type)] and hint.eid ~= "" and ref.number == nil and ref.page == nil then
     ref.number = "Article " .. hint.eid -- a paper's article number (ACM's articleno), where a chapter's pages go
   end
-  if ref.version ~= nil and text(ref.version):find("%d%-%d") then -- "0.6-15" is one version, not a range ("Versions")
-    ref.version = (text(ref.version):gsub("(%d)%-(%d)", "%1\u{2011}%2"))
+  for _, name in ipairs { "version", text(ref.type) == "legislation" and "number" or "version" } do
+    if ref[name] ~= nil and text(ref[name]):find("%d%-%d") then -- "0.6-15", "Pub. L. No. 102-585": one, not a range
+      ref[name] = (text(ref[name]):gsub("(%d)%-(%d)", "%1\u{2011}%2"))
+    end
   end
   if text(ref.type) == "pamphlet" and ref.genre == nil then
     ref.genre = "Brochure" -- APA 10.2: a booklet is a brochure

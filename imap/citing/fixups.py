@@ -66,6 +66,8 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         if bib_values.is_url(address) and not bib_values.duplicates_doi({"doi": raw.get("doi", ""), "url": address})
         else "",
         "howpublished": published_at is not None,
+        # its own publisher, as the checks read it, which a \url in howpublished keeps (pandoc joins the two)
+        "publisher": " ".join(reference.fields.get("publisher", "").split()),
         "howpublished_url": published_at if published_at is not None and bib_values.is_url(published_at) else "",
         "dash": _DASH_CAPITAL.search(raw.get("title", "")) is not None,
         "colon": _COLON_LOWER.search(raw.get("title", "")) is not None,
@@ -89,6 +91,8 @@ def hints(reference: Reference, references: Mapping[str, Reference]) -> dict[str
         "preprint_eprint": server.lower() in bib_values.PREPRINT_SERVERS,
         "eprint_url": _arxiv_address(raw.get("eprint", "")) or bib_fields.eprint_address(raw) or _scholar_arxiv(raw),
         "issue": bib_fields.issue(reference.entry_type, reference.fields)[0],  # (bib.issue)
+        "package_version": bib_fields.package_version(reference.fields),  # R's citation() (bib.note)
+        "bracketed_addon": bib_values.plain(reference.fields.get("titleaddon", "")).startswith("["),
         # a booksubtitle pandoc adds to the maintitle too, as the checks read it (bib.booksubtitle)
         "booksubtitle": " ".join(reference.fields.get("booksubtitle", "").split())
         if reference.fields.get("maintitle") and not reference.fields.get("mainsubtitle")

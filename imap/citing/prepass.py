@@ -148,7 +148,8 @@ def _finish_value(out: list[str], start: int, dollars: list[int], hashes: list[i
     if "\\" in read:
         read = protect_styled_groups(read)
     if field in ("title", "booktitle"):
-        read = protect_letters(protect_abbreviations(read) if "." in read else read)
+        read = read.replace("...", "\u2026")  # pandoc capitalises the word after three full stops, not after …
+        read = protect_letters(protect_initials(protect_abbreviations(read)) if "." in read else read)
     if field in NAME_FIELDS and "AND" in read:  # PLOS's separator, which BibTeX and the checks read as "and"
         read = _brace_outside(_UPPER_AND, read, lambda m: "and")
     if "\\i" in read:  # Google Scholar's {\'\i}: the accented letter, not a dotless i and an accent
@@ -191,6 +192,16 @@ def protect_abbreviations(title: str) -> str:
     Veterans"), or lowering a name after it ("dr. yehuda")."""
     title = _brace_outside(_HONORIFIC, title, lambda m: f"{{{m[2]}{m[3]}{m[4]}}}")
     return _brace_outside(_ABBREVIATION, title, lambda m: f"{{{m[2]}{m[3] or ''}}}")
+
+
+# Initials in a title, with the name after them ("R. J. McNally", "C. G. Jung", "Smith, J. A.", "Vitamin D."):
+# pandoc lowers an initial and takes its full stop for a sentence's end, lowering or capitalising the next word.
+_INITIALS: Final = re.compile(r"(?<![\w\\{}.'\u2019-])((?:[A-Z]\.(?: |~)?){1,4})((?<=[ ~])[A-Z][\w'\u2019-]*)?")
+
+
+def protect_initials(title: str) -> str:
+    """Each run of initials in a title, outside braces, braced with the name after it: "{R. J. McNally}"."""
+    return _brace_outside(_INITIALS, title, lambda m: f"{{{m[1]}{m[2] or ''}}}")
 
 
 # A capital letter standing alone as a word ("Phase I", "Cluster B", "Vitamin D", "I'm", "T-cell"), not an initial

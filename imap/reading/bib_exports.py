@@ -135,7 +135,7 @@ def check(entry: Entry, foreign: tuple[str, list[str]] = ("", [])) -> Iterator[D
         yield note(
             entry.at("edition"),
             "bib.edition",
-            f"the edition of '{entry.key}', '{short(edition.strip('{} '))}', is printed as APA writes it, '{revised}'",
+            f"the edition of '{entry.key}', '{short(plain(edition))}', is printed as APA writes it, '{revised}'",
         )
     printed = "" if revised else edition_number(edition)
     if printed and (printed == "1" or not any(char.isdigit() for char in edition)):
@@ -147,7 +147,7 @@ def check(entry: Entry, foreign: tuple[str, list[str]] = ("", [])) -> Iterator[D
         yield note(
             entry.at("edition"),
             "bib.edition",
-            f"the edition of '{entry.key}', '{short(edition.strip('{} '))}', is printed {shown}",
+            f"the edition of '{entry.key}', '{short(plain(edition))}', is printed {shown}",
         )
     original = original_year(fields)
     if original:
@@ -285,4 +285,7 @@ def described_edition(value: str) -> str:
     number = edition_number(words[0]) if len(words) == 2 else ""
     if number and _EDITION_WORDS.get(words[1]) == "Rev.":
         return f"{number}{_suffix(int(number))} rev. ed."
+    text = " ".join(value.replace("{", "").replace("}", "").split()).strip(". ")
+    if text and len(words) == len(text.split()) and not edition_number(text) and "," not in text:
+        return f"{text} ed."  # "Spring 2019" as APA writes an edition named so, "Spring 2019 ed."
     return ""

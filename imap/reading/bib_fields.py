@@ -17,7 +17,7 @@ from imap.reading.bib_values import EID_FIELDS, plain, short, url_of
 
 # An issue's number as journals print it: 2, 1-2, 3/4, S1, Suppl 2, Suppl. 1, Special Issue 2 is not one.
 _ISSUE_NUMBER: Final = re.compile(
-    r"(?:[Ss]uppl?\.?\s?)?[A-Za-z]?[0-9]{1,5}[A-Za-z]?(?:\s?[-/\u2013]{1,2}\s?[0-9]{1,5})?"
+    r"(?:[Ss]uppl?(?:ement)?\.?\s?)?[A-Za-z]?[0-9]{1,5}[A-Za-z]?(?:\s?[-/\u2013]{1,2}\s?[0-9]{1,5})?"
 )
 _RANGE_DASH: Final = re.compile(r"(?<=[0-9])\s?(?:--|-|\u2013)\s?(?=[0-9])")
 _MONTHS: Final = frozenset(
@@ -185,6 +185,7 @@ def _dates(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
         )
 
 
+_REPRINTED: Final = re.compile(r"\s*reprinted (?:from|in)\b", re.IGNORECASE)
 _RETRACTION: Final = re.compile(r"\bretract(?:ed|ion|s)?\b", re.IGNORECASE)
 _REGISTRATION: Final = re.compile(
     r"\b(?:NCT[0-9]{8}|ISRCTN[0-9]{8}|ACTRN[0-9]{14}|DRKS[0-9]{8}|ChiCTR[-0-9A-Za-z]{6,20}|CTRI/[0-9/]{6,20}|"
@@ -192,9 +193,77 @@ _REGISTRATION: Final = re.compile(
 )
 
 
+_PACKAGE_VERSION: Final = re.compile(r"(?:R|Python) package version ([0-9][0-9A-Za-z.-]{0,30})\.?")
+
+
+def package_version(fields: Mapping[str, str]) -> str:
+    """The version of an R or Python package that its own citation() export writes in a note ("R package version
+    2.3.3"), or ""."""
+    found = _PACKAGE_VERSION.fullmatch(plain(fields.get("note", "")))
+    return found.group(1) if found and not plain(fields.get("version", "")) else ""
+
+
+# Fields pandoc's citeproc does not print, that an author may expect to see (BibLaTeX's own), and what to do.
+_ABBREVIATION: Final = "APA gives a group's abbreviation in the text, at its first citation: write it there"
+_RELATED: Final = (
+    "write the reviewed or related work in the title, in brackets: [Review of the book Title, by A. Author]"
+)
+_UNPRINTED: Final = {
+    "shorthand": _ABBREVIATION,
+    "shortauthor": _ABBREVIATION,
+    "related": _RELATED,
+    "relatedtype": _RELATED,
+    "origtitle": "give the original's year in origdate: APA prints '(Original work published 1946)' only",
+}
+
+
 def _notes(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
     """A note is never printed (nor published): named where it says what the reference should show."""
     text = fields.get("note", "")
+    version = package_version(fields)
+    if version:
+        yield note(
+            entry.at("note"),
+            "bib.note",
+            f"the note of '{entry.key}' gives the package's version, as R's citation() writes it: the reference "
+            f"prints it as software, '(Version {version}) [Computer software]' (APA 10.10)",
+        )
+    if _REPRINTED.match(text):
+        yield warning(
+            entry.at("note"),
+            "bib.note",
+            f"the note of '{entry.key}' says where the work was reprinted from, and a note is never printed",
+            "cite the work where you read it, and give the original's year in origdate",
+        )
+    for name, advice in _UNPRINTED.items():
+        if fields.get(name):
+            yield warning(
+                entry.at(name),
+                "bib.note",
+                f"the {name} of '{entry.key}' is not used by the reference engine: the reference and its citations "
+                "do not show it",
+                advice,
+            )
+    role = fields.get("editortype", "").lower()
+    if fields.get("editor") and role in _EDITOR_AS_EDITOR:
+        yield warning(
+            entry.at("editortype"),
+            "bib.note",
+            f"the editor of '{entry.key}' is a {role}, which the reference prints as an editor, '(Ed.)'",
+            "leave out editortype if the work names them editors",
+        )
+    for name in ("editora", "editorb", "editorc"):
+        if fields.get(name):
+            yield warning(entry.at(name), "bib.note", f"the {name} of '{entry.key}' is not printed", "write the names "
+                          "the reference must show as author, editor or translator")  # fmt: skip
+    if entry.entry_type in ("online", "www") and (fields.get("edition") or fields.get("version")):
+        name = "edition" if fields.get("edition") else "version"
+        yield warning(
+            entry.at(name),
+            "bib.note",
+            f"the {name} of '{entry.key}' is not printed: APA's web page has no {name}",
+            "make a reference work with an edition @book (with its url), and a versioned program @software",
+        )
     if _RETRACTION.search(text) and not fields.get("retracted"):
         yield warning(
             entry.at("note"),
@@ -222,5 +291,7 @@ def _notes(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
         )
 
 
+# BibLaTeX's roles for an editor that pandoc prints as an editor ("Ed.").
+_EDITOR_AS_EDITOR: Final = frozenset({"compiler", "founder", "continuator", "redactor", "reviser", "collaborator"})
 # Entry types that may be a trial's registration record (a web page, a data set, a document).
 _RECORDS: Final = frozenset({"online", "www", "misc", "electronic", "dataset", "report", "techreport", "unpublished"})

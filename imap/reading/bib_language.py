@@ -36,7 +36,8 @@ _SHORT_WORDS: Final = {
     "turkish": "ve ile bir için",
 }
 _OWN_WORDS: Final = {
-    "german": "zeitschrift nervenarzt fortschritte psychotherapeut störung belastungsstörung psychiatrie",
+    "german": "zeitschrift nervenarzt fortschritte psychotherapeut störung störungen belastungsstörung "
+    "belastungsstörungen psychiatrie",
     "french": "revue annales encéphale évolution médecine santé psychiatrie",
     "spanish": "psiquiatría psicología salud estrés trastorno",
     "italian": "rivista giornale psichiatria psicologia disturbo",

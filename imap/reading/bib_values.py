@@ -62,11 +62,12 @@ def unescaped(value: str) -> str:
     the escapes would otherwise be printed, and the address broken."""
     if "\\" not in value and "{" not in value and "}" not in value:
         return value
-    value = value.replace("{", "").replace("}", "").replace("\\textunderscore", "_")
+    value = _UNDERSCORE.sub("_", value.replace("{", "").replace("}", ""))
     return _ESCAPED.sub(r"\1", value)
 
 
 _ESCAPED: Final = re.compile(r"\\([_%&#$~])")
+_UNDERSCORE: Final = re.compile(r"\\textunderscore ?")
 
 
 def is_doi(value: str) -> bool:

@@ -4,8 +4,7 @@ pandoc reads BibTeX and BibLaTeX well, but silently drops, guesses or mangles a 
 reference managers contain: an `and others`, a stray `and`, names separated by commas, LaTeX commands it does not know,
 impossible dates, a DOI written as an address, a url that is not one, and capitalised words that sentence case will
 lower. Each is reported here with the line of its field, so nothing reaches the printed reference altered without a
-diagnostic. The checks read the raw field values (braces and LaTeX as written) and run in linear time.
-"""
+diagnostic. The checks read the raw field values (braces and LaTeX as written) and run in linear time."""
 
 from __future__ import annotations
 
@@ -220,7 +219,8 @@ def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Di
             "after the family name, with commas",
             f"write Family, Suffix, Given: {words[-2]}, {words[-1]}, {' '.join(words[:-2])}",
         )
-    if any(word.isdigit() for word in words) or (len(words) >= 3 and words[-1].lower() in _GROUPS):
+    grouped = len(words) >= 2 and (words[-1].lower() in _GROUPS or "of" in words[1:-1] or "for" in words[1:-1])
+    if any(word.isdigit() for word in words) or grouped:
         numbered = any(word.isdigit() for word in words)
         return warning(
             where,
@@ -253,10 +253,11 @@ def _name_problem(where: Location, what: str, name: str, parts: list[str]) -> Di
 # Association"), which BibTeX reads as a person's.
 _GROUPS: Final = frozenset(
     {
-        *("association", "organization", "organisation", "institute", "institutes", "society", "council"),
-        *("collaboration", "consortium", "group", "committee", "agency", "administration", "foundation"),
+        *("association", "organization", "organisation", "institute", "institutes", "society", "council", "team"),
+        *("collaboration", "consortium", "group", "committee", "agency", "administration", "foundation", "trust"),
         *("department", "ministry", "office", "commission", "network", "board", "centre", "center", "service"),
-        *("services", "team", "alliance", "federation", "college", "academy", "authority", "trust"),
+        *("services", "alliance", "federation", "college", "academy", "authority", "corporation", "clinic", "school"),
+        *("university", "hospital", "laboratory", "laboratories", "inc", "inc.", "company", "centers", "centres"),
     }
 )
 # A word in quotation marks within a name: DBLP's nickname ("Florian 'Floyd' Mueller"); linear (no quote or space
