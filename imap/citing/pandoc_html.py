@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from typing import Final
 
 from imap.citing.fixups import ET_AL, ET_AL_MARKER
-from imap.reading.bibrules import CJK
+from imap.reading.bib_names import CJK
 
 
 def entries(out: str) -> dict[str, tuple[str, str]]:
