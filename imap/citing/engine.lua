@@ -312,7 +312,7 @@ local function fix_display(ref, hint)
   if CHAPTERS[text(ref.type)] and hint.eid ~= "" and ref.number == nil and ref.page == nil then
     ref.number = "Article " .. hint.eid -- a paper's article number (ACM's articleno), where a chapter's pages go
   end
-  for _, name in ipairs { "version", text(ref.type) == "legislation" and "number" or "version" } do
+  for _, name in ipairs(text(ref.type) == "legislation" and { "version", "number" } or { "version" }) do
     if ref[name] ~= nil and text(ref[name]):find("%d%-%d") then -- "0.6-15", "Pub. L. No. 102-585": one, not a range
       ref[name] = (text(ref[name]):gsub("(%d)%-(%d)", "%1\u{2011}%2"))
     end

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from typing import Final
 
 from imap.reading.bib_case import ABBREVIATIONS, HONORIFICS
+from imap.reading.bib_fields import MONTHS
 from imap.reading.bib_values import VERBATIM, escaped_at, html_as_latex
 from imap.reading.bibrules import NAME_FIELDS
 
@@ -156,8 +157,8 @@ def _finish_value(out: list[str], start: int, dollars: list[int], hashes: list[i
         read = _DOTLESS_I.sub(lambda m: m[1] + ("i" if m[1].endswith("{") else "{i}"), read)
     if field in ("journal", "journaltitle") and _BRAND.match(read):
         read = _BRAND.sub(r"{\1}", read, count=1)  # "npj Schizophrenia" as written, not "Npj"
-    if field == "month" and read.strip().lower().rstrip(".") in _MONTH_NAMES:  # pandoc reads jan or 1, not January
-        read = _MONTH_NAMES[read.strip().lower().rstrip(".")]
+    if field == "month":  # pandoc reads jan or 1, not January or sept.
+        read = MONTHS.get(read.strip().lower().rstrip("."), read)
     if read != value and _balanced(read):  # never a rewriting that moves where a group or the value ends
         out[start:-1] = [read]
 
@@ -166,12 +167,6 @@ _UPPER_AND: Final = re.compile(r"(?<=\s)AND(?=\s)")
 _DOTLESS_I: Final = re.compile(r"(\\[`'^\"~=.uvH]\s?\{?)\\i(?![A-Za-z]) ?")
 # A journal whose name starts with a word in lower case that is its brand, which title case would capitalise.
 _BRAND: Final = re.compile(r"(npj)(?=\s)")
-_MONTH_NAMES: Final = {
-    name: name[:3]
-    for name in ("january", "february", "march", "april", "june", "july", "august", "september", "october",
-                 "november", "december", "sept", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                 "nov", "dec")
-}  # fmt: skip
 
 
 # An abbreviation followed by a space or ending a clause or the title (U.S., e.g., one of bib_case's), or a title or

@@ -20,13 +20,13 @@ _ISSUE_NUMBER: Final = re.compile(
     r"(?:[Ss]uppl?(?:ement)?\.?\s?)?[A-Za-z]?[0-9]{1,5}[A-Za-z]?(?:\s?[-/\u2013]{1,2}\s?[0-9]{1,5})?"
 )
 _RANGE_DASH: Final = re.compile(r"(?<=[0-9])\s?(?:--|-|\u2013)\s?(?=[0-9])")
-_MONTHS: Final = frozenset(
-    {
-        *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
-        *("january", "february", "march", "april", "june", "july", "august", "september", "october", "november"),
-        "december",
-    }
-)
+# A month as exports write it, and the abbreviation pandoc reads (it reads jan or 1, not January or sept.).
+MONTHS: Final = {
+    name: name[:3]
+    for name in ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                 "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+                 "dec")
+}  # fmt: skip
 
 
 def issue(entry_type: str, fields: Mapping[str, str]) -> tuple[str, str]:
@@ -128,7 +128,7 @@ def _issue(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
             f"the issue of '{entry.key}' is written in issue (as APA PsycNet and BibLaTeX write it), which the "
             f"reference engine would drop: the reference prints it as the issue, ({printed})",
         )
-    if entry.entry_type == "article" and number.lower().rstrip(".") in _MONTHS:
+    if entry.entry_type == "article" and number.lower().rstrip(".") in MONTHS:
         yield warning(
             entry.at("number"),
             "bib.issue",
@@ -174,7 +174,7 @@ def _dates(entry: Entry, fields: Mapping[str, str]) -> Iterator[Diagnostic]:
             "keep the one the record shows",
         )
     month = fields.get("month", "").lower().rstrip(".")
-    if month and month not in _MONTHS and not (month.isdigit() and 1 <= int(month) <= 12):
+    if month and month not in MONTHS and not (month.isdigit() and 1 <= int(month) <= 12):
         yield warning(
             entry.at("month"),
             "bib.date",

@@ -250,9 +250,11 @@ def _unread(path: str, block: Block) -> Iterator[Diagnostic]:
     """Text outside entries (a comment, to BibTeX) that looks like an entry the reader could not take for one, such
     as `@ misc{` with a space after @: named, since it would otherwise be dropped without a word."""
     raw = block.raw or ""
+    line, counted = _line(block), 0
     for head in _ENTRY_HEAD.finditer(raw):
+        line, counted = line + raw.count("\n", counted, head.start()), head.start()  # each line counted once
         yield error(
-            Location(path, _line(block) + raw.count("\n", 0, head.start())),
+            Location(path, line),
             "bib.parse",
             f"'{short(head.group(0).strip())}' looks like the start of an @{head.group(1).lower()} entry but could "
             "not be read as one, so it was not loaded",
